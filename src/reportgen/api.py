@@ -1,0 +1,106 @@
+"""The public API: load, check, render and build. The CLI is a thin layer over this."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import reader, validate, view
+from .diagnostics import Diagnostic, RegisterError
+from .model import Register
+from .writers import Options, available
+
+
+@dataclass
+class Checked:
+    """A register that passed validation, with its warnings."""
+
+    register: Register
+    warnings: list[Diagnostic]
+    path: Path
+
+
+def load(path: str | Path) -> Checked:
+    """Read and validate a register; raises `RegisterError` listing every problem."""
+    try:
+        loaded = reader.read(path)
+    except RegisterError as exc:
+        if exc.partial is not None:
+            # Report the later checks' findings on what could be read, in the same run.
+            try:
+                validate.check(exc.partial)
+            except RegisterError as more:
+                exc.diagnostics.extend(more.diagnostics)
+            exc.diagnostics.sort(key=lambda d: (d.line or 0, d.column or 0))
+        raise
+    register, warnings = validate.check(loaded)
+    return Checked(register, warnings, loaded.path)
+
+
+def render(register: Register, fmt: str, options: Options | None = None) -> bytes:
+    """Render a validated register in one format and return the file's bytes."""
+    writers = available()
+    if fmt not in writers:
+        raise UnavailableFormat(fmt)
+    return writers[fmt].render(view.build(register), options or Options())
+
+
+class UnavailableFormat(Exception):
+    def __init__(self, fmt: str):
+        self.fmt = fmt
+        have = ", ".join(available()) or "none yet"
+        super().__init__(f"the '{fmt}' format is not available in this version of reportgen (available: {have})")
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that a reader sees the old file or the new one, never half of either."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+@dataclass
+class BuildResult:
+    register: Path
+    written: list[Path] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+def build(path: str | Path, out_dir: str | Path = "output", formats: list[str] | None = None,
+          options: Options | None = None) -> BuildResult:
+    """Validate a register and write each format as `out_dir/<stem>.<ext>`.
+
+    Every format is rendered in memory before any file is replaced, so a failure
+    leaves last quarter's files as they were."""
+    checked = load(path)
+    writers = available()
+    formats = formats or list(writers)
+    for fmt in formats:
+        if fmt not in writers:
+            raise UnavailableFormat(fmt)
+    v = view.build(checked.register)
+    rendered = [(writers[f], writers[f].render(v, options or Options())) for f in formats]
+    out = Path(out_dir)
+    result = BuildResult(checked.path, warnings=checked.warnings)
+    for writer, data in rendered:
+        target = out / f"{checked.path.stem}.{writer.extension}"
+        write_atomic(target, data)
+        result.written.append(target)
+    return result
+
+
+__all__ = ["Checked", "BuildResult", "RegisterError", "UnavailableFormat", "build", "load", "render", "write_atomic"]

@@ -1,0 +1,201 @@
+"""The `reportgen` command line: a thin layer over `reportgen.api`.
+
+`main(argv) -> int` is what tests call. Expected problems print one clear line per
+problem and exit non-zero; a Python traceback appears only with `--debug`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from . import __version__, api
+from .diagnostics import RegisterError
+from .model import Register
+from .writers import FORMATS, Options, available
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+class ReportgenError(Exception):
+    """An expected failure with a message for the user (exit 1)."""
+
+
+def _print_diagnostics(diags) -> None:
+    for d in diags:
+        click.echo(str(d), err=True)
+
+
+def _formats(value: str | None) -> list[str] | None:
+    if not value:
+        return None
+    names = [v.strip().lower().lstrip(".") for v in value.split(",") if v.strip()]
+    unknown = [n for n in names if n not in FORMATS]
+    if unknown:
+        raise click.BadParameter(f"unknown format '{unknown[0]}'; choose from {', '.join(FORMATS)}", param_hint="'-f'")
+    return list(dict.fromkeys(names))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="reportgen")
+@click.option("--debug", is_flag=True, help="Show a Python traceback when something goes wrong.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Turn a council's risk & opportunity register (YAML or JSON) into committee-ready
+    documents: the Appendix A Word table, a tagged PDF, an Excel workbook and accessible HTML.
+
+    \b
+    Example:
+      reportgen init register.yaml
+      reportgen validate register.yaml
+      reportgen build register.yaml -o output/
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+@cli.command()
+@click.argument("registers", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out_dir", default="output", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the documents into.")
+@click.option("-f", "--format", "fmt", metavar="LIST", help=f"Comma-separated formats to write ({', '.join(FORMATS)}); default: all available.")
+@click.option("--reference-docx", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A council's own Word template: its styles, fonts, margins, header and logo are used.")
+def build(registers: list[Path], out_dir: Path, fmt: str | None, reference_docx: Path | None) -> None:
+    """Validate each REGISTER and write its documents as OUTPUT/<register-name>.<format>.
+
+    Files are replaced atomically: a failed run leaves last quarter's files untouched.
+
+    \b
+    Example:
+      reportgen build samples/q2-2018-19.yaml -o output/ -f docx,pdf
+    """
+    formats = _formats(fmt)
+    have = available()
+    wanted = formats or list(have)
+    missing = [f for f in wanted if f not in have]
+    if missing:
+        raise ReportgenError(
+            f"the {', '.join(missing)} format is not available in this version of reportgen "
+            f"(available: {', '.join(have) or 'none yet'})"
+        )
+    if not wanted:
+        raise ReportgenError("no output format is available in this version of reportgen")
+    failed = False
+    options = Options(reference_docx=reference_docx)
+    for reg in registers:
+        try:
+            result = api.build(reg, out_dir, wanted, options)
+        except RegisterError as exc:
+            _print_diagnostics(exc.diagnostics)
+            failed = True
+            continue
+        _print_diagnostics(result.warnings)
+        for path in result.written:
+            click.echo(f"wrote {path}")
+    if failed:
+        raise SystemExit(EXIT_INVALID)
+
+
+@cli.command()
+@click.argument("registers", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+def validate(registers: list[Path]) -> None:
+    """Check each REGISTER and report every error and warning, with file, line and field.
+
+    Exit status 0 when every register is valid (warnings allowed), 1 otherwise.
+
+    \b
+    Example:
+      reportgen validate samples/q1-2018-19.yaml
+    """
+    failed = False
+    for reg in registers:
+        try:
+            checked = api.load(reg)
+        except RegisterError as exc:
+            _print_diagnostics(exc.diagnostics)
+            n = len(exc.errors)
+            click.echo(f"{reg}: {n} error{'s' if n != 1 else ''}", err=True)
+            failed = True
+            continue
+        _print_diagnostics(checked.warnings)
+        n = len(checked.register.risks) + len(checked.register.opportunities)
+        w = len(checked.warnings)
+        click.echo(f"{reg}: valid, {n} entries, {w} warning{'s' if w != 1 else ''}")
+    if failed:
+        raise SystemExit(EXIT_INVALID)
+
+
+@cli.command()
+def schema() -> None:
+    """Print the register's JSON Schema, for editors that autocomplete and check as you type.
+
+    \b
+    Example:
+      reportgen schema > register.schema.json
+    """
+    doc = Register.model_json_schema()
+    doc = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "reportgen register", **doc}
+    click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+
+
+@cli.command()
+@click.argument("path", default="register.yaml", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+def init(path: Path, force: bool) -> None:
+    """Write a small, valid starter register to PATH (default register.yaml) to edit.
+
+    \b
+    Example:
+      reportgen init cr-q3.yaml && reportgen validate cr-q3.yaml
+    """
+    if path.exists() and not force:
+        raise ReportgenError(f"{path} already exists; use --force to overwrite it")
+    text = resources.files("reportgen").joinpath("starter.yaml").read_bytes()
+    api.write_atomic(path, text)
+    click.echo(f"wrote {path}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI with `argv` (default sys.argv[1:]) and return the exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    try:
+        cli.main(args=args, prog_name="reportgen", standalone_mode=False)
+    except click.exceptions.Exit as exc:  # --help, --version
+        return exc.exit_code
+    except click.Abort:
+        click.echo("reportgen: interrupted", err=True)
+        return EXIT_INVALID
+    except click.ClickException as exc:  # usage errors
+        if debug:
+            traceback.print_exc()
+        exc.show()
+        return EXIT_USAGE if isinstance(exc, click.UsageError) else EXIT_INVALID
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else EXIT_INVALID
+    except (ReportgenError, api.UnavailableFormat) as exc:
+        if debug:
+            traceback.print_exc()
+        click.echo(f"reportgen: {exc}", err=True)
+        return EXIT_INVALID
+    except RegisterError as exc:
+        if debug:
+            traceback.print_exc()
+        _print_diagnostics(exc.diagnostics)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        click.echo("reportgen: interrupted", err=True)
+        return EXIT_INVALID
+    except Exception as exc:  # an unexpected failure: one line unless --debug
+        if debug:
+            traceback.print_exc()
+        else:
+            click.echo(f"reportgen: error: {exc.__class__.__name__}: {exc} (run with --debug for details)", err=True)
+        return EXIT_INVALID
+    return EXIT_OK

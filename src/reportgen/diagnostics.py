@@ -1,0 +1,52 @@
+"""Errors and warnings about a register, in words a risk officer understands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding: where it is (file, line, column, entry, field) and what is wrong."""
+
+    message: str
+    severity: Severity = "error"
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    entry: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file:
+            where = self.file
+            if self.line:
+                where += f":{self.line}"
+                if self.column:
+                    where += f":{self.column}"
+            where += ": "
+        prefix = "warning: " if self.severity == "warning" else ""
+        subject = " ".join(p for p in (self.entry, self.field) if p)
+        if subject:
+            subject += ": "
+        return f"{where}{prefix}{subject}{self.message}"
+
+
+@dataclass
+class RegisterError(Exception):
+    """A register that cannot be used: carries every error found (and any warnings)."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: What could still be read of the register (for checking the rest), if anything.
+    partial: Any = None
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    def __str__(self) -> str:
+        return "\n".join(str(d) for d in self.diagnostics)

@@ -1,0 +1,259 @@
+"""The register model: the contract every reader produces and every writer reads.
+
+Pure data. Nothing here reads files, knows a writer, or resolves labels against a
+scoring scheme (that is `validate`'s job); the model only describes what a
+register may hold and its shapes.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
+
+RichText = Annotated[
+    str,
+    Field(
+        description=(
+            "Rich text written as Markdown: paragraphs, '- ' bullets, nested bullets "
+            "(indent two spaces), **bold**, *italic* and **Theme** lines as sub-headings."
+        )
+    ),
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+# --------------------------------------------------------------------------- scores
+
+_SCORE_TEXT = re.compile(
+    r"^\s*(?P<score>\d+)?\s*(?:\(\s*(?P<a>[A-Za-z ]+?)\s*/\s*(?P<b>[A-Za-z ]+?)\s*\))?\s*$"
+)
+
+
+def parse_score_text(text: str) -> dict[str, Any] | None:
+    """Read `"20"` or `"12 (Major/Possible)"` (impact/likelihood, as the seed
+    appendices write it) into score/impact/likelihood; None if it is neither."""
+    m = _SCORE_TEXT.match(text)
+    if not m or not (m.group("score") or m.group("a")):
+        return None
+    out: dict[str, Any] = {}
+    if m.group("score"):
+        out["score"] = int(m.group("score"))
+    if m.group("a"):
+        out["impact"] = m.group("a")
+        out["likelihood"] = m.group("b")
+    return out
+
+
+ScaleValue = Annotated[
+    Union[int, str],
+    Field(description="A point on the scale: its number (1-5) or its label, e.g. 4 or 'Likely'."),
+]
+
+
+class Score(_Model):
+    """A score: a number, likelihood x impact, or both (they must then agree)."""
+
+    score: int | None = Field(None, description="The score, likelihood x impact (1-25 on the default scheme).")
+    likelihood: ScaleValue | None = Field(None, description="Likelihood, by number or label (e.g. 3 or 'Possible').")
+    impact: ScaleValue | None = Field(None, description="Impact, by number or label (e.g. 4 or 'Major').")
+
+
+def _to_score(value: Any) -> Any:
+    if value is None or isinstance(value, Score):
+        return value
+    if isinstance(value, int):
+        return Score(score=value)
+    parsed = parse_score_text(value)
+    if parsed is None:
+        raise ValueError(
+            f"{value!r} is not a score: write a number such as 12, or a number with its labels such as "
+            "'12 (Major/Possible)'"
+        )
+    return Score(**parsed)
+
+
+ScoreField = Annotated[
+    Union[Score, StrictInt, str, None],
+    AfterValidator(_to_score),
+    Field(description="A score: a number (20), a number with labels ('12 (Major/Possible)', impact/likelihood), "
+          "or a mapping of score, likelihood and impact."),
+]
+
+
+# --------------------------------------------------------------------------- entries
+
+
+class Group(_Model):
+    """A themed group of controls or actions, with the officer who owns it."""
+
+    theme: str | None = Field(None, description="Sub-heading of the group, e.g. 'Commercialisation'.")
+    owner: str | None = Field(None, description="Control or mitigation owner of this group.")
+    text: RichText = Field("", description="The controls or actions themselves, as Markdown.")
+
+
+def _to_groups(value: Any) -> Any:
+    """A plain Markdown string stands for one group without theme or owner."""
+    if isinstance(value, str):
+        return [Group(text=value)] if value.strip() else []
+    return value
+
+
+Groups = Annotated[Union[list[Group], str], AfterValidator(_to_groups)]
+
+
+class Entry(_Model):
+    """One risk or opportunity, with every field the seed registers use. Any may be blank."""
+
+    id: str = Field(description="Identifier as printed, e.g. 'CR3', 'Corp 4', 'CO1'.", min_length=1)
+    title: str | None = Field(None, description="Short title (the card layout's heading).")
+    description: RichText | None = Field(None, description="Description of the risk or opportunity.")
+    types: list[str] = Field(default_factory=list, description="Risk/opportunity types, e.g. ['Economic', 'Social'].")
+    consequences: RichText | None = Field(
+        None, description="Possible consequences (risks) or possible benefits (opportunities)."
+    )
+    controls: Groups = Field(default_factory=list, description="Current controls, optionally grouped by theme with owners.")
+    current: ScoreField = Field(None, description="Current (inherent) score.")
+    actions: Groups = Field(
+        default_factory=list,
+        description="Mitigating actions (risks) or maximising actions / actions to realise (opportunities), grouped.",
+    )
+    residual: ScoreField = Field(None, description="Residual score after the actions (table layout).")
+    target: ScoreField = Field(None, description="Target score (card layout).")
+    target_confidence: str | None = Field(None, description="Confidence that the target will be met.")
+    owner: str | None = Field(None, description="Risk or opportunity owner.")
+    target_date: str | None = Field(None, description="When the target should be reached, as written, e.g. 'March 2022'.")
+    direction: RichText | None = Field(None, description="Direction of travel, as the officer wrote it.")
+    progress: RichText | None = Field(None, description="Progress to date.")
+
+
+# --------------------------------------------------------------------------- scheme
+
+DEFAULT_LIKELIHOOD = ["Rare", "Unlikely", "Possible", "Likely", "Certain"]
+DEFAULT_IMPACT = ["Insignificant", "Minor", "Moderate", "Major", "Catastrophic"]
+DEFAULT_OPPORTUNITY_IMPACT = ["Insignificant", "Minor", "Moderate", "Major", "Outstanding"]
+
+
+class Band(_Model):
+    """A named range of scores, shaded in one colour."""
+
+    name: str = Field(description="Band name shown beside the score, e.g. 'High'.")
+    min: int = Field(description="Lowest score in the band (inclusive).")
+    max: int = Field(description="Highest score in the band (inclusive).")
+    colour: str = Field(description="Fill colour as #RRGGBB.", pattern=r"^#[0-9A-Fa-f]{6}$")
+    text_colour: str = Field("#000000", description="Text colour on that fill, as #RRGGBB.", pattern=r"^#[0-9A-Fa-f]{6}$")
+
+
+def _default_bands() -> list[Band]:
+    # Colours chosen to give black text at least WCAG AA (4.5:1) contrast.
+    return [
+        Band(name="Low", min=1, max=4, colour="#9BD39B"),
+        Band(name="Medium", min=5, max=9, colour="#FFE066"),
+        Band(name="High", min=10, max=15, colour="#FFB066"),
+        Band(name="Very high", min=16, max=25, colour="#FF8A80"),
+    ]
+
+
+class Scoring(_Model):
+    """The Key to Scores: scales, and bands of score = likelihood x impact."""
+
+    likelihood: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_LIKELIHOOD), description="Likelihood labels, lowest (1) first."
+    )
+    impact: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_IMPACT), description="Impact labels for risks, lowest (1) first."
+    )
+    opportunity_impact: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_OPPORTUNITY_IMPACT),
+        description="Impact labels for opportunities, lowest (1) first.",
+    )
+    bands: list[Band] = Field(default_factory=_default_bands, description="Score bands, covering every possible score.")
+
+
+# --------------------------------------------------------------------------- columns
+
+FieldName = Literal[
+    "id", "title", "description", "types", "consequences", "controls", "current", "actions",
+    "residual", "target", "target_confidence", "owner", "target_date", "direction", "progress",
+]
+
+
+class Column(_Model):
+    """One column of the table layout: which field, under which heading."""
+
+    field: FieldName = Field(description="The entry field shown in this column.")
+    label: str = Field(description="Column heading as printed.")
+
+
+def _cols(pairs: list[tuple[str, str]]) -> list[Column]:
+    return [Column(field=f, label=label) for f, label in pairs]  # type: ignore[arg-type]
+
+
+DEFAULT_RISK_COLUMNS = [
+    ("id", "Risk Identification Number (RIN)"),
+    ("description", "Description"),
+    ("types", "Risk Type"),
+    ("consequences", "Possible Risk Consequences"),
+    ("controls", "Current Controls"),
+    ("current", "Risk Score"),
+    ("actions", "Mitigating Actions"),
+    ("residual", "Residual Score"),
+    ("owner", "Risk Owner"),
+    ("direction", "Direction of Travel"),
+]
+DEFAULT_OPPORTUNITY_COLUMNS = [
+    ("id", "Opportunity Identification Number"),
+    ("description", "Opportunity Description"),
+    ("types", "Opportunity Type"),
+    ("consequences", "Possible Benefits"),
+    ("progress", "Progress to date"),
+    ("current", "Opportunity Score"),
+    ("actions", "Maximising Actions"),
+    ("residual", "Residual Opportunity Score"),
+    ("owner", "Opportunity Owner"),
+    ("direction", "Direction of Travel"),
+]
+
+
+class Columns(_Model):
+    """Column headings of the table layout, for the risk table and the opportunity table."""
+
+    risks: list[Column] = Field(
+        default_factory=lambda: _cols(DEFAULT_RISK_COLUMNS), description="Columns of the risk table, in order."
+    )
+    opportunities: list[Column] = Field(
+        default_factory=lambda: _cols(DEFAULT_OPPORTUNITY_COLUMNS),
+        description="Columns of the opportunity table, in order.",
+    )
+
+
+# --------------------------------------------------------------------------- register
+
+
+class Register(_Model):
+    """A council's risk & opportunity register for one period."""
+
+    organisation: str = Field(description="Council or body, e.g. 'Lancashire County Council'.", min_length=1)
+    title: str = Field("Corporate Risk & Opportunity Register", description="Register title.")
+    period: str = Field(description="Reporting period, e.g. 'Q2 2018/19'.", min_length=1)
+    appendix: str | None = Field("Appendix A", description="Appendix label in the committee pack.")
+    report_date: _dt.date | None = Field(
+        None, description="Date of the report (YYYY-MM-DD); also used as the documents' date."
+    )
+    layout: Literal["table", "cards"] = Field(
+        "table", description="'table' (one row per entry, ten columns) or 'cards' (one block per entry)."
+    )
+    columns: Columns = Field(default_factory=Columns, description="Column headings of the table layout.")
+    scoring: Scoring = Field(default_factory=Scoring, description="The Key to Scores.")
+    risks: list[Entry] = Field(default_factory=list, description="The risks, in the order printed.")
+    opportunities: list[Entry] = Field(default_factory=list, description="The opportunities, in the order printed.")
+
+
+Kind = Literal["risk", "opportunity"]
+
+SCORE_FIELDS = ("current", "residual", "target")

@@ -1,0 +1,68 @@
+"""Writers, one module per format, registered by name.
+
+A writer turns a `ReportView` into the bytes of one file; the API writes them
+atomically. A format whose module is missing is simply not available.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from ..view import ReportView
+
+#: Every format reportgen knows, in build order, with the module that writes it.
+FORMATS = {"docx": "docx", "pdf": "pdf", "xlsx": "xlsx", "html": "html"}
+
+
+@dataclass(frozen=True)
+class Options:
+    """Settings a writer may use; each ignores what it does not need."""
+
+    reference_docx: Path | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Writer:
+    name: str
+    extension: str
+    description: str
+    render: Callable[[ReportView, Options], bytes]
+
+
+_REGISTRY: dict[str, Writer] = {}
+
+
+def register(name: str, extension: str, description: str):
+    """Decorator: register `render(view, options) -> bytes` as the writer for `name`."""
+
+    def deco(fn: Callable[[ReportView, Options], bytes]):
+        _REGISTRY[name] = Writer(name, extension, description, fn)
+        return fn
+
+    return deco
+
+
+def _load() -> None:
+    for name, module in FORMATS.items():
+        if name in _REGISTRY:
+            continue
+        try:
+            importlib.import_module(f"{__name__}.{module}")
+        except ModuleNotFoundError as exc:
+            # Only "this writer does not exist yet" is silent; a missing dependency is a real error.
+            if exc.name != f"{__name__}.{module}":
+                raise
+
+
+def available() -> dict[str, Writer]:
+    """The writers that exist, in build order."""
+    _load()
+    return {n: _REGISTRY[n] for n in FORMATS if n in _REGISTRY}
+
+
+def get(name: str) -> Writer | None:
+    return available().get(name)

@@ -1,0 +1,45 @@
+"""Shared fixtures: the sample registers and golden-file comparison.
+
+Golden files are regenerated, never hand-edited:
+    .venv/bin/pytest --regen-golden      # then review `git diff tests/golden`
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--regen-golden", action="store_true", help="rewrite tests/golden/* from the current output")
+
+
+def sample_paths() -> list[Path]:
+    return sorted(p for p in SAMPLES.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
+
+
+@pytest.fixture
+def golden(request):
+    """golden(name, text): compare `text` with tests/golden/<name> (or rewrite it with --regen-golden)."""
+
+    def check(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if request.config.getoption("--regen-golden"):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            return
+        assert path.exists(), f"no golden file {path}; run pytest --regen-golden and review the diff"
+        expected = path.read_text(encoding="utf-8")
+        if text != expected:
+            diff = "".join(
+                difflib.unified_diff(expected.splitlines(True), text.splitlines(True), str(path), "output", n=2)
+            )
+            pytest.fail(f"output differs from {path.name}:\n{diff[:6000]}")
+
+    return check
