@@ -21,6 +21,10 @@ MAX_CELL_CHARS = 32_767
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
+def _a(word: str) -> str:
+    return ("an " if word[0] in "aeiou" else "a ") + word
+
+
 def _ordinal_label(labels: list[str], n: int) -> str:
     return f"{n} ({labels[n - 1]})"
 
@@ -108,15 +112,23 @@ class _Checker:
         text = str(value).strip()
         if text.isdigit():
             return self.resolve(int(text), labels, other, axis, where)
+        both = _LABEL_NUMBER.match(text)
+        if both:  # "Possible (3)", as card layouts print it: label and number must agree
+            by_label = self.resolve(both.group(1), labels, other, axis, where)
+            if by_label is not None and by_label != int(both.group(2)):
+                self.error(path, f"'{text}': {labels[by_label - 1]} is {by_label} on the {axis} scale, not "
+                                 f"{both.group(2)}", entry, rest)
+                return None
+            return by_label
         lowered = [x.lower() for x in labels]
         if text.lower() in lowered:
             return lowered.index(text.lower()) + 1
         scale = ", ".join(_ordinal_label(labels, i + 1) for i in range(n))
         other_axis = "impact" if axis == "likelihood" else "likelihood"
         if text.lower() in [x.lower() for x in other]:
-            self.error(path, f"'{text}' is an {other_axis} label, not a {axis}; {axis} is one of {scale}", entry, rest)
+            self.error(path, f"'{text}' is {_a(other_axis)} label, not {_a(axis)}; {axis} is one of {scale}", entry, rest)
         else:
-            self.error(path, f"'{text}' is not a {axis} label; {axis} is one of {scale}", entry, rest)
+            self.error(path, f"'{text}' is not {_a(axis)} label; {axis} is one of {scale}", entry, rest)
         return None
 
     def score(self, list_name: str, i: int, e: Entry, fname: str) -> Score | None:
@@ -256,6 +268,7 @@ class _Checker:
 
 
 _ID = re.compile(r"^(.*?)(\d+)$")
+_LABEL_NUMBER = re.compile(r"^([A-Za-z][A-Za-z ]*?)\s*\(\s*(\d+)\s*\)$")
 
 
 def _split_id(ident: str) -> tuple[str, str] | None:
@@ -292,6 +305,7 @@ def check(loaded: Loaded) -> tuple[Register, list[Diagnostic]]:
     the warnings; raises `RegisterError` (errors and warnings together) if anything is wrong."""
     checker = _Checker(loaded)
     resolved = checker.run()
+    checker.out.sort(key=lambda d: (d.line or 0, d.column or 0))
     if any(d.severity == "error" for d in checker.out):
         raise RegisterError(checker.out)
     return resolved, checker.out
