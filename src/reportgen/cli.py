@@ -60,7 +60,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 @cli.command()
-@click.argument("registers", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("registers", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out_dir", default="output", show_default=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write the documents into.")
 @click.option("-f", "--format", "fmt", metavar="LIST", help=f"Comma-separated formats to write ({', '.join(FORMATS)}); default: all available.")
@@ -103,7 +103,7 @@ def build(registers: list[Path], out_dir: Path, fmt: str | None, reference_docx:
 
 
 @cli.command()
-@click.argument("registers", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("registers", nargs=-1, required=True, type=click.Path(path_type=Path))
 def validate(registers: list[Path]) -> None:
     """Check each REGISTER and report every error and warning, with file, line and field.
 

@@ -393,7 +393,7 @@ def model_diagnostics(exc: ValidationError, data: Any, smap: SourceMap) -> list[
             entry=entry,
             field=field_words(rest) or None,
         )
-    return list(seen.values())
+    return sorted(seen.values(), key=lambda d: (d.line or 0, d.column or 0))
 
 
 def build_model(data: Any, smap: SourceMap) -> Register:

@@ -162,7 +162,7 @@ class _Checker:
             if value is not None and value != product:
                 self.error(
                     base,
-                    f"{value} does not match likelihood {_ordinal_label(s.likelihood, lk)} x impact "
+                    f"{value} does not match likelihood {_ordinal_label(s.likelihood, lk)} × impact "
                     f"{_ordinal_label(impact_labels, im)} = {product}",
                     e.id,
                     (fname,),
