@@ -1,0 +1,34 @@
+# The two commands a fresh machine needs:
+#   make sample   builds the sample appendix, every format, into output/
+#   make test     runs the test suite
+# Each installs what it needs first (Debian packages, a virtualenv, the browser-test tools).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+NODE_STAMP := tests/a11y/node_modules/.installed
+
+.PHONY: sample test system-build system-test
+
+sample: system-build $(STAMP)
+	$(BIN)/reportgen build samples/*.yaml samples/*.json -o output/
+
+test: system-test $(STAMP) $(NODE_STAMP)
+	$(BIN)/pytest
+
+system-build:
+	@scripts/ensure-system build
+
+system-test:
+	@scripts/ensure-system test
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+$(NODE_STAMP): tests/a11y/package.json tests/a11y/package-lock.json
+	cd tests/a11y && npm ci --no-audit --no-fund --loglevel=error
+	touch $@

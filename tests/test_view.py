@@ -1,0 +1,80 @@
+"""The view: labels, bands, matrix and heat-map placement computed once for every writer."""
+
+from __future__ import annotations
+
+from reportgen import api, richtext, view
+
+from conftest import SAMPLES
+
+
+def _view(name: str) -> view.ReportView:
+    return view.build(api.load(SAMPLES / name).register)
+
+
+def test_scores_show_with_labels_and_band():
+    v = _view("small.yaml")
+    entries = {e.id: e for e in v.entries()}
+    cr1 = entries["CR1"]
+    assert cr1.current.text == "20" and cr1.current.band_name == "Very high"
+    assert cr1.residual.text == "12 (Major/Possible)" and cr1.residual.band_name == "High"
+    cr2 = entries["CR2"]
+    assert cr2.current.text == "20 (Catastrophic/Likely)"
+    co1 = entries["CO1"]
+    assert co1.kind == "opportunity"
+    assert co1.current.text == "9 (Moderate/Possible)" and co1.current.band_name == "Medium"
+    assert co1.residual.text == "16 (Major/Likely)"
+
+
+def test_key_to_scores_matrix_runs_from_catastrophic_down_and_rare_across():
+    v = _view("small.yaml")
+    assert [r.impact for r in v.matrix] == [5, 4, 3, 2, 1]
+    assert v.matrix[0].label == "CATASTROPHIC (for risk)\nOUTSTANDING (for opportunity)"
+    assert v.matrix[-1].label == "INSIGNIFICANT"
+    assert [c.score for c in v.matrix[0].cells] == [5, 10, 15, 20, 25]
+    assert [c.score for c in v.matrix[-1].cells] == [1, 2, 3, 4, 5]
+    assert v.likelihood_labels == ("Rare", "Unlikely", "Possible", "Likely", "Certain")
+    assert v.matrix[0].cells[4].band.name == "Very high"
+
+
+def test_heat_map_places_card_entries_and_lists_bare_scores():
+    cards = _view("cards-2021-22-q3.yaml")
+    current = cards.heatmaps[0]
+    assert "Corp 2" in current.cells[(3, 4)]  # Possible x Major
+    assert "CO1 (opportunity)" in current.cells[(5, 3)]
+    assert current.score_only == ()
+    q1 = _view("q1-2018-19.yaml")
+    assert "CR1: 20" in q1.heatmaps[0].score_only  # a bare 20 is not guessed into a cell
+
+
+def test_sections_use_the_registers_column_labels():
+    v = _view("q1-2018-19.yaml")
+    risks, opps = v.sections
+    assert [c.label for c in risks.columns][:2] == ["Risk Identification Number (RIN)", "Description"]
+    assert [c.field for c in opps.columns][4] == "progress"
+    assert v.full_title == "Appendix A: Corporate Risk & Opportunity Register Q1 2018/19"
+
+
+def test_document_date_comes_from_the_register_then_source_date_epoch(monkeypatch):
+    reg = api.load(SAMPLES / "small.yaml").register
+    assert str(view.build(reg).date) == "2027-01-10"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert str(view.build(reg.model_copy(update={"report_date": None})).date) == "2023-11-14"
+
+
+def test_rich_text_blocks():
+    blocks = richtext.parse("**Capacity**\n\n- one *two*\n  - three\n\n1. first\n2. second")
+    assert [(b.text, b.level, b.marker, b.heading) for b in blocks] == [
+        ("Capacity", 0, "", True),
+        ("one two", 1, "•", False),
+        ("three", 2, "•", False),
+        ("first", 1, "1.", False),
+        ("second", 1, "2.", False),
+    ]
+    assert blocks[1].runs[1] == richtext.Run("two", italic=True)
+
+
+def test_markup_in_register_text_is_text():
+    assert richtext.to_html("<script>alert(1)</script> </td>") == (
+        "<p>&lt;script&gt;alert(1)&lt;/script&gt; &lt;/td&gt;</p>\n"
+    )
+    assert [b.text for b in richtext.parse("a <b>c</b> &amp;")] == ["a <b>c</b> &amp;"]
