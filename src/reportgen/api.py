@@ -81,21 +81,25 @@ class BuildResult:
 
 
 def build(path: str | Path, out_dir: str | Path = "output", formats: list[str] | None = None,
-          options: Options | None = None) -> BuildResult:
-    """Validate a register and write each format as `out_dir/<stem>.<ext>`.
+          options: Options | None = None, previous: str | Path | None = None) -> BuildResult:
+    """Validate a register and write each format as `out_dir/<stem>.<ext>`; with `previous`
+    (last quarter's register) every format also shows the trend and what changed.
 
     Every format is rendered in memory before any file is replaced, so a failure
     leaves last quarter's files as they were."""
     checked = load(path)
+    last = load(previous) if previous is not None else None
     writers = available()
     formats = formats or list(writers)
     for fmt in formats:
         if fmt not in writers:
             raise UnavailableFormat(fmt)
-    v = view.build(checked.register)
+    v = view.build(checked.register, last.register if last else None, str(previous) if previous else None)
     rendered = [(writers[f], writers[f].render(v, options or Options())) for f in formats]
     out = Path(out_dir)
-    result = BuildResult(checked.path, warnings=checked.warnings)
+    result = BuildResult(checked.path, warnings=list(checked.warnings))
+    if v.comparison:
+        result.warnings.extend(v.comparison.warnings)
     for writer, data in rendered:
         target = out / f"{checked.path.stem}.{writer.extension}"
         write_atomic(target, data)

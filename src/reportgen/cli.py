@@ -66,14 +66,20 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("-f", "--format", "fmt", metavar="LIST", help=f"Comma-separated formats to write ({', '.join(FORMATS)}); default: all available.")
 @click.option("--reference-docx", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A council's own Word template: its styles, fonts, margins, header and logo are used.")
-def build(registers: list[Path], out_dir: Path, fmt: str | None, reference_docx: Path | None) -> None:
+@click.option("--previous", type=click.Path(path_type=Path), metavar="REGISTER",
+              help="Last quarter's register: show each entry's direction of travel and a summary of what changed.")
+def build(registers: list[Path], out_dir: Path, fmt: str | None, reference_docx: Path | None,
+          previous: Path | None) -> None:
     """Validate each REGISTER and write its documents as OUTPUT/<register-name>.<format>.
 
+    With --previous, every format shows each score's trend since last quarter
+    (up, down, level or new) and starts with a summary of what changed.
     Files are replaced atomically: a failed run leaves last quarter's files untouched.
 
     \b
     Example:
       reportgen build samples/q2-2018-19.yaml -o output/ -f docx,pdf
+      reportgen build samples/q2-2018-19.yaml --previous samples/q1-2018-19.yaml
     """
     formats = _formats(fmt)
     have = available()
@@ -90,7 +96,7 @@ def build(registers: list[Path], out_dir: Path, fmt: str | None, reference_docx:
     options = Options(reference_docx=reference_docx)
     for reg in registers:
         try:
-            result = api.build(reg, out_dir, wanted, options)
+            result = api.build(reg, out_dir, wanted, options, previous)
         except RegisterError as exc:
             _print_diagnostics(exc.diagnostics)
             failed = True

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from . import richtext
+from .compare import Comparison, EntryChange, Trend, compare
 from .model import Band, Entry, Group, Register, Score
 from .richtext import Block
 
@@ -71,6 +72,18 @@ class EntryView:
     target: ScoreView | None
     controls: tuple[GroupView, ...]
     actions: tuple[GroupView, ...]
+    #: Comparison with last quarter (None when built without --previous).
+    change: EntryChange | None = None
+
+    @property
+    def trend(self) -> Trend | None:
+        """How the current score moved since last quarter: `▲ Up from 12 (worse)`."""
+        return self.change.current if self.change else None
+
+    @property
+    def residual_trend(self) -> Trend | None:
+        """How the residual/target score moved, where both quarters have one."""
+        return self.change.residual if self.change else None
 
     @property
     def id(self) -> str:
@@ -177,6 +190,8 @@ class ReportView:
     matrix: tuple[MatrixRow, ...]  # highest impact first
     bands: tuple[Band, ...]
     heatmaps: tuple[HeatMap, ...] = field(default_factory=tuple)
+    #: What changed since last quarter (None when built without --previous).
+    comparison: Comparison | None = None
 
     @property
     def heading(self) -> str:
@@ -258,8 +273,10 @@ def _heatmaps(reg: Register, sections: tuple[Section, ...]) -> tuple[HeatMap, ..
     return tuple(maps)
 
 
-def build(reg: Register) -> ReportView:
-    """Compute the view of a validated register (scores already resolved to numbers)."""
+def build(reg: Register, previous: Register | None = None, previous_file: str | None = None) -> ReportView:
+    """Compute the view of a validated register (scores already resolved to numbers),
+    compared with last quarter's register when one is given."""
+    comparison = compare(reg, previous, previous_file) if previous is not None else None
     sections = []
     for kind, entries, cols, heading in (
         ("risk", reg.risks, reg.columns.risks, "Risks"),
@@ -276,6 +293,7 @@ def build(reg: Register) -> ReportView:
                 target=_score_view(reg, kind, e.target),  # type: ignore[arg-type]
                 controls=_groups(e.controls),
                 actions=_groups(e.actions),
+                change=comparison.changes.get(e.id) if comparison else None,
             )
             for e in entries
         )
@@ -307,4 +325,5 @@ def build(reg: Register) -> ReportView:
         matrix=tuple(rows),
         bands=tuple(s.bands),
         heatmaps=_heatmaps(reg, secs),
+        comparison=comparison,
     )

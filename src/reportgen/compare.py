@@ -1,0 +1,178 @@
+"""Quarter on quarter: match entries with last quarter's by ID and say what moved.
+
+Pure computation over two validated registers; the view attaches the result to
+every entry so each writer shows the same trend and the same changes summary.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .diagnostics import Diagnostic
+from .model import Entry, Register
+
+Direction = Literal["up", "down", "level", "new"]
+
+SYMBOLS = {"up": "▲", "down": "▼", "level": "►", "new": "★"}
+
+
+@dataclass(frozen=True)
+class Trend:
+    """How one score moved since last quarter, in a symbol and words (never colour alone)."""
+
+    direction: Direction
+    kind: Literal["risk", "opportunity"]
+    previous: int | None
+    current: int | None
+
+    @property
+    def symbol(self) -> str:
+        return SYMBOLS[self.direction]
+
+    @property
+    def better(self) -> bool | None:
+        """Whether the move is good news: down for a risk, up for an opportunity."""
+        if self.direction in ("level", "new"):
+            return None
+        return (self.direction == "down") == (self.kind == "risk")
+
+    @property
+    def text(self) -> str:
+        """`▲ Up from 12 (worse)`, `▼ Down from 25 (better)`, `► Level at 20`, `★ New this quarter`."""
+        if self.direction == "new":
+            return f"{self.symbol} New this quarter"
+        if self.direction == "level":
+            return f"{self.symbol} Level at {self.current}"
+        word = "Up" if self.direction == "up" else "Down"
+        return f"{self.symbol} {word} from {self.previous} ({'better' if self.better else 'worse'})"
+
+    @property
+    def word(self) -> str:
+        return {"up": "Up", "down": "Down", "level": "Level", "new": "New"}[self.direction]
+
+    @property
+    def delta(self) -> int:
+        if self.previous is None or self.current is None:
+            return 0
+        return self.current - self.previous
+
+
+@dataclass(frozen=True)
+class EntryChange:
+    """One entry's comparison with last quarter."""
+
+    id: str
+    previous_id: str | None  # differs from id when matched by a near-identical spelling
+    kind: Literal["risk", "opportunity"]
+    current: Trend | None
+    residual: Trend | None  # residual or target, where both quarters have one
+
+
+@dataclass(frozen=True)
+class ClosedEntry:
+    id: str
+    kind: Literal["risk", "opportunity"]
+    title: str
+    last_score: int | None
+
+
+@dataclass
+class Comparison:
+    """What changed between last quarter's register and this one."""
+
+    previous_period: str
+    current_period: str
+    changes: dict[str, EntryChange] = field(default_factory=dict)  # by current ID
+    new: list[str] = field(default_factory=list)
+    closed: list[ClosedEntry] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def moved(self) -> list[EntryChange]:
+        """Entries whose current score moved, largest move first (then in register order)."""
+        moved = [c for c in self.changes.values() if c.current and c.current.direction in ("up", "down")]
+        return sorted(moved, key=lambda c: -abs(c.current.delta))
+
+
+def _norm(ident: str) -> str:
+    return re.sub(r"\s+", "", ident).upper()
+
+
+def _lookalike(ident: str) -> str:
+    """An ID with look-alike characters folded: O→0, I/L→1, case and spaces ignored."""
+    return _norm(ident).replace("O", "0").replace("I", "1").replace("L", "1")
+
+
+def _score(e: Entry, fields: tuple[str, ...]) -> int | None:
+    for f in fields:
+        sc = getattr(e, f)
+        if sc is not None and sc.score is not None:
+            return sc.score
+    return None
+
+
+def _trend(kind, prev: int | None, cur: int | None, existed: bool) -> Trend | None:
+    if not existed:
+        return Trend("new", kind, None, cur)
+    if prev is None or cur is None:
+        return None
+    direction: Direction = "up" if cur > prev else "down" if cur < prev else "level"
+    return Trend(direction, kind, prev, cur)
+
+
+def _title(e: Entry) -> str:
+    if e.title:
+        return e.title
+    first = (e.description or "").strip().splitlines()
+    return first[0].lstrip("-*0123456789. ").strip() if first else ""
+
+
+def compare(current: Register, previous: Register, previous_file: str | None = None) -> Comparison:
+    """Compare two validated registers (scores resolved) entry by entry."""
+    comp = Comparison(previous.period, current.period)
+    for kind, cur_list, prev_list in (
+        ("risk", current.risks, previous.risks),
+        ("opportunity", current.opportunities, previous.opportunities),
+    ):
+        prev_by_id = {_norm(e.id): e for e in prev_list}
+        unmatched_prev = dict(prev_by_id)
+        pairs: list[tuple[Entry, Entry | None]] = []
+        pending: list[Entry] = []
+        for e in cur_list:
+            p = unmatched_prev.pop(_norm(e.id), None)
+            if p is None:
+                pending.append(e)
+            pairs.append((e, p))
+        # Second pass: IDs that differ only by a look-alike character (C01 / CO1).
+        by_look = {_lookalike(e.id): k for k, e in unmatched_prev.items()}
+        for i, (e, p) in enumerate(pairs):
+            if p is not None:
+                continue
+            key = by_look.get(_lookalike(e.id))
+            if key is not None and key in unmatched_prev:
+                p = unmatched_prev.pop(key)
+                pairs[i] = (e, p)
+                comp.warnings.append(
+                    Diagnostic(
+                        f"matched with {previous.period}'s '{p.id}': the IDs differ only by a look-alike "
+                        "character; use one spelling in both quarters",
+                        severity="warning",
+                        file=previous_file,
+                        entry=e.id,
+                        field="ID",
+                    )
+                )
+        for e, p in pairs:
+            cur_trend = _trend(kind, _score(p, ("current",)) if p else None, _score(e, ("current",)), p is not None)
+            res_trend = None
+            if p is not None:
+                res_trend = _trend(kind, _score(p, ("residual", "target")), _score(e, ("residual", "target")), True)
+            comp.changes[e.id] = EntryChange(e.id, p.id if p else None, kind, cur_trend, res_trend)  # type: ignore[arg-type]
+            if p is None:
+                comp.new.append(e.id)
+        for p in prev_list:
+            if _norm(p.id) in unmatched_prev:
+                comp.closed.append(ClosedEntry(p.id, kind, _title(p), _score(p, ("current",))))  # type: ignore[arg-type]
+    return comp
