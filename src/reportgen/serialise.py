@@ -1,0 +1,110 @@
+"""Write a register model back out as YAML or JSON (the one serialiser import uses).
+
+Only what differs from the defaults is written, in the model's field order, with
+multi-line Markdown as YAML block scalars so the file reads like a hand-written one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.scalarstring import LiteralScalarString
+
+from .model import Columns, Entry, Group, Register, Score, Scoring
+
+
+def _score(sc: Score | None) -> Any:
+    if sc is None:
+        return None
+    if sc.likelihood is None and sc.impact is None:
+        return sc.score
+    out: dict[str, Any] = {}
+    if sc.score is not None:
+        out["score"] = sc.score
+    if sc.likelihood is not None:
+        out["likelihood"] = sc.likelihood
+    if sc.impact is not None:
+        out["impact"] = sc.impact
+    return out
+
+
+def _groups(groups: list[Group]) -> Any:
+    if not groups:
+        return None
+    if len(groups) == 1 and not groups[0].theme and not groups[0].owner:
+        return groups[0].text
+    return [{k: v for k, v in (("theme", g.theme), ("owner", g.owner), ("text", g.text)) if v not in (None,)} for g in groups]
+
+
+def entry_data(e: Entry) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in Entry.model_fields:
+        value = getattr(e, name)
+        if name in ("current", "residual", "target"):
+            value = _score(value)
+        elif name in ("controls", "actions"):
+            value = _groups(value)
+        if value is None or value == [] or value == "":
+            continue
+        out[name] = value
+    return out
+
+
+def register_data(reg: Register) -> dict[str, Any]:
+    """The register as plain data, leaving out what equals the defaults."""
+    out: dict[str, Any] = {}
+    defaults = Register(organisation="x", period="x")
+    for name in Register.model_fields:
+        value = getattr(reg, name)
+        if name in ("risks", "opportunities"):
+            if value:
+                out[name] = [entry_data(e) for e in value]
+            continue
+        if name in ("columns", "scoring"):
+            if value != getattr(defaults, name):
+                out[name] = value.model_dump(mode="python")
+            continue
+        if name not in ("organisation", "title", "period", "appendix", "layout") and value == getattr(defaults, name):
+            continue
+        if value is not None:
+            out[name] = value
+    return out
+
+
+def _blockify(node: Any) -> Any:
+    if isinstance(node, str) and "\n" in node:
+        return LiteralScalarString(node.rstrip("\n") + "\n")
+    if isinstance(node, dict):
+        return {k: _blockify(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_blockify(v) for v in node]
+    return node
+
+
+def to_yaml(reg: Register, header: str | None = None) -> str:
+    yaml = YAML()
+    yaml.default_flow_style = False
+    yaml.allow_unicode = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    buf = io.StringIO()
+    if header:
+        buf.write("".join(f"# {line}\n" if line else "#\n" for line in header.splitlines()))
+    yaml.dump(_blockify(register_data(reg)), buf)
+    return buf.getvalue()
+
+
+def to_json(reg: Register) -> str:
+    def default(o: Any) -> Any:
+        if isinstance(o, dt.date):
+            return o.isoformat()
+        raise TypeError(type(o).__name__)
+
+    return json.dumps(register_data(reg), indent=2, ensure_ascii=False, default=default) + "\n"
+
+
+__all__ = ["to_yaml", "to_json", "register_data", "entry_data", "Columns", "Scoring"]
