@@ -62,6 +62,11 @@ class Score(_Model):
     score: int | None = Field(None, description="The score, likelihood x impact (1-25 on the default scheme).")
     likelihood: ScaleValue | None = Field(None, description="Likelihood, by number or label (e.g. 3 or 'Possible').")
     impact: ScaleValue | None = Field(None, description="Impact, by number or label (e.g. 4 or 'Major').")
+    as_written: str | None = Field(
+        None,
+        description="The score exactly as a source document wrote it, kept when it could not be read "
+        "(e.g. '(Major/' with the number lost); shown as written, never guessed.",
+    )
 
 
 def _to_score(value: Any) -> Any:

@@ -20,7 +20,7 @@ from .model import Columns, Entry, Group, Register, Score, Scoring
 def _score(sc: Score | None) -> Any:
     if sc is None:
         return None
-    if sc.likelihood is None and sc.impact is None:
+    if sc.likelihood is None and sc.impact is None and sc.as_written is None:
         return sc.score
     out: dict[str, Any] = {}
     if sc.score is not None:
@@ -29,6 +29,8 @@ def _score(sc: Score | None) -> Any:
         out["likelihood"] = sc.likelihood
     if sc.impact is not None:
         out["impact"] = sc.impact
+    if sc.as_written is not None:
+        out["as_written"] = sc.as_written
     return out
 
 

@@ -30,12 +30,14 @@ class ScoreView:
     likelihood_label: str | None
     impact_label: str | None
     band: Band | None
+    as_written: str | None = None
 
     @property
     def text(self) -> str:
-        """`16 (Major/Likely)` (impact/likelihood, as the seed appendices write it), or `20`."""
+        """`16 (Major/Likely)` (impact/likelihood, as the seed appendices write it), or `20`;
+        a score that could not be read is shown as it was written."""
         if self.score is None:
-            return ""
+            return self.as_written or ""
         if self.impact_label and self.likelihood_label:
             return f"{self.score} ({self.impact_label}/{self.likelihood_label})"
         return str(self.score)
@@ -221,7 +223,7 @@ def band_for(bands: list[Band] | tuple[Band, ...], score: int | None) -> Band | 
 
 
 def _score_view(reg: Register, kind: Kind, sc: Score | None) -> ScoreView | None:
-    if sc is None or (sc.score is None and sc.likelihood is None and sc.impact is None):
+    if sc is None or (sc.score is None and sc.likelihood is None and sc.impact is None and not sc.as_written):
         return None
     s = reg.scoring
     impact_labels = s.impact if kind == "risk" else s.opportunity_impact
@@ -234,6 +236,7 @@ def _score_view(reg: Register, kind: Kind, sc: Score | None) -> ScoreView | None
         likelihood_label=s.likelihood[lk - 1] if lk else None,
         impact_label=impact_labels[im - 1] if im else None,
         band=band_for(s.bands, sc.score),
+        as_written=sc.as_written,
     )
 
 
