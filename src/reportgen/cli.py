@@ -167,6 +167,55 @@ def init(path: Path, force: bool) -> None:
     click.echo(f"wrote {path}")
 
 
+@cli.command("import")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Register file to write (default: SOURCE's name with .yaml, beside it).")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True,
+              help="Write the register as YAML or JSON.")
+@click.option("--like", type=click.Path(path_type=Path), metavar="REGISTER",
+              help="An existing register whose settings (Key to Scores, column labels) the import keeps.")
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+def import_(source: Path, out: Path | None, fmt: str, like: Path | None, force: bool) -> None:
+    """Read a Word appendix (.docx) or a register workbook (.xlsx) into a register file.
+
+    Tables are found by their headings, cards by their 'Risk ID' lines, scores such as
+    '16 (Major/Likely)' are read into score, likelihood and impact. What cannot be read is
+    kept as written and reported; the register written is then validated.
+
+    \b
+    Example:
+      reportgen import "Appendix A Q2.docx" -o cr-q2.yaml
+      reportgen import register.xlsx --like cr-q2.yaml --format json
+    """
+    from . import importers, serialise
+
+    target = out or source.with_suffix(f".{fmt}")
+    if target.exists() and not force:
+        raise ReportgenError(f"{target} already exists; use --force to overwrite it")
+    like_reg = api.load(like).register if like else None
+    try:
+        result = importers.import_file(source, like_reg)
+    except importers.ImportError_ as exc:
+        raise ReportgenError(str(exc)) from exc
+    _print_diagnostics(result.notes)
+    if fmt == "json":
+        text = serialise.to_json(result.register)
+    else:
+        text = serialise.to_yaml(result.register, header=f"Imported by reportgen from {source.name}")
+    api.write_atomic(target, text.encode("utf-8"))
+    click.echo(f"wrote {target}")
+    try:
+        checked = api.load(target)
+    except RegisterError as exc:
+        _print_diagnostics(exc.diagnostics)
+        click.echo(f"{target}: written, but it does not validate yet: correct the errors above", err=True)
+        raise SystemExit(EXIT_INVALID)
+    _print_diagnostics(checked.warnings)
+    n = len(checked.register.risks) + len(checked.register.opportunities)
+    click.echo(f"{target}: valid, {n} entries, {len(checked.warnings) + len(result.notes)} warnings")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI with `argv` (default sys.argv[1:]) and return the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)

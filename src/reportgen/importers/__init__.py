@@ -1,0 +1,83 @@
+"""Import: read a council's existing Word appendix or register workbook into the model.
+
+Importers are readers: each yields a `Register` (plus notes on what it could not
+place), and `reportgen.serialise` writes it out. They read what a document shows —
+the same code reads reportgen's own output and a clerk-made document.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..diagnostics import Diagnostic, RegisterError
+from ..model import Register
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass
+class Imported:
+    register: Register
+    notes: list[Diagnostic] = field(default_factory=list)  # warnings: unread scores, text that fitted no field
+
+
+class ImportError_(Exception):
+    """The file cannot be imported; the message is one line for the officer."""
+
+
+def kind_of(path: Path) -> str:
+    """'docx' or 'xlsx', judged by the file's content (not its name)."""
+    name = str(path)
+    try:
+        head = path.read_bytes()[:8]
+    except FileNotFoundError:
+        raise ImportError_(f"{name}: no such file")
+    except IsADirectoryError:
+        raise ImportError_(f"{name}: is a folder, not a Word or Excel file")
+    except OSError as exc:
+        raise ImportError_(f"{name}: cannot be read: {exc.strerror or exc}")
+    if head.startswith(_OLE):
+        raise ImportError_(
+            f"{name}: is password-protected or in the old .doc/.xls format; "
+            "remove the password or save it as .docx/.xlsx, then import it again"
+        )
+    if not head.startswith(b"PK"):
+        raise ImportError_(f"{name}: is not a Word (.docx) or Excel (.xlsx) file")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            bad = zf.testzip()
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError):
+        raise ImportError_(f"{name}: is damaged (its zip container cannot be read); save it again from Word or Excel")
+    if bad is not None:
+        raise ImportError_(f"{name}: is damaged ({bad} cannot be read); save it again from Word or Excel")
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "EncryptedPackage" in names:
+        raise ImportError_(f"{name}: is password-protected; remove the password and import it again")
+    raise ImportError_(f"{name}: is a zip file but not a Word (.docx) or Excel (.xlsx) document")
+
+
+def import_file(path: str | Path, like: Register | None = None) -> Imported:
+    """Read a .docx appendix or .xlsx register workbook into a register.
+
+    `like` is an existing register whose settings (scoring scheme, column labels,
+    organisation...) are kept where the document cannot show them."""
+    p = Path(path)
+    kind = kind_of(p)
+    try:
+        if kind == "docx":
+            from .docx import read_docx
+
+            return read_docx(p, like)
+        from .xlsx import read_xlsx
+
+        return read_xlsx(p, like)
+    except (ImportError_, RegisterError):
+        raise
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise ImportError_(f"{p}: cannot be read as a {kind} register: {exc}") from exc

@@ -1,0 +1,559 @@
+"""Read a Word appendix (table layout or card layout) back into a register.
+
+Tables are found by what they show: a header row whose cells are column headings
+(the seeds' labels, common variants, or the labels of a `--like` register), or a
+card whose first cell says "Risk ID ..." / "Opportunity ID ...". The Key to Scores
+and band legend are recognised and skipped. Text that fits no field is reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import docx
+from docx.oxml.ns import qn
+
+from ..diagnostics import Diagnostic
+from ..model import (
+    DEFAULT_OPPORTUNITY_COLUMNS,
+    DEFAULT_RISK_COLUMNS,
+    Entry,
+    Group,
+    Register,
+    Score,
+)
+from . import Imported, ImportError_
+from ._docx_text import Line, Numbering, paragraph_lines, style_names, to_markdown
+from ._scores import read_point, read_score, strip_computed
+
+# Column headings seen in real registers, beyond the seeds' own (normalised: lower case, single spaces).
+_ALIASES = {
+    "id": ["rin", "risk id", "ref", "reference", "risk ref", "risk reference", "id", "opportunity id", "oin",
+           "risk identification number", "risk number"],
+    "title": ["title", "risk title", "opportunity title"],
+    "description": ["risk description", "description", "risk", "opportunity"],
+    "types": ["type", "risk type", "types", "category", "risk category"],
+    "consequences": ["consequences", "risk consequences", "possible consequences", "benefits",
+                     "opportunity consequences", "impact description"],
+    "controls": ["controls", "current controls", "existing controls", "controls in place"],
+    "current": ["current score", "current risk score", "inherent score", "score", "risk rating", "gross score",
+                "current opportunity score"],
+    "actions": ["actions", "mitigating actions", "mitigation", "further actions", "planned actions",
+                "actions to realise", "maximising actions"],
+    "residual": ["residual score", "residual risk score", "net score", "residual", "residual opportunity score"],
+    "target": ["target score", "target risk score", "target opportunity score"],
+    "owner": ["owner", "risk owner", "lead officer", "responsible officer", "opportunity owner"],
+    "direction": ["direction of travel", "direction", "dot", "trend"],
+    "progress": ["progress", "progress to date", "update"],
+    "target_date": ["target date", "due date", "deadline"],
+    "target_confidence": ["target confidence", "target risk confidence", "confidence"],
+}
+
+# Labels inside a card, and the field each introduces.
+_CARD_LABELS = {
+    "risk description": "description", "opportunity description": "description", "description": "description",
+    "risk consequences": "consequences", "opportunity consequences": "consequences", "consequences": "consequences",
+    "possible benefits": "consequences",
+    "risk owner": "owner", "opportunity owner": "owner", "opp owner": "owner", "owner": "owner",
+    "target date": "target_date",
+    "current likelihood": "current.likelihood", "target likelihood": "target.likelihood",
+    "current impact": "current.impact", "target impact": "target.impact",
+    "target risk confidence": "target_confidence", "target confidence": "target_confidence",
+    "target opportunity confidence": "target_confidence", "target opp confidence": "target_confidence",
+    "current controls": "controls", "controls": "controls",
+    "control owner": "controls.owner",
+    "mitigating actions": "actions", "actions to realise": "actions", "maximising actions": "actions",
+    "mitigation owner": "actions.owner", "action owner": "actions.owner",
+    "progress": "progress", "progress to date": "progress",
+    "risk type": "types", "opportunity type": "types", "type": "types",
+    "direction of travel": "direction",
+}
+_CARD_HEAD = re.compile(r"^\s*(?P<kind>(?i:risk|opportunity|opp))\s+ID\b\s*:?\s*(?P<rest>.*)$", re.S)
+_SCORE_LABEL = re.compile(
+    r"^\s*(?P<which>Current|Target|Residual)\s+(?:Risk\s+|Opportunity\s+|Opp\s+)?Score\s*:\s*(?P<value>.*)$", re.I | re.S
+)
+_KEY_WORDS = {"rare", "unlikely", "possible", "likely", "certain"}
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[\s:]+", " ", text.replace("\u00a0", " ")).strip().lower()
+
+
+@dataclass
+class _Doc:
+    document: Any
+    numbering: Numbering
+    styles: dict[str, str]
+    bold_styles: set[str]
+    italic_styles: set[str]
+    heading_styles: set[str]
+    name: str
+    notes: list[Diagnostic] = field(default_factory=list)
+
+    def note(self, message: str, where: str, entry: str | None = None, fld: str | None = None) -> None:
+        self.notes.append(Diagnostic(f"{message} ({where})", severity="warning", file=self.name, entry=entry, field=fld))
+
+    # -- paragraphs
+    def lines(self, paragraphs) -> list[Line]:
+        out: list[Line] = []
+        for p in paragraphs:
+            sid = self._style_id(p)
+            ls = paragraph_lines(p, self.numbering, self.styles)
+            if sid in self.bold_styles or sid in self.italic_styles:
+                for ln in ls:
+                    ln.runs = [(t, b or sid in self.bold_styles, i or sid in self.italic_styles) for t, b, i in ln.runs]
+            out.extend(ls)
+        return out
+
+    def is_heading(self, p) -> bool:
+        """A sub-heading paragraph: a heading style, or wholly bold text that is not a list item."""
+        sid = self._style_id(p)
+        if sid in self.heading_styles:
+            return True
+        ls = self.lines([p])
+        if len(ls) != 1 or ls[0].level:
+            return False
+        runs = [r for r in ls[0].runs if r[0].strip()]
+        return bool(runs) and all(b for _, b, _ in runs)
+
+    @staticmethod
+    def _style_id(p) -> str | None:
+        ppr = p.find(qn("w:pPr"))
+        if ppr is None:
+            return None
+        ps = ppr.find(qn("w:pStyle"))
+        return ps.get(qn("w:val")) if ps is not None else None
+
+
+def _style_flags(document) -> tuple[set[str], set[str], set[str]]:
+    bold, italic, heading = set(), set(), set()
+    for s in document.styles:
+        try:
+            sid, name = s.style_id, (s.name or "")
+            font = s.font
+        except (AttributeError, ValueError):
+            continue
+        chain, b, i = s, None, None
+        while chain is not None and (b is None or i is None):
+            try:
+                if b is None and chain.font.bold is not None:
+                    b = chain.font.bold
+                if i is None and chain.font.italic is not None:
+                    i = chain.font.italic
+                chain = chain.base_style
+            except AttributeError:
+                break
+        if b:
+            bold.add(sid)
+        if i:
+            italic.add(sid)
+        if re.match(r"(heading \d|.*sub-?heading)$", name.lower()):
+            heading.add(sid)
+        del font
+    return bold, italic, heading
+
+
+def _paragraphs(tc) -> list:
+    return [p for p in tc.iter(qn("w:p"))]
+
+
+def _unique_cells(row) -> list:
+    """The w:tc elements of a row, once each (horizontally merged cells are one)."""
+    return row._tr.findall(qn("w:tc"))
+
+
+def _cell_text(doc: _Doc, tc) -> str:
+    return "\n".join(ln.text for ln in doc.lines(_paragraphs(tc))).strip()
+
+
+# --------------------------------------------------------------------------- table layout
+
+
+def _column_map(like: Register | None) -> dict[str, tuple[str, str]]:
+    """normalised heading -> (kind, field)."""
+    out: dict[str, tuple[str, str]] = {}
+    for kind, pairs in (("risk", DEFAULT_RISK_COLUMNS), ("opportunity", DEFAULT_OPPORTUNITY_COLUMNS)):
+        for f, label in pairs:
+            out.setdefault(_norm(label), (kind, f))
+    if like is not None:
+        for kind, cols in (("risk", like.columns.risks), ("opportunity", like.columns.opportunities)):
+            for c in cols:
+                out[_norm(c.label)] = (kind, c.field)
+    for f, names in _ALIASES.items():
+        for n in names:
+            out.setdefault(n, ("", f))
+    return out
+
+
+def _header_fields(doc: _Doc, row, cmap) -> tuple[str, list[str | None], list[str]] | None:
+    labels = [_cell_text(doc, tc) for tc in _unique_cells(row)]
+    fields: list[str | None] = []
+    kinds = []
+    for lab in labels:
+        n = _norm(lab)
+        hit = cmap.get(n) or cmap.get(re.sub(r"\s*\(.*?\)\s*", " ", n).strip())
+        fields.append(hit[1] if hit else None)
+        if hit and hit[0]:
+            kinds.append(hit[0])
+        if n.startswith("opportunity"):
+            kinds.append("opportunity")
+    if "id" not in fields or sum(f is not None for f in fields) < 3:
+        return None
+    kind = "opportunity" if kinds.count("opportunity") > kinds.count("risk") else "risk"
+    return kind, fields, labels
+
+
+def _types(text: str) -> list[str]:
+    parts = re.split(r"\s*[/,;\n]\s*|\s{2,}", text.strip())
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _groups_from_cell(doc: _Doc, paragraphs) -> list[Group]:
+    """Controls/actions: a sub-heading starts a themed group; 'Owner: X' gives its owner."""
+    groups: list[dict[str, Any]] = [{"theme": None, "owner": None, "paras": []}]
+    for p in paragraphs:
+        text = "".join(t.text or "" for t in p.iter(qn("w:t"))).strip()
+        if not text:
+            continue
+        m = re.match(r"^(?:control |mitigation |action )?owner\s*:\s*(.+)$", text, re.I)
+        if m and not doc.lines([p])[0].level:
+            groups[-1]["owner"] = m.group(1).strip()
+            continue
+        if doc.is_heading(p):
+            groups.append({"theme": text, "owner": None, "paras": []})
+            continue
+        groups[-1]["paras"].append(p)
+    out = []
+    for g in groups:
+        md = to_markdown(doc.lines(g["paras"]))
+        if g["theme"] is None and g["owner"] is None and not md:
+            continue
+        out.append(Group(theme=g["theme"], owner=g["owner"], text=md))
+    return out
+
+
+def _score_cell(doc: _Doc, text: str, scoring, entry: str, fld: str, where: str) -> Score | None:
+    got = read_score(text, scoring)
+    if got.problem:
+        doc.note(f"{got.problem}; kept as written", where, entry, fld)
+    return got.score
+
+
+def _read_table(doc: _Doc, tbl, kind: str, fields: list[str | None], labels: list[str], scoring,
+                where: str) -> list[Entry]:
+    entries = []
+    rows = tbl.rows
+    for r_i, row in enumerate(rows[1:], start=2):
+        cells = _unique_cells(row)
+        # a header row repeated inside the table (Word's repeat flag, or a pasted copy)
+        texts = [_cell_text(doc, tc) for tc in cells]
+        if [_norm(t) for t in texts] == [_norm(x) for x in labels]:
+            continue
+        if not any(texts):
+            continue
+        data: dict[str, Any] = {}
+        ident = None
+        for c_i, tc in enumerate(cells):
+            f = fields[c_i] if c_i < len(fields) else None
+            if f == "id":
+                ident = texts[c_i].strip()
+        ident = ident or f"{kind} {r_i - 1}"
+        for c_i, tc in enumerate(cells):
+            f = fields[c_i] if c_i < len(fields) else None
+            text = texts[c_i]
+            paragraphs = _paragraphs(tc)
+            cell_where = f"{where}, row {r_i}, column '{labels[c_i] if c_i < len(labels) else c_i + 1}'"
+            if f is None:
+                if text.strip():
+                    doc.note(f"text in a column that fits no field of the register was not imported: "
+                             f"{text.strip()[:60]!r}", cell_where, ident)
+                continue
+            if f == "id":
+                data["id"] = text.strip()
+            elif f in ("current", "residual", "target"):
+                sc = _score_cell(doc, text, scoring, ident, f, cell_where)
+                if sc is not None:
+                    data[f] = sc
+            elif f in ("controls", "actions"):
+                g = _groups_from_cell(doc, paragraphs)
+                if g:
+                    data[f] = g
+            elif f == "types":
+                t = _types(text)
+                if t:
+                    data[f] = t
+            elif f in ("owner", "title", "target_date", "target_confidence"):
+                if text.strip():
+                    data[f] = text.strip()
+            elif f == "direction":
+                md = to_markdown(doc.lines(paragraphs))
+                md = strip_computed(md, []) if md else md
+                if md:
+                    data[f] = md
+            else:
+                md = to_markdown(doc.lines(paragraphs))
+                if md:
+                    data[f] = md
+        if "id" not in data or not data["id"]:
+            doc.note("a row with no ID was imported under a made-up ID", f"{where}, row {r_i}", ident)
+            data["id"] = ident
+        entries.append(Entry(**data))
+    return entries
+
+
+# --------------------------------------------------------------------------- card layout
+
+
+def _card_fields(doc: _Doc, tbl, scoring, kind: str, where: str) -> Entry:
+    cells: list = []
+    seen: set[int] = set()
+    for row in tbl.rows:
+        for tc in _unique_cells(row):
+            if id(tc) not in seen:
+                seen.add(id(tc))
+                cells.append(tc)
+    head_text = _cell_text(doc, cells[0])
+    m = _CARD_HEAD.match(head_text)
+    rest = m.group("rest").strip() if m else head_text
+    parts = re.split(r"\s+[–—-]\s+|\s+Title\s*:\s*", rest, maxsplit=1)
+    ident = parts[0].strip()
+    title = parts[1].strip() if len(parts) > 1 else None
+    data: dict[str, Any] = {"id": ident}
+    if title:
+        data["title"] = title
+    segments: dict[str, list] = {}
+    order: list[str] = []
+    for tc in cells[1:]:
+        current: str | None = None
+        for p in _paragraphs(tc):
+            text = "".join(t.text or "" for t in p.iter(qn("w:t"))).strip()
+            sm = _SCORE_LABEL.match(text)
+            if sm:
+                which = sm.group("which").lower()
+                which = "residual" if which == "residual" else which
+                current = f"score.{which}"
+                segments.setdefault(current, []).append(p)
+                order.append(current)
+                continue
+            label = _CARD_LABELS.get(_norm(text).rstrip(":"))
+            if label and doc.lines([p]) and not doc.lines([p])[0].level:
+                current = label
+                segments.setdefault(current, [])
+                order.append(current)
+                continue
+            if current is None:
+                if text:
+                    doc.note(f"text that fits no field was not imported: {text[:60]!r}", where, ident)
+                continue
+            segments[current].append(p)
+    for key, paragraphs in segments.items():
+        text = "\n".join(ln.text for ln in doc.lines(paragraphs)).strip()
+        if key.startswith("score."):
+            which = key.split(".")[1]
+            raw = _SCORE_LABEL.sub(lambda mm: mm.group("value"), text, count=1)
+            sc = _score_cell(doc, raw, scoring, ident, which, where)
+            if sc is not None:
+                data[which] = sc
+        elif key in ("current.likelihood", "current.impact", "target.likelihood", "target.impact"):
+            which, axis = key.split(".")
+            value = read_point(text)
+            if value is not None:
+                base = data.setdefault(which, Score())
+                data[which] = base.model_copy(update={axis: value})
+        elif key in ("controls", "actions"):
+            g = _groups_from_cell(doc, paragraphs)
+            if g:
+                data[key] = g
+        elif key in ("controls.owner", "actions.owner"):
+            data[f"_{key}"] = _owners_by_theme(doc, paragraphs)
+        elif key == "types":
+            if text:
+                data["types"] = _types(text)
+        elif key in ("owner", "target_date", "target_confidence"):
+            if text:
+                data[key] = text
+        else:
+            md = to_markdown(doc.lines(paragraphs))
+            if md:
+                data[key] = md
+    for key in ("controls", "actions"):
+        owners = data.pop(f"_{key}.owner", None)
+        if owners:
+            groups = data.get(key, [])
+            if not groups:
+                groups = [Group(owner=owners.get(None) or next(iter(owners.values())), text="")]
+            else:
+                groups = [g.model_copy(update={"owner": owners.get(g.theme, owners.get(None))}) for g in groups]
+            data[key] = groups
+    # A likelihood/impact with the score: check the score line agrees (validation reports it otherwise).
+    for which in ("current", "target"):
+        sc = data.get(which)
+        if isinstance(sc, Score):
+            data[which] = _fix_scale_words(doc, sc, scoring, kind, ident, which, where)
+    return Entry(**data)
+
+
+def _fix_scale_words(doc: _Doc, sc: Score, scoring, kind: str, ident: str, which: str, where: str) -> Score:
+    """A likelihood written with an impact word ('Major (4)'): keep the number, say so."""
+    lk = sc.likelihood
+    if isinstance(lk, str):
+        m = re.match(r"^(.*?)\s*\((\d)\)$", lk)
+        if m and m.group(1).lower() not in [x.lower() for x in scoring.likelihood]:
+            doc.note(f"likelihood written '{lk}', which is not a likelihood label; kept the number, {m.group(2)}",
+                     where, ident, f"{which} likelihood")
+            sc = sc.model_copy(update={"likelihood": int(m.group(2))})
+    im = sc.impact
+    labels = scoring.impact if kind == "risk" else scoring.opportunity_impact
+    if isinstance(im, str):
+        m = re.match(r"^(.*?)\s*\((\d)\)$", im)
+        if m and m.group(1).lower() not in [x.lower() for x in labels]:
+            doc.note(f"impact written '{im}', which is not an impact label; kept the number, {m.group(2)}",
+                     where, ident, f"{which} impact")
+            sc = sc.model_copy(update={"impact": int(m.group(2))})
+    return sc
+
+
+def _owners_by_theme(doc: _Doc, paragraphs) -> dict[str | None, str]:
+    """An owner box: plain owner text, or theme sub-headings each followed by its owner."""
+    out: dict[str | None, list[str]] = {}
+    theme: str | None = None
+    for p in paragraphs:
+        text = "".join(t.text or "" for t in p.iter(qn("w:t"))).strip()
+        if not text:
+            continue
+        if doc.is_heading(p):
+            theme = text
+            continue
+        out.setdefault(theme, []).append(text)
+    return {k: "\n".join(v) for k, v in out.items()}
+
+
+# --------------------------------------------------------------------------- document
+
+
+def _is_key_table(doc: _Doc, tbl) -> bool:
+    words = set()
+    for row in tbl.rows[-3:]:
+        for tc in _unique_cells(row):
+            words.add(_norm(_cell_text(doc, tc)))
+    return len(_KEY_WORDS & words) >= 4
+
+
+def _is_band_legend(doc: _Doc, tbl, scoring) -> bool:
+    names = {b.name.lower() for b in scoring.bands}
+    firsts = [_norm(_cell_text(doc, _unique_cells(r)[0])) for r in tbl.rows if _unique_cells(r)]
+    return bool(firsts) and all(f in names or f in ("band", "score band", "") for f in firsts)
+
+
+def _heading_block(texts: list[str], like: Register | None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    title = like.title if like else "Corporate Risk & Opportunity Register"
+    rest: list[str] = []
+    for t in texts:
+        m = re.match(r"^\s*(Appendix\s+\w+)\s*[:–—-]?\s*(.*)$", t, re.I)
+        if m and "appendix" not in out:
+            out["appendix"] = m.group(1)
+            t = m.group(2)
+            if not t:
+                continue
+        i = t.lower().find(title.lower())
+        if i < 0:
+            m2 = re.search(r"\b[\w&' ]*Register\b", t)
+            if m2 and "title" not in out:
+                out["title"] = m2.group(0).strip()
+                before, after = t[: m2.start()].strip(), t[m2.end():].strip()
+                if before:
+                    out.setdefault("organisation", before)
+                if after:
+                    out["period"] = after
+                continue
+            rest.append(t)
+            continue
+        out["title"] = t[i : i + len(title)]
+        before, after = t[:i].strip(), t[i + len(title):].strip()
+        if before:
+            out.setdefault("organisation", before)
+        if after:
+            out["period"] = after
+    for t in rest:
+        if "organisation" not in out and t.strip():
+            out["organisation"] = t.strip()
+    return out
+
+
+def read_docx(path: Path, like: Register | None = None) -> Imported:
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises several kinds for a broken package
+        raise ImportError_(f"{path}: cannot be opened as a Word document ({exc.__class__.__name__})") from exc
+    bold, italic, heading = _style_flags(document)
+    doc = _Doc(document, Numbering.of(document), style_names(document), bold, italic, heading, str(path))
+    scoring = like.scoring if like else Register(organisation="x", period="x").scoring
+    cmap = _column_map(like)
+    risks: list[Entry] = []
+    opps: list[Entry] = []
+    layout = None
+    before_tables: list[str] = []
+    seen_table = False
+    table_no = 0
+    body = document.element.body
+    for el in body.iterchildren():
+        if el.tag == qn("w:p"):
+            text = "".join(t.text or "" for t in el.iter(qn("w:t"))).strip()
+            if not text:
+                continue
+            if not seen_table:
+                before_tables.append(text)
+            elif _norm(text) not in ("risks", "opportunities", "key to scores", "score bands", "changes since last quarter",
+                                      "heat map", "heat maps") and not text.lower().startswith(("page ", "score only")):
+                doc.note(f"a paragraph outside any register table was not imported: {text[:60]!r}", "body text")
+            continue
+        if el.tag != qn("w:tbl"):
+            continue
+        seen_table = True
+        table_no += 1
+        tbl = docx.table.Table(el, document)
+        where = f"table {table_no}"
+        if not tbl.rows:
+            continue
+        first = _cell_text(doc, _unique_cells(tbl.rows[0])[0]) if _unique_cells(tbl.rows[0]) else ""
+        cm = _CARD_HEAD.match(first)
+        if cm:
+            kind = "risk" if cm.group("kind").lower() == "risk" else "opportunity"
+            (risks if kind == "risk" else opps).append(_card_fields(doc, tbl, scoring, kind, where))
+            layout = layout or "cards"
+            continue
+        head = _header_fields(doc, tbl.rows[0], cmap)
+        if head:
+            kind, fields, labels = head
+            (risks if kind == "risk" else opps).extend(_read_table(doc, tbl, kind, fields, labels, scoring, where))
+            layout = layout or "table"
+            continue
+        if _is_key_table(doc, tbl) or _is_band_legend(doc, tbl, scoring):
+            continue
+        if _cell_text(doc, _unique_cells(tbl.rows[0])[0]).lower().startswith(("changes", "period", "heat")):
+            continue
+        doc.note("a table that is not a register table was not imported", where)
+    if not risks and not opps:
+        raise ImportError_(f"{path}: has no register table (no table with an ID column, and no 'Risk ID' cards)")
+    meta = _heading_block(before_tables, like)
+    base = like.model_dump(exclude={"risks", "opportunities"}) if like else {}
+    base.update({k: v for k, v in meta.items() if v})
+    base.setdefault("organisation", "")
+    base.setdefault("period", "")
+    if not base.get("organisation"):
+        base["organisation"] = (document.core_properties.author or "").strip() or "Unknown organisation"
+        doc.note("no organisation found in the heading; taken from the document's author", "heading")
+    if not base.get("period"):
+        base["period"] = "Unknown period"
+        doc.note("no period found in the heading (e.g. 'Q2 2018/19'); set 'period' by hand", "heading")
+    created = document.core_properties.created
+    if created is not None and not (like and like.report_date):
+        base["report_date"] = created.date()
+    base["layout"] = layout or "table"
+    base["risks"] = risks
+    base["opportunities"] = opps
+    return Imported(Register.model_validate(base), doc.notes)
