@@ -169,7 +169,7 @@ class _Checker:
                 )
                 return None
             value = product
-        return Score(score=value, likelihood=lk, impact=im)
+        return Score(score=value, likelihood=lk, impact=im, as_written=sc.as_written)
 
     # -- text
     def text(self) -> None:

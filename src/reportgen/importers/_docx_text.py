@@ -31,6 +31,15 @@ class Line:
     ordered: bool = False
     number: int | None = None
     indent: int = 0  # left indent in twips (to nest typed bullets)
+    heading: bool = False  # in a heading / sub-heading style
+
+    @property
+    def is_heading(self) -> bool:
+        """A sub-heading: a heading style, or wholly bold text that is not a list item."""
+        if self.level:
+            return False
+        runs = [r for r in self.runs if r[0].strip()]
+        return bool(runs) and (self.heading or all(b for _, b, _ in runs))
 
     @property
     def text(self) -> str:

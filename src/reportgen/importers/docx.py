@@ -102,22 +102,12 @@ class _Doc:
         for p in paragraphs:
             sid = self._style_id(p)
             ls = paragraph_lines(p, self.numbering, self.styles)
-            if sid in self.bold_styles or sid in self.italic_styles:
-                for ln in ls:
+            for ln in ls:
+                if sid in self.bold_styles or sid in self.italic_styles:
                     ln.runs = [(t, b or sid in self.bold_styles, i or sid in self.italic_styles) for t, b, i in ln.runs]
+                ln.heading = sid in self.heading_styles
             out.extend(ls)
         return out
-
-    def is_heading(self, p) -> bool:
-        """A sub-heading paragraph: a heading style, or wholly bold text that is not a list item."""
-        sid = self._style_id(p)
-        if sid in self.heading_styles:
-            return True
-        ls = self.lines([p])
-        if len(ls) != 1 or ls[0].level:
-            return False
-        runs = [r for r in ls[0].runs if r[0].strip()]
-        return bool(runs) and all(b for _, b, _ in runs)
 
     @staticmethod
     def _style_id(p) -> str | None:
@@ -211,24 +201,24 @@ def _types(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def _groups_from_cell(doc: _Doc, paragraphs) -> list[Group]:
+def _groups_from_lines(lines: list[Line]) -> list[Group]:
     """Controls/actions: a sub-heading starts a themed group; 'Owner: X' gives its owner."""
-    groups: list[dict[str, Any]] = [{"theme": None, "owner": None, "paras": []}]
-    for p in paragraphs:
-        text = "".join(t.text or "" for t in p.iter(qn("w:t"))).strip()
+    groups: list[dict[str, Any]] = [{"theme": None, "owner": None, "lines": []}]
+    for ln in lines:
+        text = ln.text.strip()
         if not text:
             continue
         m = re.match(r"^(?:control |mitigation |action )?owner\s*:\s*(.+)$", text, re.I)
-        if m and not doc.lines([p])[0].level:
+        if m and not ln.level:
             groups[-1]["owner"] = m.group(1).strip()
             continue
-        if doc.is_heading(p):
-            groups.append({"theme": text, "owner": None, "paras": []})
+        if ln.is_heading:
+            groups.append({"theme": text, "owner": None, "lines": []})
             continue
-        groups[-1]["paras"].append(p)
+        groups[-1]["lines"].append(ln)
     out = []
     for g in groups:
-        md = to_markdown(doc.lines(g["paras"]))
+        md = to_markdown(g["lines"])
         if g["theme"] is None and g["owner"] is None and not md:
             continue
         out.append(Group(theme=g["theme"], owner=g["owner"], text=md))
@@ -278,7 +268,7 @@ def _read_table(doc: _Doc, tbl, kind: str, fields: list[str | None], labels: lis
                 if sc is not None:
                     data[f] = sc
             elif f in ("controls", "actions"):
-                g = _groups_from_cell(doc, paragraphs)
+                g = _groups_from_lines(doc.lines(paragraphs))
                 if g:
                     data[f] = g
             elif f == "types":
@@ -324,33 +314,28 @@ def _card_fields(doc: _Doc, tbl, scoring, kind: str, where: str) -> Entry:
     data: dict[str, Any] = {"id": ident}
     if title:
         data["title"] = title
-    segments: dict[str, list] = {}
-    order: list[str] = []
+    segments: dict[str, list[Line]] = {}
     for tc in cells[1:]:
         current: str | None = None
-        for p in _paragraphs(tc):
-            text = "".join(t.text or "" for t in p.iter(qn("w:t"))).strip()
+        for ln in doc.lines(_paragraphs(tc)):
+            text = ln.text.strip()
             sm = _SCORE_LABEL.match(text)
             if sm:
-                which = sm.group("which").lower()
-                which = "residual" if which == "residual" else which
-                current = f"score.{which}"
-                segments.setdefault(current, []).append(p)
-                order.append(current)
+                current = f"score.{sm.group('which').lower()}"
+                segments.setdefault(current, []).append(ln)
                 continue
             label = _CARD_LABELS.get(_norm(text).rstrip(":"))
-            if label and doc.lines([p]) and not doc.lines([p])[0].level:
+            if label and not ln.level:
                 current = label
                 segments.setdefault(current, [])
-                order.append(current)
                 continue
             if current is None:
                 if text:
                     doc.note(f"text that fits no field was not imported: {text[:60]!r}", where, ident)
                 continue
-            segments[current].append(p)
-    for key, paragraphs in segments.items():
-        text = "\n".join(ln.text for ln in doc.lines(paragraphs)).strip()
+            segments[current].append(ln)
+    for key, lines in segments.items():
+        text = "\n".join(ln.text for ln in lines).strip()
         if key.startswith("score."):
             which = key.split(".")[1]
             raw = _SCORE_LABEL.sub(lambda mm: mm.group("value"), text, count=1)
@@ -364,11 +349,11 @@ def _card_fields(doc: _Doc, tbl, scoring, kind: str, where: str) -> Entry:
                 base = data.setdefault(which, Score())
                 data[which] = base.model_copy(update={axis: value})
         elif key in ("controls", "actions"):
-            g = _groups_from_cell(doc, paragraphs)
+            g = _groups_from_lines(lines)
             if g:
                 data[key] = g
         elif key in ("controls.owner", "actions.owner"):
-            data[f"_{key}"] = _owners_by_theme(doc, paragraphs)
+            data[f"_{key}"] = _owners_by_theme(lines)
         elif key == "types":
             if text:
                 data["types"] = _types(text)
@@ -376,7 +361,7 @@ def _card_fields(doc: _Doc, tbl, scoring, kind: str, where: str) -> Entry:
             if text:
                 data[key] = text
         else:
-            md = to_markdown(doc.lines(paragraphs))
+            md = to_markdown(lines)
             if md:
                 data[key] = md
     for key in ("controls", "actions"):
@@ -416,15 +401,15 @@ def _fix_scale_words(doc: _Doc, sc: Score, scoring, kind: str, ident: str, which
     return sc
 
 
-def _owners_by_theme(doc: _Doc, paragraphs) -> dict[str | None, str]:
+def _owners_by_theme(lines: list[Line]) -> dict[str | None, str]:
     """An owner box: plain owner text, or theme sub-headings each followed by its owner."""
     out: dict[str | None, list[str]] = {}
     theme: str | None = None
-    for p in paragraphs:
-        text = "".join(t.text or "" for t in p.iter(qn("w:t"))).strip()
+    for ln in lines:
+        text = ln.text.strip()
         if not text:
             continue
-        if doc.is_heading(p):
+        if ln.is_heading:
             theme = text
             continue
         out.setdefault(theme, []).append(text)
