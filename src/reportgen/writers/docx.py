@@ -1,0 +1,623 @@
+"""Word: the Appendix A document democratic services drop into the committee pack.
+
+A4 landscape; a heading block; the register as real Word tables (the 2018/19
+ten-column table, or one card per entry for `layout: cards`); the Key to Scores;
+"Page X of Y" in the footer. Everything a clerk may want to edit is real Word
+structure: tables with a repeating header row, list numbering, bold/italic runs
+and named styles ("Register Table Text", "Register Heading", ...), never pictures
+of text. The same register gives a byte-identical file.
+
+The OOXML that python-docx has no API for lives in `_docx_xml` and `_docx_styles`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+
+import docx
+from docx.enum.section import WD_ORIENT
+from docx.shared import Twips
+from lxml import etree
+
+from ..richtext import Block
+from ..view import ColumnView, EntryView, GroupView, ReportView, ScoreView, Section
+from . import Options, register
+from . import _docx_styles as S
+from . import _docx_xml as X
+from ._zip import normalise
+
+# A4 landscape, in twips (1/20 pt).
+PAGE_W, PAGE_H = 16838, 11906
+MARGIN = 720  # 1.27 cm: the appendix is a wide table
+HEADER_FOOTER_DISTANCE = 360
+TABLE_HEADER_FILL = "D9E2F3"  # light blue-grey: the header row is marked by bold text as well
+LABEL_FILL = "F2F2F2"
+
+
+# --------------------------------------------------------------------------- rendering context
+
+
+@dataclass
+class Ctx:
+    view: ReportView
+    ids: dict[str, str]  # style name -> style id
+    numbering: X.Numbering
+    width: int  # usable page width, twips
+    height: int  # usable page height, twips
+    # Text is measured with Arial's widths; a house style may use a wider font, so
+    # measure generously then.
+    font_factor: float = 1.0
+    bookmark_id: int = 0
+    bookmark_names: set = field(default_factory=set)
+
+    def sid(self, sd: S.StyleDef) -> str:
+        return self.ids[sd.name]
+
+    def bookmark(self, p, ev: EntryView) -> None:
+        base = re.sub(r"[^A-Za-z0-9_]", "_", ev.anchor)[:36] or "entry"
+        if not base[0].isalpha():
+            base = "e" + base
+        name, n = base, 1
+        while name.lower() in self.bookmark_names:
+            n += 1
+            name = f"{base[:33]}_{n}"
+        self.bookmark_names.add(name.lower())
+        X.bookmark(p, self.bookmark_id, name)
+        self.bookmark_id += 1
+
+
+class Cell:
+    """A table cell being filled, with an estimate of its height (for the
+    decision whether its row may split across pages)."""
+
+    __slots__ = ("ctx", "tc", "avail", "height")
+
+    def __init__(self, ctx: Ctx, tc, width: int):
+        self.ctx = ctx
+        self.tc = tc
+        self.avail = width - X.CELL_PADDING
+        self.height = X.CELL_PADDING
+
+    def p(self, sd: S.StyleDef, runs=(), *, text: str | None = None, indent: int = 0, num=None, keep_next=False,
+          colour: str | None = None, align: str | None = None):
+        el = X.para(self.tc, self.ctx.sid(sd), runs, num=num, indent=(indent or None) if num is None else None,
+                    keep_next=keep_next,
+                    colour=colour, align=align)
+        if text is None:
+            text = "".join(r.text if not isinstance(r, tuple) else r[0] for r in runs)
+        if num is not None:
+            indent = X.LIST_STEP * (num[1] + 1)
+        lines = X.line_count(text, (self.avail - indent) / self.ctx.font_factor, sd.size_pt, sd.bold)
+        self.height += lines * sd.size_pt * 23 + sd.before + sd.after  # 1.15 line height
+        return el
+
+    def finish(self) -> None:
+        X.ensure_paragraph(self.tc)
+
+    # ---- content kinds
+
+    def plain(self, sd: S.StyleDef, text: str | None, *, bold: bool = False, keep_next: bool = False):
+        if text and text.strip():
+            return self.p(sd, [(text.strip(), bold)], keep_next=keep_next)
+        return None
+
+    def blocks(self, blocks: tuple[Block, ...], *, keep_next: bool = False) -> None:
+        """Rich text as Word paragraphs: real list numbering, bold/italic runs."""
+        ctx = self.ctx
+        ordered: dict[int, tuple[int, int]] = {}  # ilvl -> (numId, last number)
+        for b in blocks:
+            runs = [(r.text, r.bold, r.italic) for r in b.runs]
+            if b.level == 0:
+                ordered.clear()
+                if b.heading:
+                    self.p(S.SUBHEADING, runs)  # the style keeps it with the next paragraph
+                else:
+                    self.p(S.TABLE_TEXT, runs, keep_next=keep_next)
+                continue
+            ilvl = min(b.level - 1, 8)
+            for k in [k for k in ordered if k > ilvl]:
+                del ordered[k]
+            indent_text = X.LIST_STEP * (ilvl + 1)
+            if not b.marker:  # a further paragraph of the same list item
+                self.p(S.LIST, runs, indent=indent_text, keep_next=keep_next)
+                continue
+            if b.ordered:
+                try:
+                    n = int(b.marker.rstrip("."))
+                except ValueError:
+                    n = 1
+                state = ordered.get(ilvl)
+                num_id = state[0] if state and n == state[1] + 1 else ctx.numbering.new_ordered(ilvl, n)
+                ordered[ilvl] = (num_id, n)
+            else:
+                ordered.pop(ilvl, None)
+                num_id = ctx.numbering.bullet_id
+            self.p(S.LIST, runs, num=(num_id, ilvl), keep_next=keep_next)
+
+    def groups(self, groups: tuple[GroupView, ...], *, owners_inline: bool) -> None:
+        """Themed groups: the theme as a bold sub-heading, then its text; in the table
+        layout an 'Owner: X' line under a group that has an owner."""
+        for g in groups:
+            if g.theme and g.theme.strip():
+                self.p(S.SUBHEADING, [(g.theme.strip(),)])
+            self.blocks(g.blocks)
+            if owners_inline and g.owner and g.owner.strip():
+                self.p(S.OWNER, [(f"Owner: {g.owner.strip()}",)])
+
+    def owners(self, groups: tuple[GroupView, ...]) -> None:
+        """The card layout's owner box: each group's owner, under the group's theme
+        so that it lines up with the controls or actions beside it."""
+        previous = None
+        for g in groups:
+            owner = (g.owner or "").strip()
+            if not owner:
+                continue
+            theme = (g.theme or "").strip()
+            if theme:
+                self.p(S.SUBHEADING, [(theme,)])
+            elif owner == previous:
+                continue
+            self.p(S.TABLE_TEXT, [(owner,)])
+            previous = owner
+
+    def score(self, sv: ScoreView | None) -> None:
+        """`16 (Major/Likely)` with the band name under it; the cell is shaded by the
+        caller. The band name means colour is never the only signal."""
+        if sv is None or sv.score is None:
+            return
+        colour = _text_colour(sv)
+        self.p(S.SCORE, score_runs(sv), colour=colour)
+        if sv.band_name:
+            self.p(S.BAND, [(sv.band_name,)], colour=colour)
+
+
+LABEL_PT = 8  # the '(Major/Likely)' part of a score: smaller, so that it fits a narrow column unbroken
+
+
+def score_runs(sv: ScoreView, prefix: str = "") -> list:
+    """The number in bold, then its labels a point smaller: `16 (Major/Likely)`."""
+    number, _, labels = sv.text.partition(" ")
+    runs = [X.RunSpec(prefix + number, bold=True)]
+    if labels:
+        runs.append(X.RunSpec(" " + labels, size_pt=LABEL_PT))
+    return runs
+
+
+def _text_colour(sv: ScoreView | None) -> str | None:
+    if sv is None or sv.band is None:
+        return None
+    c = sv.text_colour.lstrip("#").upper()
+    return None if c == "000000" else c
+
+
+def _fill(sv: ScoreView | None) -> str | None:
+    return sv.colour.lstrip("#").upper() if sv is not None and sv.colour else None
+
+
+# --------------------------------------------------------------------------- heading block and footer
+
+
+def heading_block(body, ctx: Ctx) -> None:
+    reg = ctx.view.register
+    if reg.appendix:
+        X.para(body, ctx.sid(S.APPENDIX_LABEL), [(reg.appendix,)])
+    X.para(body, ctx.sid(S.ORGANISATION), [(reg.organisation,)])
+    X.para(body, ctx.sid(S.HEADING), [(ctx.view.heading,)])
+
+
+def footer(section, ctx: Ctx) -> None:
+    """`Appendix A: … Q2 2018/19` on the left, `Page X of Y` on the right."""
+    ftr = section.footer
+    ftr.is_linked_to_previous = False
+    el = ftr._element
+    for child in list(el):
+        el.remove(child)
+    tabs = etree.Element(X.w("tabs"))
+    X.sub(tabs, "tab", val="right", pos=ctx.width)
+    p = X.para(el, ctx.sid(S.FOOTER), [(ctx.view.full_title,)], extra_ppr=[tabs])
+    X.add_runs(p, [("\tPage ",)])
+    X.field_runs(p, "PAGE", "1")
+    X.add_runs(p, [(" of ",)])
+    X.field_runs(p, "NUMPAGES", "1")
+
+
+def _has_content(hf) -> bool:
+    el = hf._element
+    return any((t.text or "").strip() for t in el.iter(X.w("t"))) or next(el.iter(X.w("fldSimple")), None) is not None \
+        or next(el.iter(X.w("instrText")), None) is not None or next(el.iter(X.w("drawing")), None) is not None
+
+
+# --------------------------------------------------------------------------- table layout
+
+
+def _column_widths(ctx: Ctx, section: Section) -> list[int]:
+    """The view's relative widths scaled to the page, widened where a heading word or
+    an ID/score would otherwise be broken mid-word, narrowing the text columns."""
+    cols = section.columns
+    total = ctx.width
+    minimum = []
+    for c in cols:
+        need = X.longest_word_width(c.label, S.TABLE_HEADING.size_pt, True)
+        for ev in section.entries:
+            if c.kind == "score":
+                sv = ev.score(c.field)
+                if sv is not None and sv.score is not None:
+                    number, _, labels = sv.text.partition(" ")
+                    # '(Major/Likely)' and the band name must not break mid-word
+                    need = max(need, X.text_width(number, S.SCORE.size_pt, True),
+                               X.text_width(labels, LABEL_PT), X.text_width(sv.band_name, S.BAND.size_pt))
+            elif c.kind in ("id", "types", "plain"):
+                for text in _column_words(ev, c):
+                    need = max(need, X.longest_word_width(text, S.TABLE_TEXT.size_pt, c.kind == "id"))
+        minimum.append(min(need * ctx.font_factor + X.CELL_PADDING + 30, total * 0.3))
+    rel = [c.width for c in cols]
+    fixed: dict[int, float] = {}
+    for _ in range(len(cols)):
+        free = [i for i in range(len(cols)) if i not in fixed]
+        room = total - sum(fixed.values())
+        scale = room / sum(rel[i] for i in free) if free else 0
+        short = [i for i in free if rel[i] * scale < minimum[i]]
+        if not short:
+            break
+        for i in short:
+            fixed[i] = minimum[i]
+    widths = [fixed[i] if i in fixed else rel[i] * scale for i in range(len(cols))]
+    out = [int(round(x)) for x in widths]
+    out[-1] += total - sum(out)
+    return out
+
+
+def _column_words(ev: EntryView, c: ColumnView) -> list[str]:
+    if c.kind == "types":
+        return list(ev.entry.types)
+    value = getattr(ev.entry, c.field, None)
+    return [str(value)] if value else []
+
+
+def entry_table(body, ctx: Ctx, section: Section) -> None:
+    widths = _column_widths(ctx, section)
+    tbl = X.table(body, widths, caption=section.heading,
+                  description=f"{ctx.view.heading}: {section.heading.lower()}, one row per "
+                              f"{'risk' if section.kind == 'risk' else 'opportunity'}")
+    hdr = X.row(tbl, header=True, cant_split=True)
+    header_height = 0.0
+    for c, wd in zip(section.columns, widths):
+        cell = Cell(ctx, X.cell(hdr, wd, fill=TABLE_HEADER_FILL, valign="center"), wd)
+        cell.p(S.TABLE_HEADING, [(c.label,)])
+        header_height = max(header_height, cell.height)
+    page_room = (ctx.height - header_height) * 0.92
+    for ev in section.entries:
+        tr = X.row(tbl)
+        tallest = 0.0
+        for c, wd in zip(section.columns, widths):
+            sv = ev.score(c.field) if c.kind == "score" else None
+            tc = X.cell(tr, wd, fill=_fill(sv), valign="center" if c.kind == "score" else None)
+            cell = Cell(ctx, tc, wd)
+            if c.kind == "id":
+                p = cell.plain(S.TABLE_HEADING, ev.id)
+                ctx.bookmark(p, ev)
+            elif c.kind == "score":
+                cell.score(sv)
+            elif c.kind == "groups":
+                cell.groups(ev.groups(c.field), owners_inline=True)
+            elif c.kind == "types":
+                for t in ev.entry.types:
+                    cell.plain(S.TABLE_TEXT, t)
+            elif c.kind == "plain":
+                cell.plain(S.TABLE_TEXT, getattr(ev.entry, c.field, None))
+            else:
+                cell.blocks(ev.blocks(c.field))
+            cell.finish()
+            tallest = max(tallest, cell.height)
+        # Keep a row on one page unless it is taller than a page: then it must split.
+        if tallest < page_room:
+            X.set_row_props(tr, cant_split=True)
+
+
+# --------------------------------------------------------------------------- card layout
+
+# Relative cell widths of each card row (the seed's 2021/22 card).
+CARD_ROWS = [
+    [0.55, 0.225, 0.225],  # ID – title | current score | target score
+    [0.26, 0.26, 0.16, 0.16, 0.16],  # description | consequences | owner & date | likelihood | impact
+    [0.34, 0.16, 0.34, 0.16],  # controls | control owner | actions | mitigation owner
+    [1.0],  # progress
+]
+
+
+def _scale_label(sv: ScoreView | None, which: str) -> str:
+    if sv is None:
+        return ""
+    value = getattr(sv, which)
+    label = getattr(sv, f"{which}_label")
+    if value and label:
+        return f"{label} ({value})"
+    return str(value) if value else ""
+
+
+def card(body, ctx: Ctx, ev: EntryView, grid: list[int], spans: list[list[tuple[int, int]]]) -> None:
+    risk = ev.kind == "risk"
+    noun = "Risk" if risk else "Opportunity"
+    target_field = "target" if ev.target is not None or ev.residual is None else "residual"
+    target = ev.score(target_field)
+    target_word = "Target" if target_field == "target" else "Residual"
+    title = ev.entry.title.strip() if ev.entry.title and ev.entry.title.strip() else ""
+    # Rows after the first may split across pages unless they are short: a card's long
+    # text runs on, as in the seed, rather than leaving half a page empty.
+    page_room = ctx.height * 0.4
+
+    # a spacer that keeps with the card, so that a card never starts at the foot of a page
+    X.para(body, ctx.sid(S.SPACER), keep_next=True)
+    tbl = X.table(body, grid, caption=f"{noun} {ev.id}", description=f"{noun} {ev.id}" + (f": {title}" if title else ""))
+
+    # row 1: ID and title, current score, target score (repeats if the card runs onto a new page)
+    tr = X.row(tbl, header=True, cant_split=True)
+    (w0, s0), (w1, s1), (w2, s2) = spans[0]
+    c = Cell(ctx, X.cell(tr, w0, span=s0, fill=LABEL_FILL, valign="center"), w0)
+    p = c.p(S.CARD_TITLE, [(f"{noun} ID {ev.id}" + (f" \u2013 {title}" if title else ""),)], keep_next=True)
+    ctx.bookmark(p, ev)
+    c.finish()
+    for (wd, sp), sv, label in ((spans[0][1], ev.current, f"Current {noun} Score:"),
+                                (spans[0][2], target, f"{target_word} {noun} Score:")):
+        c = Cell(ctx, X.cell(tr, wd, span=sp, fill=_fill(sv), valign="center"), wd)
+        colour = _text_colour(sv)
+        if sv is not None and sv.score is not None:
+            c.p(S.SCORE, score_runs(sv, prefix=f"{label} "), keep_next=True, colour=colour)
+            if sv.band_name:
+                c.p(S.BAND, [(sv.band_name,)], keep_next=True, colour=colour)
+        else:
+            c.p(S.SCORE, [X.RunSpec(label, bold=True)], keep_next=True)
+        c.finish()
+
+    # row 2: description, consequences, owner and date, likelihood, impact
+    tr = X.row(tbl)
+    cells = [Cell(ctx, X.cell(tr, wd, span=sp), wd) for wd, sp in spans[1]]
+    desc, cons, own, lik, imp = cells
+    desc.p(S.TABLE_HEADING, [(f"{noun} Description",)])
+    desc.blocks(ev.blocks("description"))
+    cons.p(S.TABLE_HEADING, [(f"{noun} Consequences",)])
+    cons.blocks(ev.blocks("consequences"))
+    own.p(S.TABLE_HEADING, [(f"{noun} Owner",)])
+    own.plain(S.TABLE_TEXT, ev.entry.owner)
+    own.p(S.SUBHEADING, [("Target date",)])
+    own.plain(S.TABLE_TEXT, ev.entry.target_date)
+    lik.p(S.TABLE_HEADING, [("Current Likelihood",)])
+    lik.plain(S.TABLE_TEXT, _scale_label(ev.current, "likelihood"))
+    lik.p(S.SUBHEADING, [(f"{target_word} Likelihood",)])
+    lik.plain(S.TABLE_TEXT, _scale_label(target, "likelihood"))
+    lik.p(S.SUBHEADING, [(f"{target_word} {noun} Confidence",)])
+    lik.plain(S.TABLE_TEXT, ev.entry.target_confidence)
+    imp.p(S.TABLE_HEADING, [("Current Impact",)])
+    imp.plain(S.TABLE_TEXT, _scale_label(ev.current, "impact"))
+    imp.p(S.SUBHEADING, [(f"{target_word} Impact",)])
+    imp.plain(S.TABLE_TEXT, _scale_label(target, "impact"))
+    _finish_row(tr, cells, page_room)
+
+    # row 3: controls and their owners, actions and their owners
+    tr = X.row(tbl)
+    cells = [Cell(ctx, X.cell(tr, wd, span=sp), wd) for wd, sp in spans[2]]
+    ctl, ctl_own, act, act_own = cells
+    ctl.p(S.TABLE_HEADING, [("Current Controls",)])
+    ctl.groups(ev.controls, owners_inline=False)
+    ctl_own.p(S.TABLE_HEADING, [("Control Owner",)])
+    ctl_own.owners(ev.controls)
+    act.p(S.TABLE_HEADING, [("Mitigating Actions" if risk else "Actions to realise",)])
+    act.groups(ev.actions, owners_inline=False)
+    act_own.p(S.TABLE_HEADING, [("Mitigation Owner",)])
+    act_own.owners(ev.actions)
+    _finish_row(tr, cells, page_room)
+
+    # row 4: progress
+    tr = X.row(tbl)
+    wd, sp = spans[3][0]
+    prog = Cell(ctx, X.cell(tr, wd, span=sp), wd)
+    prog.p(S.TABLE_HEADING, [("Progress",)])
+    prog.blocks(ev.blocks("progress"))
+    _finish_row(tr, [prog], page_room)
+
+
+def _finish_row(tr, cells: list[Cell], page_room: float) -> None:
+    for c in cells:
+        c.finish()
+    if max(c.height for c in cells) < page_room:
+        X.set_row_props(tr, cant_split=True)
+
+
+# --------------------------------------------------------------------------- key to scores
+
+
+def key_to_scores(body, ctx: Ctx) -> None:
+    v = ctx.view
+    X.para(body, ctx.sid(S.SECTION), [("Key to Scores",)])
+    n = len(v.likelihood_labels)
+    widest = max((X.text_width(lb.upper(), S.KEY_TEXT.size_pt, True) for lb in v.likelihood_labels), default=0)
+    score_w = max(1134, int(widest * ctx.font_factor) + X.CELL_PADDING + 80)  # at least 2 cm
+    lines = [ln for r in v.matrix for ln in r.label.split("\n")]
+    widest = max((X.text_width(ln, S.KEY_TEXT.size_pt, True) for ln in lines), default=0)
+    axis_w, label_w = 520, max(2900, int(widest * ctx.font_factor) + X.CELL_PADDING + 80)
+    widths = [axis_w, label_w] + [score_w] * n
+    tbl = X.table(body, widths, caption="Key to Scores",
+                  description="Score = likelihood x impact: impact rows from the highest down, likelihood columns "
+                              "from the lowest up, each cell shaded by its band", borders=False)
+    key = ctx.sid(S.KEY_TEXT)
+    rows = v.matrix
+    for i, mrow in enumerate(rows):
+        tr = X.row(tbl, cant_split=True)
+        X.set_row_height(tr, 454)
+        axis = X.cell(tr, axis_w, vmerge="restart" if i == 0 else "continue", valign="center", vertical_text=True)
+        if i == 0:
+            X.para(axis, key, [("IMPACT",)], keep_next=True, align="center")
+        else:
+            X.para(axis, key, keep_next=True)
+        _bordered(axis)
+        lab = X.cell(tr, label_w, valign="center")
+        _bordered(lab)
+        X.para(lab, key, [(mrow.label,)], keep_next=True)
+        for mc in mrow.cells:
+            tc = X.cell(tr, score_w, fill=mc.band.colour if mc.band else None, valign="center")
+            _bordered(tc)
+            colour = mc.band.text_colour.lstrip("#").upper() if mc.band else None
+            X.para(tc, key, [(str(mc.score),)], keep_next=True,
+                   colour=None if colour in (None, "000000") else colour)
+    tr = X.row(tbl, cant_split=True)
+    for wd in (axis_w, label_w):
+        X.para(X.cell(tr, wd, no_borders=True), key, keep_next=True)
+    for label in v.likelihood_labels:
+        tc = X.cell(tr, score_w, valign="center")
+        _bordered(tc)
+        X.para(tc, key, [(label.upper(),)], keep_next=True)
+    tr = X.row(tbl, cant_split=True)
+    for wd in (axis_w, label_w):
+        X.para(X.cell(tr, wd, no_borders=True), key, keep_next=True)
+    X.para(X.cell(tr, score_w * n, span=n, no_borders=True), key, [("LIKELIHOOD",)], keep_next=True)
+
+    # legend: band names and ranges (the colour is never the only signal)
+    X.para(body, ctx.sid(S.SUBHEADING), [("Score bands",)], keep_next=True)
+    lw = [1800, 1400]
+    leg = X.table(body, lw, caption="Score bands", description="The score bands: name, range of scores and shading")
+    for j, b in enumerate(v.bands):
+        tr = X.row(leg, cant_split=True)
+        last = j == len(v.bands) - 1
+        colour = b.text_colour.lstrip("#").upper()
+        X.para(X.cell(tr, lw[0], fill=b.colour), ctx.sid(S.TABLE_HEADING), [(b.name,)], keep_next=not last,
+               colour=None if colour == "000000" else colour)
+        rng = f"{b.min} to {b.max}" if b.min != b.max else str(b.min)
+        X.para(X.cell(tr, lw[1]), ctx.sid(S.TABLE_TEXT), [(rng,)], keep_next=not last)
+
+
+def _bordered(tc) -> None:
+    """Single borders on one Key to Scores cell (the table itself has none, so the
+    empty corner cells stay blank)."""
+    pr = tc[0]
+    b = etree.Element(X.w("tcBorders"))
+    for side in ("top", "left", "bottom", "right"):
+        X.sub(b, side, val="single", sz=4, space=0, color=X.BORDER_COLOUR)
+    # tcBorders goes after tcW / gridSpan / vMerge and before shd
+    anchor = None
+    for tag in ("vMerge", "gridSpan", "tcW"):
+        anchor = pr.find(X.w(tag))
+        if anchor is not None:
+            break
+    anchor.addnext(b)
+
+
+# --------------------------------------------------------------------------- document
+
+
+def _open(options: Options):
+    """The reference document with its body cleared (the pandoc convention), or the default template."""
+    ref = options.reference_docx
+    if ref is None:
+        return docx.Document(), False
+    doc = docx.Document(str(ref))
+    body = doc.element.body
+    for child in list(body):
+        if child.tag != X.w("sectPr"):
+            body.remove(child)
+    return doc, True
+
+
+def _setup_section(section, house_style: bool) -> tuple[int, int]:
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width = Twips(PAGE_W)
+    section.page_height = Twips(PAGE_H)
+    if not house_style:
+        for attr in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, attr, Twips(MARGIN))
+        section.header_distance = Twips(HEADER_FOOTER_DISTANCE)
+        section.footer_distance = Twips(HEADER_FOOTER_DISTANCE)
+    emu_per_twip = 635
+
+    def tw(length, default):
+        return int(length / emu_per_twip) if length is not None else default
+
+    width = PAGE_W - tw(section.left_margin, MARGIN) - tw(section.right_margin, MARGIN)
+    height = PAGE_H - tw(section.top_margin, MARGIN) - tw(section.bottom_margin, MARGIN)
+    return width, height
+
+
+def _properties(doc, view: ReportView) -> None:
+    cp = doc.core_properties
+    when = dt.datetime(view.date.year, view.date.month, view.date.day)
+    reg = view.register
+    cp.title = view.full_title
+    cp.subject = view.heading
+    cp.author = reg.organisation
+    cp.last_modified_by = reg.organisation
+    cp.language = "en-GB"
+    cp.keywords = "risk register; opportunity register; committee"
+    cp.comments = f"{reg.appendix or 'Appendix'} to the committee report: {view.heading}"
+    cp.category = "Committee report appendix"
+    cp.created = when
+    cp.modified = when
+    cp.last_printed = when
+    cp.revision = 1
+
+
+def _font_table(doc) -> None:
+    for rel in doc.part.rels.values():
+        if rel.reltype.endswith("/fontTable") and not rel.is_external:
+            part = rel.target_part
+            root = etree.fromstring(part.blob)
+            S.add_font_fallback(root)
+            part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            return
+
+
+def _drop_thumbnail(doc) -> None:
+    """python-docx's template carries a thumbnail of an empty page; a file browser would show it."""
+    pkg_rels = doc.part.package.rels
+    for rid, rel in list(pkg_rels.items()):
+        if rel.reltype.endswith("/metadata/thumbnail"):
+            del pkg_rels[rid]
+
+
+def build_document(view: ReportView, options: Options):
+    doc, house_style = _open(options)
+    if not house_style:
+        _drop_thumbnail(doc)
+    section = doc.sections[-1]
+    width, height = _setup_section(section, house_style)
+    ids = S.install(doc.styles.element, house_style=house_style)
+    numbering = X.Numbering.install(doc.part.numbering_part.element)
+    ctx = Ctx(view, ids, numbering, width, height, font_factor=1.15 if house_style else 1.0)
+    if not house_style or not _has_content(section.footer):
+        footer(section, ctx)
+    _font_table(doc)
+    _properties(doc, view)
+
+    body = doc.element.body
+    # Build straight into the body (moving finished subtrees between lxml documents is
+    # slow) and put the section properties back at the end, where they belong.
+    sect_pr = body.find(X.w("sectPr"))
+    if sect_pr is not None:
+        body.remove(sect_pr)
+    content = body
+    heading_block(content, ctx)
+    if view.layout == "cards":
+        grid, spans = X.grid_from_rows(CARD_ROWS, width)
+        for sec in view.sections:
+            X.para(content, ctx.sid(S.SECTION), [(sec.heading,)])
+            for ev in sec.entries:
+                card(content, ctx, ev, grid, spans)
+    else:
+        for sec in view.sections:
+            X.para(content, ctx.sid(S.SECTION), [(sec.heading,)])
+            entry_table(content, ctx, sec)
+    if not view.sections:
+        X.para(content, ctx.sid(S.TABLE_TEXT), [("This register has no risks or opportunities.",)])
+    key_to_scores(content, ctx)
+    if sect_pr is not None:
+        body.append(sect_pr)
+    return doc
+
+
+@register("docx", "docx", "Word appendix (A4 landscape tables, Key to Scores)")
+def render(view: ReportView, options: Options) -> bytes:
+    doc = build_document(view, options)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return normalise(buf.getvalue(), view.date)
