@@ -1,0 +1,132 @@
+"""Styles, safe text and shared pieces of the Excel writer's sheets."""
+
+from __future__ import annotations
+
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .. import richtext
+from ..model import Band
+from ..view import GroupView
+
+MAX_CELL = 32767  # Excel's limit on the characters in a cell
+FONT = "Arial"  # metric-compatible with Liberation Sans: LibreOffice lays it out as Excel does
+FORMULA_STARTS = ("=", "+", "-", "@")
+BODY_FONT = Font(name=FONT, size=10, family=2)
+
+
+def md(text: str | None) -> str:
+    return richtext.plain(text) if text and text.strip() else ""
+
+
+def groups_text(groups: tuple[GroupView, ...]) -> str:
+    """Each group as its theme on a line, then its items; a blank line between groups."""
+    parts = []
+    for g in groups:
+        lines = [g.theme.strip()] if g.theme and g.theme.strip() else []
+        body = md(g.markdown)
+        if body:
+            lines.append(body)
+        if lines:
+            parts.append("\n".join(lines))
+    return "\n\n".join(parts)
+
+
+def owners_text(groups: tuple[GroupView, ...]) -> str:
+    """The groups' owners, each once, one a line."""
+    return "\n".join(dict.fromkeys(g.owner.strip() for g in groups if g.owner and g.owner.strip()))
+
+
+_THIN = Side(style="thin", color="FFBFBFBF")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_KEY_SIDE = Side(style="thin", color="FF808080")
+_KEY_BORDER = Border(left=_KEY_SIDE, right=_KEY_SIDE, top=_KEY_SIDE, bottom=_KEY_SIDE)
+HEADER_FILL = "FF1F4E79"
+
+
+def named_styles() -> list[NamedStyle]:
+    top_left = Alignment(horizontal="left", vertical="top", wrap_text=True)
+    top_centre = Alignment(horizontal="center", vertical="top", wrap_text=True)
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    body = BODY_FONT
+    bold = Font(name=FONT, size=10, bold=True, family=2)
+    return [
+        NamedStyle("rg title", font=Font(name=FONT, size=14, bold=True)),
+        NamedStyle("rg subtitle", font=Font(name=FONT, size=11, bold=True)),
+        NamedStyle("rg note", font=Font(name=FONT, size=9, italic=True, color="FF404040")),
+        NamedStyle(
+            "rg header", font=Font(name=FONT, size=10, bold=True, color="FFFFFFFF"), alignment=centre,
+            fill=PatternFill("solid", start_color=HEADER_FILL, end_color=HEADER_FILL), border=_BORDER,
+        ),
+        NamedStyle("rg text", font=body, alignment=top_left, border=_BORDER),
+        NamedStyle("rg text 9", font=Font(name=FONT, size=9, family=2), alignment=top_left, border=_BORDER),
+        NamedStyle("rg text 8", font=Font(name=FONT, size=8, family=2), alignment=top_left, border=_BORDER),
+        NamedStyle("rg short", font=bold, alignment=top_centre, border=_BORDER),
+        NamedStyle("rg number", font=body, alignment=top_centre, border=_BORDER, number_format="0"),
+        NamedStyle("rg score", font=bold, alignment=top_centre, border=_BORDER, number_format="0"),
+        NamedStyle("rg key score", font=Font(name=FONT, size=12, bold=True), alignment=centre,
+                   border=_KEY_BORDER, number_format="0"),
+        NamedStyle("rg key label", font=bold, alignment=Alignment(horizontal="right", vertical="center",
+                                                                    wrap_text=True)),
+        NamedStyle("rg key scale", font=Font(name=FONT, size=9, color="FF595959"), alignment=centre,
+                   number_format="0"),
+        NamedStyle("rg key axis", font=bold, alignment=centre),
+        NamedStyle("rg key axis vertical", font=bold,
+                   alignment=Alignment(horizontal="center", vertical="center", text_rotation=90)),
+        NamedStyle("rg key band", font=bold, alignment=Alignment(horizontal="left", vertical="center"),
+                   border=_KEY_BORDER),
+        NamedStyle("rg card title", font=Font(name=FONT, size=11, bold=True, color="FFFFFFFF"),
+                   alignment=Alignment(horizontal="left", vertical="center", wrap_text=True),
+                   fill=PatternFill("solid", start_color=HEADER_FILL, end_color=HEADER_FILL), border=_BORDER),
+        NamedStyle("rg card label", font=bold, alignment=top_left, border=_BORDER,
+                   fill=PatternFill("solid", start_color="FFF2F2F2", end_color="FFF2F2F2")),
+    ]
+
+
+TEXT_STYLES = {10: "rg text", 9: "rg text 9", 8: "rg text 8"}
+STYLE_OF_KIND = {"text": "rg text", "short": "rg short", "band": "rg short", "score": "rg score",
+                  "likelihood": "rg number", "impact": "rg number"}
+
+
+def argb(colour: str) -> str:
+    return "FF" + colour.lstrip("#").upper()
+
+
+def band_rules(bands: tuple[Band, ...]) -> list[CellIsRule]:
+    """One `cellIs between` rule per band: its fill and text colour."""
+    rules = []
+    for b in bands:
+        fill = PatternFill("solid", start_color=argb(b.colour), end_color=argb(b.colour))
+        rules.append(CellIsRule(operator="between", formula=[str(b.min), str(b.max)], fill=fill,
+                                font=Font(color=argb(b.text_colour))))
+    return rules
+
+
+def put_text(cell, text: str, style: str) -> None:
+    """Store `text` as a string, never as a formula, whatever it starts with."""
+    if len(text) > MAX_CELL:
+        text = text[: MAX_CELL - 40].rstrip() + "\n… (truncated: over Excel's cell limit)"
+    cell.value = text
+    cell.data_type = "s"
+    cell.style = style
+    if text.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True  # Excel keeps it text when the cell is edited, too
+
+
+def print_setup(ws: Worksheet, title_rows: str, header: str) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = title_rows
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.7, bottom=0.7, header=0.3, footer=0.3)
+    ws.oddHeader.center.text = header[:120].replace("&", "&&")  # Excel allows 255 characters
+    ws.oddHeader.center.size = 9
+    ws.oddFooter.left.text = "&A"
+    ws.oddFooter.left.size = 9
+    ws.oddFooter.right.text = "Page &P of &N"
+    ws.oddFooter.right.size = 9

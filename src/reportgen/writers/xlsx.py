@@ -1,0 +1,347 @@
+"""Excel workbook: the register as a table finance can sort, filter and total.
+
+Sheets:
+
+* **Register**: a title block, then one Excel table with a row per risk and
+  opportunity and a column per field. Scores, likelihoods and impacts are
+  numbers in columns of their own, with the labels ("Major/Likely") and the
+  band name beside them as text, so colour is never the only signal. Score
+  cells are coloured by conditional-formatting rules built from the register's
+  bands (an edited score re-colours itself); likelihood, impact and score
+  cells carry data validation. Columns empty for every entry of this register
+  are hidden, not removed, so the columns are the same every quarter. Row
+  heights are estimated (openpyxl cannot measure text); a cell too long for
+  Excel's tallest row (409 points) steps down to 9 or 8 point text.
+* **Cards** (card-layout registers only): one block per entry, as published,
+  for reading and printing; long fields run over several rows.
+* **Key to Scores**: the likelihood x impact matrix as numbers, coloured by
+  the same rules, and a legend of the bands.
+
+Every text cell is stored as a string (never a formula), the output is byte-for-byte
+reproducible, and styles are a handful of named styles shared by every cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass
+from typing import Callable
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from ..view import EntryView, ReportView, ScoreView
+from . import Options, _zip, register
+from . import _xlsx_layout as lay
+from ._xlsx_cards import CARDS_SHEET, cards_sheet
+from ._xlsx_style import (BODY_FONT, STYLE_OF_KIND, TEXT_STYLES, band_rules, groups_text, md, named_styles,
+                          owners_text, print_setup, put_text)
+
+REGISTER_SHEET = "Register"
+KEY_SHEET = "Key to Scores"
+TABLE_NAME = "RegisterTable"  # not the sheet's name, to keep the two namespaces apart
+HEADER_ROW = 5  # the title block takes rows 1-4
+
+
+# --------------------------------------------------------------------------- columns
+
+
+@dataclass(frozen=True)
+class _Col:
+    header: str
+    width: float
+    kind: str  # "text" (wrapped), "short" (wrapped, centred), "score", "likelihood", "impact", "band"
+    value: Callable[[EntryView], object]
+    grow_to: float = 0  # widen up to this so the tallest cell fits Excel's largest row
+
+
+def _score_cols(name: str, label: str) -> list[_Col]:
+    def part(attr: str) -> Callable[[EntryView], object]:
+        def get(ev: EntryView) -> object:
+            sv: ScoreView | None = ev.score(name)
+            return getattr(sv, attr) if sv is not None else None
+
+        return get
+
+    def rating(ev: EntryView) -> str:
+        """`Major/Likely`: the labels, impact first, as the reports write them after a score."""
+        sv: ScoreView | None = ev.score(name)
+        if sv is None or not (sv.impact_label and sv.likelihood_label):
+            return ""
+        return f"{sv.impact_label}/{sv.likelihood_label}"
+
+    return [
+        _Col(f"{label} Score", 9, "score", part("score")),
+        _Col(f"{label} Likelihood", 11.5, "likelihood", part("likelihood")),
+        _Col(f"{label} Impact", 9, "impact", part("impact")),
+        _Col(f"{label} Rating", 16, "text", rating),
+        _Col(f"{label} Band", 11, "band", part("band_name")),
+    ]
+
+
+COLUMNS: tuple[_Col, ...] = (
+    _Col("ID", 9, "short", lambda ev: ev.entry.id),
+    _Col("Type", 12.5, "short", lambda ev: "Risk" if ev.kind == "risk" else "Opportunity"),
+    _Col("Title", 24, "text", lambda ev: ev.entry.title or ""),
+    _Col("Description", 40, "text", lambda ev: md(ev.entry.description), grow_to=60),
+    _Col("Risk / Opportunity Type", 14, "text", lambda ev: ", ".join(ev.entry.types)),
+    _Col("Consequences / Benefits", 45, "text", lambda ev: md(ev.entry.consequences), grow_to=80),
+    _Col("Current Controls", 55, "text", lambda ev: groups_text(ev.controls), grow_to=100),
+    _Col("Control Owner(s)", 20, "text", lambda ev: owners_text(ev.controls)),
+    *_score_cols("current", "Current"),
+    _Col("Mitigating / Maximising Actions", 55, "text", lambda ev: groups_text(ev.actions), grow_to=100),
+    _Col("Mitigation Owner(s)", 20, "text", lambda ev: owners_text(ev.actions)),
+    *_score_cols("residual", "Residual"),
+    *_score_cols("target", "Target"),
+    _Col("Target Confidence", 12, "text", lambda ev: ev.entry.target_confidence or ""),
+    _Col("Owner", 20, "text", lambda ev: ev.entry.owner or ""),
+    _Col("Target Date", 12, "text", lambda ev: ev.entry.target_date or ""),
+    _Col("Direction of Travel", 30, "text", lambda ev: md(ev.entry.direction), grow_to=60),
+    # With --previous: how the scores moved since last quarter, in a symbol and words.
+    _Col("Trend Since Last Quarter", 18, "text", lambda ev: ev.trend.text if ev.trend else ""),
+    _Col("Residual / Target Trend", 18, "text", lambda ev: ev.residual_trend.text if ev.residual_trend else ""),
+    _Col("Progress to Date", 45, "text", lambda ev: md(ev.entry.progress), grow_to=90),
+)
+
+
+def _scale_prompt(labels: list[str]) -> str:
+    return ", ".join(f"{i} {label}" for i, label in enumerate(labels, 1))[:250]
+
+
+_NOUNS = {"risk": ("risk", "risks"), "opportunity": ("opportunity", "opportunities")}
+
+
+def _long_date(d: dt.date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+# --------------------------------------------------------------------------- register sheet
+
+
+def _register_sheet(ws: Worksheet, view: ReportView) -> None:
+    reg = view.register
+    entries = view.entries()
+    scoring = reg.scoring
+    n_l, n_i = len(scoring.likelihood), len(scoring.impact)
+
+    # Title block, above the table so the table stays a clean range.
+    put_text(ws.cell(1, 1), reg.organisation, "rg subtitle")
+    put_text(ws.cell(2, 1), view.full_title, "rg title")
+    counts = [f"{len(s.entries)} {_NOUNS[s.kind][len(s.entries) != 1]}" for s in view.sections]
+    facts = [f"Period: {reg.period}", f"Report date: {_long_date(view.date)}"] + counts
+    if view.comparison is not None:
+        facts.append(f"Trends compared with {view.comparison.previous_period}")
+    put_text(ws.cell(3, 1), "    ".join(facts), "rg subtitle")
+    put_text(ws.cell(4, 1), f"Scores are likelihood × impact (1 to {n_l * n_i}), coloured by band as on the "
+             f"'{KEY_SHEET}' sheet; a Rating is the impact/likelihood labels. Columns with no entries in this "
+             "register are hidden.", "rg note")
+    ws.row_dimensions[2].height = 20
+
+    # Values first, to size the columns to them.
+    rows = [[col.value(ev) for col in COLUMNS] for ev in entries]
+    widths = []
+    for j, col in enumerate(COLUMNS):
+        w = col.width
+        if col.grow_to:
+            w = lay.width_to_fit([r[j] for r in rows if r[j]], w, col.grow_to)  # type: ignore[misc]
+        widths.append(w)
+    bold_caps = [lay.chars_per_line(w, bold=True) for w in widths]
+
+    # Header row.
+    header_lines = 1
+    for j, col in enumerate(COLUMNS, 1):
+        put_text(ws.cell(HEADER_ROW, j), col.header, "rg header")
+        header_lines = max(header_lines, lay.line_count(col.header, bold_caps[j - 1]))
+    ws.row_dimensions[HEADER_ROW].height = lay.row_height(header_lines) + 2
+
+    # One row per entry.
+    for i, values in enumerate(rows):
+        r = HEADER_ROW + 1 + i
+        height = lay.row_height(1)
+        for j, (col, v) in enumerate(zip(COLUMNS, values)):
+            cell = ws.cell(r, j + 1)
+            style = STYLE_OF_KIND[col.kind]
+            if isinstance(v, str):
+                if v:
+                    if col.kind == "text":
+                        # A cell too long for Excel's tallest row steps down a size or two.
+                        size, h = lay.fit(v, widths[j])
+                        style = TEXT_STYLES[size]
+                    else:
+                        h = lay.row_height(lay.line_count(v, bold_caps[j]))
+                    height = max(height, h)
+                    put_text(cell, v, style)
+                else:
+                    cell.style = style
+            else:
+                cell.value = v
+                cell.style = style
+        ws.row_dimensions[r].height = height
+
+    last_row = HEADER_ROW + max(1, len(rows))
+    last_col = get_column_letter(len(COLUMNS))
+    if not rows:  # a table needs a body row
+        for j, col in enumerate(COLUMNS, 1):
+            ws.cell(last_row, j).style = STYLE_OF_KIND[col.kind]
+
+    # Column widths; columns empty for every entry are hidden.
+    for j, (col, w) in enumerate(zip(COLUMNS, widths)):
+        dim = ws.column_dimensions[get_column_letter(j + 1)]
+        dim.width = w
+        if rows and all(r[j] in (None, "") for r in rows):
+            dim.hidden = True
+
+    table = Table(displayName=TABLE_NAME, ref=f"A{HEADER_ROW}:{last_col}{last_row}")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True, showColumnStripes=False,
+                                          showFirstColumn=False, showLastColumn=False)
+    ws.add_table(table)
+    ws.freeze_panes = f"C{HEADER_ROW + 1}"
+
+    # Conditional formatting and validation, one range list per kind of column.
+    first = HEADER_ROW + 1
+
+    def ranges(kind: str) -> str:
+        return " ".join(f"{get_column_letter(j)}{first}:{get_column_letter(j)}{last_row}"
+                        for j, col in enumerate(COLUMNS, 1) if col.kind == kind)
+
+    for rule in band_rules(view.bands):
+        ws.conditional_formatting.add(ranges("score"), rule)
+
+    impact_labels = [r if r.lower() == o.lower() else f"{r}/{o}"
+                     for r, o in zip(scoring.impact, scoring.opportunity_impact)]
+    for kind, top, what, labels in (
+        ("likelihood", n_l, "Likelihood", scoring.likelihood),
+        ("impact", n_i, "Impact", impact_labels),
+        ("score", n_l * n_i, "Score", None),
+    ):
+        if labels:
+            prompt = _scale_prompt(list(labels))
+            error = f"{what} is a whole number from 1 to {top}: {prompt}"[:250]
+        else:
+            prompt = f"Likelihood × impact, a whole number from 1 to {top}."
+            error = f"A score is a whole number from 1 to {top} (likelihood × impact)."
+        dv = DataValidation(type="whole", operator="between", formula1="1", formula2=str(top), allow_blank=True,
+                            showErrorMessage=True, errorStyle="stop", errorTitle=f"{what} out of range",
+                            error=error, showInputMessage=True, promptTitle=what, prompt=prompt)
+        for part in ranges(kind).split():
+            dv.add(part)
+        ws.add_data_validation(dv)
+    kinds = DataValidation(type="list", formula1='"Risk,Opportunity"', allow_blank=False, showErrorMessage=True,
+                           errorTitle="Type", error="The type is Risk or Opportunity.")
+    kinds.add(f"B{first}:B{last_row}")
+    ws.add_data_validation(kinds)
+
+    print_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}", view.full_title)
+
+
+# --------------------------------------------------------------------------- key to scores
+
+
+def _key_sheet(ws: Worksheet, view: ReportView) -> None:
+    put_text(ws.cell(1, 1), KEY_SHEET, "rg title")
+    put_text(ws.cell(2, 1), "Score = likelihood × impact. The scale numbers beside the labels are the values of "
+             f"the Likelihood and Impact columns on the '{REGISTER_SHEET}' sheet.", "rg note")
+    ws.row_dimensions[1].height = 20
+    top = 4
+    matrix = view.matrix
+    n_l = len(view.likelihood_labels)
+    first_col = 4  # D: A axis title, B impact labels, C impact numbers
+    label_lines = 1
+    for r, row in enumerate(matrix):
+        rr = top + r
+        put_text(ws.cell(rr, 2), row.label, "rg key label")
+        label_lines = max(label_lines, row.label.count("\n") + 1)
+        ws.cell(rr, 3, row.impact).style = "rg key scale"
+        for c, cell in enumerate(row.cells):
+            ws.cell(rr, first_col + c, cell.score).style = "rg key score"
+    bottom = top + len(matrix) - 1
+    for rr in range(top, bottom + 1):
+        ws.row_dimensions[rr].height = max(36, lay.row_height(label_lines) + 6)
+    put_text(ws.cell(top, 1), "IMPACT", "rg key axis vertical")
+    ws.merge_cells(start_row=top, start_column=1, end_row=bottom, end_column=1)
+    last_col = first_col + n_l - 1
+    for c, label in enumerate(view.likelihood_labels):
+        ws.cell(bottom + 1, first_col + c, c + 1).style = "rg key scale"
+        put_text(ws.cell(bottom + 2, first_col + c), label.upper(), "rg key axis")
+    put_text(ws.cell(bottom + 3, first_col), "LIKELIHOOD", "rg key axis")
+    ws.merge_cells(start_row=bottom + 3, start_column=first_col, end_row=bottom + 3, end_column=last_col)
+    ws.row_dimensions[bottom + 2].height = 18
+
+    # Legend of the bands, to the right of the matrix.
+    lc = last_col + 2
+    for k, text in enumerate(("Band", "From", "To")):
+        put_text(ws.cell(top, lc + k), text, "rg header")
+    for b_i, band in enumerate(view.bands, 1):
+        rr = top + b_i
+        put_text(ws.cell(rr, lc), band.name, "rg key band")
+        ws.cell(rr, lc + 1, band.min).style = "rg key score"
+        ws.cell(rr, lc + 2, band.max).style = "rg key score"
+    legend_last = top + len(view.bands)
+
+    ws.column_dimensions["A"].width = 6
+    longest = max((len(line) for row in matrix for line in row.label.split("\n")), default=10)
+    ws.column_dimensions["B"].width = min(45, max(16, longest * 1.05 + 3))
+    ws.column_dimensions["C"].width = 4
+    for c in range(first_col, last_col + 1):
+        ws.column_dimensions[get_column_letter(c)].width = max(12, max(len(x) for x in view.likelihood_labels) + 3)
+    ws.column_dimensions[get_column_letter(last_col + 1)].width = 4
+    ws.column_dimensions[get_column_letter(lc)].width = max(14, max((len(b.name) for b in view.bands), default=8) + 4)
+    ws.column_dimensions[get_column_letter(lc + 1)].width = 8
+    ws.column_dimensions[get_column_letter(lc + 2)].width = 8
+
+    cf_range = (f"{get_column_letter(first_col)}{top}:{get_column_letter(last_col)}{bottom} "
+                f"{get_column_letter(lc + 1)}{top + 1}:{get_column_letter(lc + 2)}{legend_last}")
+    for rule in band_rules(view.bands):
+        ws.conditional_formatting.add(cf_range, rule)
+    print_setup(ws, "1:1", view.full_title)
+
+
+# --------------------------------------------------------------------------- the workbook
+
+
+def _workbook(view: ReportView) -> Workbook:
+    wb = Workbook()
+    # The default font sets Excel's unit of column width and what empty cells use: make it
+    # the body font, so widths measured in its digits hold in Excel and LibreOffice alike.
+    wb._fonts = IndexedList([BODY_FONT])
+    wb._named_styles["Normal"].font = BODY_FONT
+    for style in named_styles():
+        wb.add_named_style(style)
+    ws = wb.active
+    ws.title = REGISTER_SHEET
+    _register_sheet(ws, view)
+    if view.layout == "cards":
+        cards_sheet(wb.create_sheet(CARDS_SHEET), view)
+    _key_sheet(wb.create_sheet(KEY_SHEET), view)
+    wb.active = 0
+
+    reg = view.register
+    when = dt.datetime.combine(view.date, dt.time())
+    props = wb.properties
+    props.title = view.full_title
+    props.subject = f"{reg.title} {reg.period}".strip()
+    props.creator = reg.organisation
+    props.lastModifiedBy = reg.organisation
+    props.description = f"{reg.organisation}: {view.heading}"
+    props.keywords = "risk register; opportunities; " + reg.period
+    props.language = "en-GB"
+    props.created = when
+    props.modified = when
+    return wb
+
+
+@register("xlsx", "xlsx", "Excel workbook: the register as a sortable, filterable table, with the Key to Scores")
+def render(view: ReportView, options: Options) -> bytes:
+    wb = _workbook(view)
+    buf = io.BytesIO()
+    # ExcelWriter rather than wb.save(): save() stamps the modified date with the clock.
+    archive = zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    ExcelWriter(wb, archive).save()
+    return _zip.normalise(buf.getvalue(), view.date)
