@@ -52,6 +52,7 @@ def registers(draw):
 
 def _dump_yaml(data) -> str:
     y = YAML(typ="safe", pure=True)
+    y.default_flow_style = False  # ruamel's flow-style emitter writes some plain scalars it cannot read back
     buf = io.StringIO()
     y.dump(data, buf)
     return buf.getvalue()
