@@ -51,6 +51,7 @@ def test_validate_valid_register(capsys):
 
 
 def _fake_html(monkeypatch, render=lambda view, options: b"<html></html>"):
+    writers.available()  # load the real writers first, so undoing the patch restores the real one
     monkeypatch.setitem(writers._REGISTRY, "html", writers.Writer("html", "html", "test", render))
 
 

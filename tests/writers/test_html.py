@@ -1,0 +1,314 @@
+"""The HTML writer: read back with the standard library's HTML parser, never with our templates."""
+
+from __future__ import annotations
+
+import collections
+import re
+import textwrap
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from reportgen import api, view
+from reportgen.writers import available
+
+from conftest import sample_paths
+
+STARTER = Path(__file__).resolve().parents[2] / "src" / "reportgen" / "starter.yaml"
+BLOCKS = {"title", "h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "th", "td", "caption", "dt", "dd"}
+VOID = {"meta", "br", "col", "img", "link", "input", "hr"}
+
+
+class Page(HTMLParser):
+    """A parsed page: its elements (tag, attrs, text), a text dump and the page's text.
+
+    The dump has a line per block as it closes (so a cell's paragraphs come before its `td:`
+    line, which is empty when the cell holds blocks), and a `---` line where a section,
+    table, row or card begins."""
+
+    def __init__(self, raw: str):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, dict]] = []
+        self.elements: list[dict] = []  # every element, in document order, with its text
+        self.open: list[dict] = []
+        self.dump: list[str] = []
+        self.text_parts: list[str] = []
+        self.style = ""
+        self.html_attrs: dict = {}
+        self.feed(raw)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "html":
+            self.html_attrs = a
+        el = {"tag": tag, "attrs": a, "text": "", "depth": len(self.open), "blocks": False}
+        if tag in BLOCKS:
+            for o in self.open:
+                o["blocks"] = True
+        self.elements.append(el)
+        if tag not in VOID:
+            self.open.append(el)
+        if tag == "br":
+            self._text("\n")
+        if tag in ("tr", "table", "article", "section"):
+            self.dump.append(f"--- {tag}")
+
+    def handle_endtag(self, tag):
+        while self.open:
+            el = self.open.pop()
+            if el["tag"] == tag:
+                break
+        else:
+            return
+        if tag in BLOCKS:
+            text = "" if el["blocks"] else " ".join(el["text"].split())
+            label = tag + (f"[{el['attrs']['scope']}]" if "scope" in el["attrs"] else "")
+            lists = sum(1 for o in self.open if o["tag"] in ("ul", "ol"))
+            self.dump.append(f"{'  ' * lists}{label}: {text}")
+
+    def handle_data(self, data):
+        if self.open and self.open[-1]["tag"] == "style":
+            self.style += data
+            return
+        self._text(data)
+
+    def _text(self, data):
+        for el in self.open:
+            el["text"] += data
+        self.text_parts.append(data)
+
+    def inside(self, el) -> list[dict]:
+        """The descendants of an element, in document order."""
+        out = []
+        for e in self.elements[self.elements.index(el) + 1 :]:
+            if e["depth"] <= el["depth"]:
+                break
+            out.append(e)
+        return out
+
+    def find(self, tag, **attrs):
+        return [e for e in self.elements if e["tag"] == tag and all(e["attrs"].get(k) == v for k, v in attrs.items())]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.text_parts)
+
+
+def render_html(path: Path) -> str:
+    return api.render(api.load(path).register, "html").decode("utf-8")
+
+
+def words(text: str) -> collections.Counter:
+    return collections.Counter(w.lower() for w in re.findall(r"[A-Za-z0-9\u00C0-\u024F]+", text))
+
+
+def register_strings(path: Path) -> list[str]:
+    """Every string the register supplies (as its author typed it)."""
+    out: list[str] = []
+
+    def walk(node, key=""):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k not in ("layout", "report_date") and "colour" not in k:
+                    walk(v, k)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v, key)
+        elif isinstance(node, str):
+            out.append(node)
+
+    walk(YAML(typ="safe").load(path.read_text(encoding="utf-8")))
+    return out
+
+
+def write_register(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "register.yaml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def contrast(a: str, b: str) -> float:
+    def lum(h):
+        rgb = [int(h[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+ALL = sample_paths() + [STARTER]
+
+
+def test_registered():
+    assert available()["html"].extension == "html"
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
+def test_every_word_of_the_register_is_on_the_page(path):
+    page = Page(render_html(path))
+    want = words("\n".join(register_strings(path)))
+    got = words(page.text)
+    missing = {w: n - got[w] for w, n in want.items() if got[w] < n}
+    assert not missing, f"words of {path.name} missing from the page: {missing}"
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
+def test_structure_matches_golden(path, golden):
+    page = Page(render_html(path))
+    golden(f"html-{path.stem}.txt", "\n".join(page.dump) + "\n")
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
+def test_standalone_and_accessible_markup(path):
+    raw = render_html(path)
+    page = Page(raw)
+    reg = api.load(path).register
+    assert page.html_attrs.get("lang") == "en-GB"
+    assert page.find("meta", name="viewport")
+    # one file: no scripts, stylesheets, images, frames or URLs to fetch
+    for tag in ("script", "link", "img", "iframe", "object", "embed"):
+        assert not page.find(tag), f"<{tag}> in a standalone page"
+    assert not re.search(r"url\(|@import|https?://", page.style)
+    assert not re.search(r"\b(?:src|href)=", raw)
+    # headings: one h1, then no level skipped
+    levels = [int(e["tag"][1]) for e in page.elements if re.fullmatch(r"h[1-6]", e["tag"])]
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
+    assert [e["text"].strip() for e in page.find("h2")][-1] == "Key to Scores"
+    # every table has a caption; every header cell a scope or an id that data cells point at
+    tables = page.find("table")
+    assert tables
+    assert len(page.find("caption")) == len(tables)
+    ids = {e["attrs"]["id"] for e in page.elements if "id" in e["attrs"]}
+    assert len(ids) == sum(1 for e in page.elements if "id" in e["attrs"]), "duplicate id"
+    pointed = {h for e in page.find("td") for h in e["attrs"].get("headers", "").split()}
+    assert pointed <= ids
+    for th in page.find("th"):
+        assert th["attrs"].get("scope") in ("col", "row") or th["attrs"].get("id") in pointed, th
+    if reg.layout == "table":
+        regs = [t for t in tables if t["attrs"].get("class") == "reg"]
+        sections = view.build(reg).sections
+        assert len(regs) == len(sections)
+        for sec, table in zip(sections, regs):
+            inner = page.inside(table)
+            assert [e["text"] for e in inner if e["tag"] == "caption"][0].strip() == sec.heading
+            assert [e["text"] for e in inner if e["tag"] == "th" and e["attrs"].get("scope") == "col"] == [
+                c.label for c in sec.columns]
+            assert [e["text"] for e in inner if e["tag"] == "th" and e["attrs"].get("scope") == "row"] == [
+                ev.id for ev in sec.entries]
+            for row in (e for e in inner if e["tag"] == "tr"):
+                assert sum(1 for e in page.inside(row) if e["tag"] in ("td", "th")) == len(sec.columns)
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
+def test_shaded_cells_have_enough_contrast(path):
+    page = Page(render_html(path))
+    rules = dict(re.findall(r"\.(b\d+)\{([^}]*)\}", page.style))
+    assert rules, "no band colours in the stylesheet"
+    for cls, body in rules.items():
+        bg = re.search(r"background-color:(#[0-9A-Fa-f]{6})", body).group(1)
+        fg = re.search(r"(?<!-)color:(#[0-9A-Fa-f]{6})", body).group(1)
+        assert contrast(bg, fg) >= 4.5, (cls, bg, fg)
+    shaded = [e for e in page.elements if re.search(r"\bb\d+\b", e["attrs"].get("class") or "")]
+    assert shaded
+    band_names = {b.name for b in api.load(path).register.scoring.bands}
+    for e in shaded:
+        # colour is never the only signal: every shaded cell names its band
+        assert any(name in e["text"] for name in band_names), e
+
+
+def test_key_to_scores(tmp_path):
+    page = Page(render_html(sample_paths()[0]))
+    matrix = next(t for t in page.find("table") if t["attrs"].get("class") == "matrix")
+    inside = page.inside(matrix)
+    rows = [e["text"].strip() for e in inside if e["tag"] == "th" and e["attrs"].get("scope") == "row"]
+    assert rows[0] == "CATASTROPHIC (for risk)\nOUTSTANDING (for opportunity)"
+    assert rows[1:] == ["MAJOR", "MODERATE", "MINOR", "INSIGNIFICANT"]
+    cols = [e["text"].strip() for e in inside if e["tag"] == "th" and e["attrs"].get("scope") == "col"]
+    assert cols == ["RARE", "UNLIKELY", "POSSIBLE", "LIKELY", "CERTAIN"]
+    axes = [e["text"].strip() for e in inside if e["tag"] == "th" and "axis" in (e["attrs"].get("class") or "")]
+    assert axes == ["IMPACT", "LIKELIHOOD"]
+    cells = {e["attrs"]["headers"]: " ".join(e["text"].split()) for e in inside if e["tag"] == "td" and "headers" in e["attrs"]}
+    assert len(cells) == 25
+    assert cells["ax-im im-4 lk-4 ax-lk"] == "16 Very high"  # Major x Likely
+    assert cells["ax-im im-1 lk-1 ax-lk"] == "1 Low"
+    assert cells["ax-im im-5 lk-5 ax-lk"] == "25 Very high"
+
+
+def test_card_layout_order():
+    path = next((p for p in sample_paths() if "cards" in p.stem), None)
+    if path is None:
+        pytest.skip("no card-layout sample yet")
+    page = Page(render_html(path))
+    h3 = [e["text"] for e in page.find("h3")]
+    assert h3[0] == "Risk ID Corp 1 – Reshaping the County Council: Our Improvement Journey"
+    assert any(t.startswith("Opportunity ID CO1") for t in h3)
+    text = " ".join(page.text.split())
+    card = text[text.index("Risk ID Corp 1") : text.index("Risk ID Corp 2")]
+    order = ["Current risk score 16 (Major/Likely) Very high", "Target risk score 9 (Moderate/Possible) Medium",
+             "Risk description", "Risk consequences", "Capacity", "Risk owner", "Target date March 2022/Ongoing",
+             "Current likelihood Likely (4)", "Current impact Major (4)", "Target likelihood Possible (3)",
+             "Current controls", "Control owner: Director of OD & Change", "Mitigating actions",
+             "Mitigation owner:", "Progress"]
+    positions = [card.find(s) for s in order]
+    assert -1 not in positions, [s for s, p in zip(order, positions) if p == -1]
+    assert positions == sorted(positions)
+    # themed sub-headings are kept as headings inside the card
+    assert "Capacity" in [e["text"] for e in page.find("h5")]
+
+
+HOSTILE = """\
+    organisation: Test <Council> & Co
+    period: Q1 2030/31
+    report_date: 2030-07-01
+    risks:
+      - id: R1
+        title: "Title </h3><h1>x</h1>"
+        description: |
+          A <script>alert('x')</script> here and a </td></tr> there, &amp; <b>not bold</b>
+
+          # A Markdown heading in a cell
+        types: ["<i>Economic</i>"]
+        consequences: "**bold** and *italic* and <img src=x onerror=alert(1)>"
+        controls:
+          - theme: "<em>Theme</em>"
+            owner: "Owner \\" onmouseover=\\"x"
+            text: "- one\\n- two <style>body{display:none}</style>"
+        current: 12
+        residual: 4
+        owner: "<a href='http://example.com'>link</a>"
+        direction: Level
+"""
+
+
+@pytest.mark.parametrize("layout", ["table", "cards"])
+def test_register_text_is_escaped(tmp_path, layout):
+    path = write_register(tmp_path, HOSTILE + f"    layout: {layout}\n")
+    raw = render_html(path)
+    page = Page(raw)
+    for tag in ("script", "img", "a", "b", "i"):
+        assert not page.find(tag), f"register text became a <{tag}> element"
+    assert [e["text"] for e in page.find("em")] == ["italic"]  # Markdown *italic*, not the <em> typed in
+    assert len(page.find("style")) == 1
+    assert len(page.find("h1")) == 1
+    text = " ".join(page.text.split())
+    for s in ("<script>alert('x')</script>", "</td></tr>", "&amp;", "<b>not bold</b>", "<i>Economic</i>",
+              "<img src=x onerror=alert(1)>", "<em>Theme</em>", "<style>body{display:none}</style>",
+              "<a href='http://example.com'>link</a>", "Test <Council> & Co", 'Owner " onmouseover="x'):
+        assert s in text, s
+    assert "A Markdown heading in a cell" in text
+    assert page.find("strong") and [e for e in page.find("p") if e["attrs"].get("class") == "sub"]
+    if layout == "table":
+        table = next(t for t in page.find("table") if t["attrs"].get("class") == "reg")
+        body_row = [e for e in page.inside(table) if e["tag"] == "tr"][1]
+        cells = [e for e in page.inside(body_row) if e["tag"] in ("td", "th")]
+        assert len(cells) == 10 and cells[0]["text"] == "R1"
+
+
+def test_deterministic():
+    path = sample_paths()[-1]
+    assert render_html(path) == render_html(path)

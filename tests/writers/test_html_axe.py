@@ -1,0 +1,101 @@
+"""The HTML page in a real browser: axe-core finds no WCAG 2.2 A/AA violation at desktop
+(1280px) and phone (390px) widths, the page never scrolls sideways, and it requests nothing.
+
+Runs tests/a11y/axe_check.js (npm puppeteer-core + axe-core) against Debian's Chromium.
+Set up once with `npm ci` (or `npm install`) in tests/a11y; skipped, saying why, where
+node, Chromium or those modules are absent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from reportgen import api
+
+from conftest import sample_paths
+
+A11Y = Path(__file__).resolve().parents[1] / "a11y"
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+STARTER = Path(__file__).resolve().parents[2] / "src" / "reportgen" / "starter.yaml"
+
+
+def _missing() -> str | None:
+    if not shutil.which("node"):
+        return "node is not installed"
+    if not Path(CHROMIUM).exists():
+        return f"Chromium is not installed ({CHROMIUM})"
+    for module in ("puppeteer-core", "axe-core"):
+        if not (A11Y / "node_modules" / module).is_dir():
+            return f"{module} is not installed: run `npm ci` in {A11Y}"
+    return None
+
+
+pytestmark = pytest.mark.skipif(_missing() is not None, reason=_missing() or "")
+
+HOSTILE = textwrap.dedent("""\
+    organisation: Test <Council> & Co
+    period: Q1 2030/31
+    report_date: 2030-07-01
+    layout: {layout}
+    risks:
+      - id: R1
+        title: "Title </h3><h1>x</h1>"
+        description: |
+          A <script>alert('x')</script> and a </td></tr> and a https://example.com/averyveryveryveryveryveryverylongaddresswithoutanybreaks/inside
+
+          # A heading typed in a cell
+        consequences: "**bold**, *italic* <img src=x onerror=alert(1)>"
+        controls:
+          - theme: "<em>Theme</em>"
+            owner: Someone
+            text: "- one\\n- two"
+        current: 20
+        residual: 3
+        target: 9
+        owner: Supercalifragilisticexpialidociousofficerwithaverylongtitle
+    opportunities:
+      - id: O1
+        description: An opportunity
+        current: 6
+    """)
+
+
+def run_axe(files: list[Path]) -> list[dict]:
+    env = dict(os.environ, CHROMIUM=CHROMIUM)
+    proc = subprocess.run(["node", str(A11Y / "axe_check.js"), *map(str, files)], capture_output=True, text=True,
+                          timeout=300, env=env, cwd=A11Y)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return json.loads(proc.stdout)
+
+
+def test_no_wcag_violations_no_sideways_scroll_no_requests(tmp_path):
+    pages = []
+    for path in sample_paths() + [STARTER]:
+        out = tmp_path / f"{path.stem}.html"
+        out.write_bytes(api.render(api.load(path).register, "html"))
+        pages.append(out)
+    for layout in ("table", "cards"):
+        reg = tmp_path / f"hostile-{layout}.yaml"
+        reg.write_text(HOSTILE.format(layout=layout), encoding="utf-8")
+        out = tmp_path / f"hostile-{layout}.html"
+        out.write_bytes(api.render(api.load(reg).register, "html"))
+        pages.append(out)
+    results = run_axe(pages)
+    assert len(results) == 2 * len(pages)
+    problems = []
+    for r in results:
+        where = f"{Path(r['file']).name} at {r['width']}px"
+        for v in r["violations"]:
+            problems.append(f"{where}: {v['id']} ({v['impact']}): {v['help']} {[n['target'] for n in v['nodes']]}")
+        if r["overflow"]["scrollWidth"] > r["overflow"]["clientWidth"]:
+            problems.append(f"{where}: the page scrolls sideways ({r['overflow']})")
+        if r["requests"]:
+            problems.append(f"{where}: requested {r['requests']}")
+    assert not problems, "\n".join(problems)
