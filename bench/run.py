@@ -1,0 +1,120 @@
+"""Benchmark: build registers of 15, 100 and 1000 entries in every format.
+
+Prints wall time and peak memory (max RSS of a fresh process) per format and size, and
+the ratio of a full build (all formats) of the largest sample register to LibreOffice
+converting that register's .docx to PDF, measured in the same run.
+
+    .venv/bin/python bench/run.py              # all sizes
+    .venv/bin/python bench/run.py --sizes 15,100
+
+Targets (issue 4): ratio < 1; 1000 entries, all formats, under 60 s with peak memory
+under 1 GB on the 2-core machine. This script measures; it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+FORMATS = ["docx", "pdf", "xlsx", "html"]
+
+
+def seed_entries() -> list[dict]:
+    """Entries of the real sample registers, to copy seed-like text from."""
+    y = YAML(typ="safe", pure=True)
+    out = []
+    for name in ("q1-2018-19.yaml", "q2-2018-19.yaml", "cards-2021-22-q3.yaml"):
+        data = y.load((SAMPLES / name).read_text(encoding="utf-8"))
+        out.extend(data.get("risks", []) + data.get("opportunities", []))
+    return out
+
+
+def make_register(n: int, layout: str, path: Path) -> None:
+    rng = random.Random(n)
+    pool = seed_entries()
+    risks = []
+    for i in range(n):
+        e = dict(rng.choice(pool))
+        e["id"] = f"CR{i + 1}"
+        lk, im = rng.randint(1, 5), rng.randint(1, 5)
+        e["current"] = {"likelihood": lk, "impact": im}
+        e["residual" if layout == "table" else "target"] = {"likelihood": max(1, lk - 1), "impact": im}
+        e.pop("target" if layout == "table" else "residual", None)
+        risks.append(e)
+    reg = {"organisation": "Benchmark County Council", "period": f"Q1 {n} entries", "report_date": "2026-07-01",
+           "layout": layout, "risks": risks}
+    path.write_text(json.dumps(reg, default=str), encoding="utf-8")
+
+
+def peak_of(cmd: list[str]) -> tuple[float, float]:
+    """Run `cmd` under a tiny wrapper so its own peak RSS is measured, not the largest so far."""
+    wrapper = [sys.executable, "-c",
+               "import resource,subprocess,sys,time;t=time.perf_counter();"
+               "r=subprocess.run(sys.argv[1:]);w=time.perf_counter()-t;"
+               "print(w, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024, file=sys.stderr);"
+               "sys.exit(r.returncode)", *cmd]
+    proc = subprocess.run(wrapper, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{proc.stderr[-2000:]}")
+    wall, mb = proc.stderr.strip().splitlines()[-1].split()
+    return float(wall), float(mb)
+
+
+def reportgen() -> list[str]:
+    exe = ROOT / ".venv" / "bin" / "reportgen"
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "reportgen"]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="15,100,1000")
+    ap.add_argument("--layout", default="table", choices=["table", "cards"])
+    args = ap.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    work = Path(tempfile.mkdtemp(prefix="reportgen-bench-"))
+    rg = reportgen()
+    print(f"{'entries':>8} {'format':>6} {'seconds':>8} {'peak MB':>8}")
+    for n in sizes:
+        reg = work / f"bench-{n}.json"
+        make_register(n, args.layout, reg)
+        for fmt in FORMATS:
+            wall, mb = peak_of(rg + ["build", str(reg), "-f", fmt, "-o", str(work / "out")])
+            print(f"{n:>8} {fmt:>6} {wall:>8.2f} {mb:>8.0f}", flush=True)
+        wall, mb = peak_of(rg + ["build", str(reg), "-o", str(work / "out")])
+        print(f"{n:>8} {'all':>6} {wall:>8.2f} {mb:>8.0f}", flush=True)
+
+    # The largest sample register: a full build against LibreOffice converting its .docx.
+    samples = sorted(p for p in SAMPLES.iterdir() if p.suffix in (".yaml", ".json"))
+    largest = max(samples, key=lambda p: p.stat().st_size)
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    full, _ = peak_of(rg + ["build", str(largest), "-o", str(work / "s")])
+    print(f"\nfull build of {largest.name} (all formats): {full:.2f} s")
+    if soffice:
+        profile = work / "lo-profile"
+        lo, _ = peak_of([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                         "--outdir", str(work / "lo"), str(work / "s" / f"{largest.stem}.docx")])
+        # the first LibreOffice start creates its profile; time a second, warm conversion too
+        lo_warm, _ = peak_of([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                              "--outdir", str(work / "lo"), str(work / "s" / f"{largest.stem}.docx")])
+        print(f"LibreOffice .docx -> PDF of the same register: {lo:.2f} s (cold), {lo_warm:.2f} s (warm)")
+        print(f"ratio full build / LibreOffice (warm): {full / lo_warm:.2f}")
+    else:
+        print("LibreOffice not found: ratio not measured")
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
