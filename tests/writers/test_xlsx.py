@@ -170,7 +170,7 @@ def test_every_field_has_its_own_column():
     assert row["Risk / Opportunity Type"] == "Economic, Political"
     assert row["Current Controls"] == ("• Medium-term financial strategy agreed by Full Council\n\n"
                                        "Commercialisation\n• Review of charging policy\n• Identify new traded services")
-    assert row["Control Owner(s)"] == "Director of Finance"
+    assert row["Control Owner(s)"] == "Commercialisation: Director of Finance"  # owner stays with its theme
     assert row["Mitigating / Maximising Actions"] == ("1. Savings proposals to Cabinet in February\n"
                                                       "2. Service challenge in 10 areas")
     assert (row["Residual Score"], row["Residual Likelihood"], row["Residual Impact"]) == (12, 3, 4)
@@ -541,3 +541,22 @@ def test_libreoffice_opens_the_workbook(tmp_path):
         for want in ("Corp 1", "CO2", "Key to Scores", "CATASTROPHIC", "LIKELIHOOD", "Risk ID: Corp 7"):
             assert want in text, want
         assert re.search(r"Page 1 of \d+", text)
+
+
+def test_bold_and_italic_are_rich_text_in_the_cell(tmp_path):
+    """Markdown emphasis and group themes become bold/italic runs, not asterisks."""
+    import openpyxl
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+
+    out = tmp_path / "small.xlsx"
+    out.write_bytes(render(SAMPLES["small"]))
+    ws = openpyxl.load_workbook(out, rich_text=True)["Register"]
+    head = {ws.cell(HEADER_ROW, c).value: c for c in range(1, ws.max_column + 1)}
+    conseq = ws.cell(HEADER_ROW + 1, head["Consequences / Benefits"]).value
+    controls = ws.cell(HEADER_ROW + 1, head["Current Controls"]).value
+    assert isinstance(conseq, CellRichText) and isinstance(controls, CellRichText)
+    bold = [b.text for b in conseq if isinstance(b, TextBlock) and b.font.b]
+    italic = [b.text for b in conseq if isinstance(b, TextBlock) and b.font.i]
+    assert bold == ["statutory duties"] and italic == ["minimum"]
+    assert [b.text for b in controls if isinstance(b, TextBlock) and b.font.b] == ["Commercialisation"]
+    assert "*" not in str(conseq)

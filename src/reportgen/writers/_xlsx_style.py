@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.worksheet.page import PageMargins
@@ -18,26 +20,85 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 BODY_FONT = Font(name=FONT, size=10, family=2)
 
 
+class RichStr(str):
+    """Cell text as plain characters (for measuring), carrying the same text as Excel rich
+    text (bold and italic runs) when it has any, so formatting survives into the workbook."""
+
+    rich: CellRichText | None = None
+
+
+_FONTS: dict[tuple[bool, bool], InlineFont] = {}
+
+
+def _font(bold: bool, italic: bool) -> InlineFont:
+    # A rich-text run's font replaces the cell's, so each run names the face and size too.
+    key = (bold, italic)
+    if key not in _FONTS:
+        _FONTS[key] = InlineFont(rFont=FONT, sz=10, b=bold or None, i=italic or None)
+    return _FONTS[key]
+
+
+def _rich(lines: list[list[tuple[str, bool, bool]]]) -> RichStr:
+    """Lines of (text, bold, italic) runs as one cell value."""
+    plain = "\n".join("".join(t for t, _, _ in line) for line in lines)
+    out = RichStr(plain)
+    if any(b or i for line in lines for _, b, i in line):
+        parts: list = []
+        for n, line in enumerate(lines):
+            runs = list(line)
+            if n:
+                runs = [("\n", False, False)] + runs
+            for text, b, i in runs:
+                if not text:
+                    continue
+                if parts and isinstance(parts[-1], tuple) and parts[-1][1:] == (b, i):
+                    parts[-1] = (parts[-1][0] + text, b, i)
+                else:
+                    parts.append((text, b, i))
+        out.rich = CellRichText([TextBlock(_font(b, i), t) if (b or i) else t for t, b, i in parts])
+    return out
+
+
+def _block_lines(markdown: str | None) -> list[list[tuple[str, bool, bool]]]:
+    """Markdown as cell lines, character for character as `richtext.plain` writes them."""
+    lines = []
+    for b in richtext.parse(markdown):
+        indent = "  " * max(b.level - 1, 0)
+        prefix = f"{b.marker} " if b.marker else ("  " if b.level else "")
+        lines.append([(indent + prefix, False, False)] + [(r.text, r.bold, r.italic) for r in b.runs])
+    return lines
+
+
 def md(text: str | None) -> str:
-    return richtext.plain(text) if text and text.strip() else ""
+    return _rich(_block_lines(text)) if text and text.strip() else ""
 
 
 def groups_text(groups: tuple[GroupView, ...]) -> str:
-    """Each group as its theme on a line, then its items; a blank line between groups."""
-    parts = []
+    """Each group as its theme (in bold) on a line, then its items; a blank line between groups."""
+    lines: list[list[tuple[str, bool, bool]]] = []
     for g in groups:
-        lines = [g.theme.strip()] if g.theme and g.theme.strip() else []
-        body = md(g.markdown)
-        if body:
-            lines.append(body)
-        if lines:
-            parts.append("\n".join(lines))
-    return "\n\n".join(parts)
+        part = [[(g.theme.strip(), True, False)]] if g.theme and g.theme.strip() else []
+        part += _block_lines(g.markdown)
+        if part:
+            if lines:
+                lines.append([])
+            lines.extend(part)
+    return _rich(lines) if lines else ""
 
 
 def owners_text(groups: tuple[GroupView, ...]) -> str:
-    """The groups' owners, each once, one a line."""
-    return "\n".join(dict.fromkeys(g.owner.strip() for g in groups if g.owner and g.owner.strip()))
+    """The groups' owners, one a line; 'Theme: owner' when the groups have themes, so an
+    owner stays with its group."""
+    themed = any(g.theme and g.theme.strip() for g in groups)
+    lines = []
+    for g in groups:
+        if not (g.owner and g.owner.strip()):
+            continue
+        if themed and g.theme and g.theme.strip():
+            lines.append(f"{g.theme.strip()}: {g.owner.strip()}")
+        else:
+            lines.append(g.owner.strip())
+    return "\n".join(dict.fromkeys(lines))
 
 
 _THIN = Side(style="thin", color="FFBFBFBF")
@@ -109,7 +170,8 @@ def put_text(cell, text: str, style: str) -> None:
     """Store `text` as a string, never as a formula, whatever it starts with."""
     if len(text) > MAX_CELL:
         text = text[: MAX_CELL - 40].rstrip() + "\n… (truncated: over Excel's cell limit)"
-    cell.value = text
+    rich = getattr(text, "rich", None)
+    cell.value = rich if rich is not None else str(text)
     cell.data_type = "s"
     cell.style = style
     if text.startswith(FORMULA_STARTS):
