@@ -26,31 +26,12 @@ from ..model import (
     Score,
 )
 from . import Imported, ImportError_
+from ._common import ALIASES as _ALIASES
+from ._common import groups_from_lines as _groups_from_lines
+from ._common import heading_block as _heading_block
+from ._common import split_types as _types
 from ._docx_text import Line, Numbering, paragraph_lines, style_names, to_markdown
 from ._scores import read_point, read_score, strip_computed
-
-# Column headings seen in real registers, beyond the seeds' own (normalised: lower case, single spaces).
-_ALIASES = {
-    "id": ["rin", "risk id", "ref", "reference", "risk ref", "risk reference", "id", "opportunity id", "oin",
-           "risk identification number", "risk number"],
-    "title": ["title", "risk title", "opportunity title"],
-    "description": ["risk description", "description", "risk", "opportunity"],
-    "types": ["type", "risk type", "types", "category", "risk category"],
-    "consequences": ["consequences", "risk consequences", "possible consequences", "benefits",
-                     "opportunity consequences", "impact description"],
-    "controls": ["controls", "current controls", "existing controls", "controls in place"],
-    "current": ["current score", "current risk score", "inherent score", "score", "risk rating", "gross score",
-                "current opportunity score"],
-    "actions": ["actions", "mitigating actions", "mitigation", "further actions", "planned actions",
-                "actions to realise", "maximising actions"],
-    "residual": ["residual score", "residual risk score", "net score", "residual", "residual opportunity score"],
-    "target": ["target score", "target risk score", "target opportunity score"],
-    "owner": ["owner", "risk owner", "lead officer", "responsible officer", "opportunity owner"],
-    "direction": ["direction of travel", "direction", "dot", "trend"],
-    "progress": ["progress", "progress to date", "update"],
-    "target_date": ["target date", "due date", "deadline"],
-    "target_confidence": ["target confidence", "target risk confidence", "confidence"],
-}
 
 # Labels inside a card, and the field each introduces.
 _CARD_LABELS = {
@@ -194,35 +175,6 @@ def _header_fields(doc: _Doc, row, cmap) -> tuple[str, list[str | None], list[st
         return None
     kind = "opportunity" if kinds.count("opportunity") > kinds.count("risk") else "risk"
     return kind, fields, labels
-
-
-def _types(text: str) -> list[str]:
-    parts = re.split(r"\s*[/,;\n]\s*|\s{2,}", text.strip())
-    return [p.strip() for p in parts if p.strip()]
-
-
-def _groups_from_lines(lines: list[Line]) -> list[Group]:
-    """Controls/actions: a sub-heading starts a themed group; 'Owner: X' gives its owner."""
-    groups: list[dict[str, Any]] = [{"theme": None, "owner": None, "lines": []}]
-    for ln in lines:
-        text = ln.text.strip()
-        if not text:
-            continue
-        m = re.match(r"^(?:control |mitigation |action )?owner\s*:\s*(.+)$", text, re.I)
-        if m and not ln.level:
-            groups[-1]["owner"] = m.group(1).strip()
-            continue
-        if ln.is_heading:
-            groups.append({"theme": text, "owner": None, "lines": []})
-            continue
-        groups[-1]["lines"].append(ln)
-    out = []
-    for g in groups:
-        md = to_markdown(g["lines"])
-        if g["theme"] is None and g["owner"] is None and not md:
-            continue
-        out.append(Group(theme=g["theme"], owner=g["owner"], text=md))
-    return out
 
 
 def _score_cell(doc: _Doc, text: str, scoring, entry: str, fld: str, where: str) -> Score | None:
@@ -431,42 +383,6 @@ def _is_band_legend(doc: _Doc, tbl, scoring) -> bool:
     names = {b.name.lower() for b in scoring.bands}
     firsts = [_norm(_cell_text(doc, _unique_cells(r)[0])) for r in tbl.rows if _unique_cells(r)]
     return bool(firsts) and all(f in names or f in ("band", "score band", "") for f in firsts)
-
-
-def _heading_block(texts: list[str], like: Register | None) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    title = like.title if like else "Corporate Risk & Opportunity Register"
-    rest: list[str] = []
-    for t in texts:
-        m = re.match(r"^\s*(Appendix\s+\w+)\s*[:–—-]?\s*(.*)$", t, re.I)
-        if m and "appendix" not in out:
-            out["appendix"] = m.group(1)
-            t = m.group(2)
-            if not t:
-                continue
-        i = t.lower().find(title.lower())
-        if i < 0:
-            m2 = re.search(r"\b[\w&' ]*Register\b", t)
-            if m2 and "title" not in out:
-                out["title"] = m2.group(0).strip()
-                before, after = t[: m2.start()].strip(), t[m2.end():].strip()
-                if before:
-                    out.setdefault("organisation", before)
-                if after:
-                    out["period"] = after
-                continue
-            rest.append(t)
-            continue
-        out["title"] = t[i : i + len(title)]
-        before, after = t[:i].strip(), t[i + len(title):].strip()
-        if before:
-            out.setdefault("organisation", before)
-        if after:
-            out["period"] = after
-    for t in rest:
-        if "organisation" not in out and t.strip():
-            out["organisation"] = t.strip()
-    return out
 
 
 def read_docx(path: Path, like: Register | None = None) -> Imported:

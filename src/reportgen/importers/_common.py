@@ -1,0 +1,97 @@
+"""What the Word and Excel importers share: column headings, groups, the heading block."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..model import Group, Register
+from ._docx_text import Line, to_markdown
+
+# Column headings seen in real registers, beyond the seeds' own (normalised: lower case, single spaces).
+ALIASES = {
+    "id": ["rin", "risk id", "ref", "reference", "risk ref", "risk reference", "id", "opportunity id", "oin",
+           "risk identification number", "risk number"],
+    "title": ["title", "risk title", "opportunity title"],
+    "description": ["risk description", "description", "risk", "opportunity"],
+    "types": ["type", "risk type", "types", "category", "risk category"],
+    "consequences": ["consequences", "risk consequences", "possible consequences", "benefits",
+                     "opportunity consequences", "impact description"],
+    "controls": ["controls", "current controls", "existing controls", "controls in place"],
+    "current": ["current score", "current risk score", "inherent score", "score", "risk rating", "gross score",
+                "current opportunity score"],
+    "actions": ["actions", "mitigating actions", "mitigation", "further actions", "planned actions",
+                "actions to realise", "maximising actions"],
+    "residual": ["residual score", "residual risk score", "net score", "residual", "residual opportunity score"],
+    "target": ["target score", "target risk score", "target opportunity score"],
+    "owner": ["owner", "risk owner", "lead officer", "responsible officer", "opportunity owner"],
+    "direction": ["direction of travel", "direction", "dot", "trend"],
+    "progress": ["progress", "progress to date", "update"],
+    "target_date": ["target date", "due date", "deadline"],
+    "target_confidence": ["target confidence", "target risk confidence", "confidence"],
+}
+
+
+def split_types(text: str) -> list[str]:
+    parts = re.split(r"\s*[/,;\n]\s*|\s{2,}", text.strip())
+    return [p.strip() for p in parts if p.strip()]
+
+
+def groups_from_lines(lines: list[Line]) -> list[Group]:
+    """Controls/actions: a sub-heading starts a themed group; 'Owner: X' gives its owner."""
+    groups: list[dict[str, Any]] = [{"theme": None, "owner": None, "lines": []}]
+    for ln in lines:
+        text = ln.text.strip()
+        if not text:
+            continue
+        m = re.match(r"^(?:control |mitigation |action )?owner\s*:\s*(.+)$", text, re.I)
+        if m and not ln.level:
+            groups[-1]["owner"] = m.group(1).strip()
+            continue
+        if ln.is_heading:
+            groups.append({"theme": text, "owner": None, "lines": []})
+            continue
+        groups[-1]["lines"].append(ln)
+    out = []
+    for g in groups:
+        md = to_markdown(g["lines"])
+        if g["theme"] is None and g["owner"] is None and not md:
+            continue
+        out.append(Group(theme=g["theme"], owner=g["owner"], text=md))
+    return out
+
+
+def heading_block(texts: list[str], like: Register | None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    title = like.title if like else "Corporate Risk & Opportunity Register"
+    rest: list[str] = []
+    for t in texts:
+        m = re.match(r"^\s*(Appendix\s+\w+)\s*[:–—-]?\s*(.*)$", t, re.I)
+        if m and "appendix" not in out:
+            out["appendix"] = m.group(1)
+            t = m.group(2)
+            if not t:
+                continue
+        i = t.lower().find(title.lower())
+        if i < 0:
+            m2 = re.search(r"\b[\w&' ]*Register\b", t)
+            if m2 and "title" not in out:
+                out["title"] = m2.group(0).strip()
+                before, after = t[: m2.start()].strip(), t[m2.end():].strip()
+                if before:
+                    out.setdefault("organisation", before)
+                if after:
+                    out["period"] = after
+                continue
+            rest.append(t)
+            continue
+        out["title"] = t[i : i + len(title)]
+        before, after = t[:i].strip(), t[i + len(title):].strip()
+        if before:
+            out.setdefault("organisation", before)
+        if after:
+            out["period"] = after
+    for t in rest:
+        if "organisation" not in out and t.strip():
+            out["organisation"] = t.strip()
+    return out

@@ -1,0 +1,258 @@
+"""Read a register workbook back into a register: reportgen's own, after finance edited it.
+
+The register sheet is the one holding an Excel table (or, failing that, a header row
+with an ID column). Columns are matched by heading; computed columns (rating, band,
+trend) are recognised and not imported. Rich-text cells keep their bold and italic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+
+from ..diagnostics import Diagnostic
+from ..model import Entry, Register, Score
+from . import Imported, ImportError_
+from ._common import ALIASES, groups_from_lines, heading_block, split_types
+from ._docx_text import Line, to_markdown
+from ._scores import read_score
+
+# reportgen's own headings, and what they hold. None: computed, not data.
+_HEADINGS: dict[str, str | None] = {
+    "id": "id", "type": "kind", "title": "title", "description": "description",
+    "risk / opportunity type": "types", "consequences / benefits": "consequences",
+    "current controls": "controls", "control owner(s)": "controls.owner",
+    "mitigating / maximising actions": "actions", "mitigation owner(s)": "actions.owner",
+    "target confidence": "target_confidence", "owner": "owner", "target date": "target_date",
+    "direction of travel": "direction", "progress to date": "progress",
+    "trend since last quarter": None, "residual / target trend": None,
+}
+for _which in ("current", "residual", "target"):
+    _HEADINGS[f"{_which} score"] = f"{_which}.score"
+    _HEADINGS[f"{_which} likelihood"] = f"{_which}.likelihood"
+    _HEADINGS[f"{_which} impact"] = f"{_which}.impact"
+    _HEADINGS[f"{_which} rating"] = None
+    _HEADINGS[f"{_which} band"] = None
+
+_KIND_WORDS = {"risk": "risk", "opportunity": "opportunity", "opp": "opportunity", "r": "risk", "o": "opportunity"}
+
+
+def _norm(text: Any) -> str:
+    return re.sub(r"\s+", " ", str(text or "")).strip().lower()
+
+
+def _field_of(heading: str) -> str | None | bool:
+    """The field a column heading names; None for a computed column; False if unknown."""
+    n = _norm(heading)
+    if n in _HEADINGS:
+        return _HEADINGS[n]
+    for f, names in ALIASES.items():
+        if n in names:
+            return f if f not in ("current", "residual", "target") else f"{f}.score"
+    return False
+
+
+def _lines(value: Any) -> list[Line]:
+    """A cell's text as lines of (text, bold, italic) runs, with leading spaces as indent."""
+    if value is None:
+        return []
+    runs: list[tuple[str, bool, bool]] = []
+    if isinstance(value, CellRichText):
+        for part in value:
+            if isinstance(part, TextBlock):
+                runs.append((part.text, bool(part.font.b), bool(part.font.i)))
+            else:
+                runs.append((str(part), False, False))
+    else:
+        runs.append((str(value), False, False))
+    lines: list[Line] = [Line([])]
+    for text, b, i in runs:
+        pieces = text.split("\n")
+        for k, piece in enumerate(pieces):
+            if k:
+                lines.append(Line([]))
+            if piece:
+                lines[-1].runs.append((piece, b, i))
+    for ln in lines:
+        first = ln.text
+        ln.indent = len(first) - len(first.lstrip(" "))
+    return lines
+
+
+def _text(value: Any) -> str:
+    return "\n".join(ln.text for ln in _lines(value)).strip()
+
+
+def _owners(value: Any, themes: list[str]) -> dict[str | None, str]:
+    """'Theme: owner' lines (a theme of the groups beside them), or plain owner lines."""
+    out: dict[str | None, list[str]] = {}
+    for line in _text(value).splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        theme = next((t for t in themes if line.startswith(f"{t}: ")), None)
+        if theme is not None:
+            out.setdefault(theme, []).append(line[len(theme) + 2:].strip())
+        else:
+            out.setdefault(None, []).append(line)
+    return {k: "\n".join(v) for k, v in out.items()}
+
+
+def _find_sheet(wb) -> tuple[Any, int, int, int]:
+    """(sheet, header row, first column, last row) of the register table."""
+    for ws in wb.worksheets:
+        for table in ws.tables.values():
+            m = re.match(r"([A-Z]+)(\d+):([A-Z]+)(\d+)", table.ref)
+            if m:
+                from openpyxl.utils import column_index_from_string
+
+                return ws, int(m.group(2)), column_index_from_string(m.group(1)), int(m.group(4))
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 30)):
+            heads = [_field_of(c.value) for c in row if c.value is not None]
+            if "id" in heads and sum(1 for h in heads if h) >= 3:
+                return ws, row[0].row, 1, ws.max_row
+    raise ImportError_("has no register sheet (no Excel table, and no header row with an ID column)")
+
+
+def _date(text: str) -> dt.date | None:
+    m = re.search(r"Report date:\s*(\d{1,2} \w+ \d{4})", text)
+    if m:
+        try:
+            return dt.datetime.strptime(m.group(1), "%d %B %Y").date()
+        except ValueError:
+            return None
+    return None
+
+
+def read_xlsx(path: Path, like: Register | None = None) -> Imported:
+    try:
+        wb = openpyxl.load_workbook(str(path), rich_text=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several kinds for a broken or foreign workbook
+        raise ImportError_(f"{path}: cannot be opened as an Excel workbook ({exc.__class__.__name__})") from exc
+    name = str(path)
+    notes: list[Diagnostic] = []
+
+    def note(message: str, where: str, entry: str | None = None, fld: str | None = None) -> None:
+        notes.append(Diagnostic(f"{message} ({where})", severity="warning", file=name, entry=entry, field=fld))
+
+    try:
+        ws, header_row, first_col, last_row = _find_sheet(wb)
+    except ImportError_ as exc:
+        raise ImportError_(f"{path}: {exc}") from exc
+    scoring = like.scoring if like else Register(organisation="x", period="x").scoring
+    headings = {}
+    for c in range(first_col, ws.max_column + 1):
+        value = ws.cell(header_row, c).value
+        if value is None:
+            continue
+        headings[c] = (str(value), _field_of(str(value)))
+    risks: list[Entry] = []
+    opps: list[Entry] = []
+    for r in range(header_row + 1, last_row + 1):
+        cells = {c: ws.cell(r, c).value for c in headings}
+        if all(v in (None, "") for v in cells.values()):
+            continue
+        id_col = next((c for c, (_, f) in headings.items() if f == "id"), None)
+        ident = _text(cells.get(id_col)) if id_col else ""
+        where = f"sheet '{ws.title}', row {r}"
+        if not ident:
+            ident = f"row {r}"
+            note("a row with no ID was imported under a made-up ID", where, ident)
+        data: dict[str, Any] = {"id": ident}
+        kind = "risk"
+        scores: dict[str, dict[str, Any]] = {}
+        owners: dict[str, Any] = {}
+        for c, (heading, f) in headings.items():
+            value = cells[c]
+            if f is None or f == "id" or value in (None, ""):
+                continue
+            if f is False:
+                note(f"column '{heading}' fits no field of the register; its text was not imported: "
+                     f"{_text(value)[:60]!r}", where, ident)
+                continue
+            if f == "kind":
+                kind = _KIND_WORDS.get(_norm(value), "risk")
+            elif "." in f and f.split(".")[0] in ("current", "residual", "target"):
+                which, part = f.split(".")
+                if isinstance(value, bool):
+                    value = str(value)
+                if isinstance(value, (int, float)) and float(value).is_integer():
+                    scores.setdefault(which, {})[part] = int(value)
+                elif part == "score":
+                    got = read_score(_text(value), scoring)
+                    if got.problem:
+                        note(f"{got.problem}; kept as written", where, ident, which)
+                    if got.score is not None:
+                        scores.setdefault(which, {}).update(got.score.model_dump(exclude_none=True))
+                else:
+                    scores.setdefault(which, {})[part] = _text(value)
+            elif f in ("controls.owner", "actions.owner"):
+                owners[f.split(".")[0]] = value
+            elif f in ("controls", "actions"):
+                groups = groups_from_lines(_lines(value))
+                if groups:
+                    data[f] = groups
+            elif f == "types":
+                data[f] = split_types(_text(value))
+            elif f in ("owner", "title", "target_date", "target_confidence"):
+                data[f] = _text(value)
+            else:
+                md = to_markdown(_lines(value))
+                if md:
+                    data[f] = md
+        for key, value in owners.items():
+            groups = data.get(key, [])
+            found = _owners(value, [g.theme for g in groups if g.theme])
+            if not groups:
+                data[key] = [{"owner": "\n".join(found.values()), "text": ""}]
+            else:
+                data[key] = [g.model_copy(update={"owner": found.get(g.theme, found.get(None) if not g.theme else None)})
+                             for g in groups]
+                unthemed = found.get(None)
+                if unthemed and all(g.theme for g in groups):
+                    data[key][0] = data[key][0].model_copy(update={"owner": data[key][0].owner or unthemed})
+        for which, parts in scores.items():
+            data[which] = _edited_score(parts, scoring, kind, ident, which, where, note)
+        (risks if kind == "risk" else opps).append(Entry(**data))
+    if not risks and not opps:
+        raise ImportError_(f"{path}: its register sheet has no entries")
+    above = [_text(ws.cell(r, first_col).value) for r in range(1, header_row) if ws.cell(r, first_col).value]
+    meta = heading_block([a for a in above if not a.startswith(("Period:", "Scores are"))], like)
+    facts = next((a for a in above if a.startswith("Period:")), "")
+    m = re.match(r"Period:\s*(.*?)(?:\s{2,}|$)", facts)
+    if m:
+        meta["period"] = m.group(1).strip()
+    base = like.model_dump(exclude={"risks", "opportunities"}) if like else {}
+    base.update({k: v for k, v in meta.items() if v})
+    if not base.get("organisation"):
+        base["organisation"] = (wb.properties.creator or "").strip() or "Unknown organisation"
+        note("no organisation found above the table; taken from the workbook's author", "title block")
+    if not base.get("period"):
+        base["period"] = "Unknown period"
+        note("no period found above the table; set 'period' by hand", "title block")
+    when = _date(facts) or (wb.properties.created.date() if wb.properties.created else None)
+    if when and not (like and like.report_date):
+        base["report_date"] = when
+    base["layout"] = "cards" if any(s.title.lower() == "cards" for s in wb.worksheets) else base.get("layout", "table")
+    base["risks"] = risks
+    base["opportunities"] = opps
+    return Imported(Register.model_validate(base), notes)
+
+
+def _edited_score(parts: dict[str, Any], scoring, kind, ident, which, where, note) -> Score:
+    """A score as the sheet holds it. If someone changed the score but not its likelihood and
+    impact (or the reverse), keep what they typed last... which the sheet cannot tell: keep the
+    score, drop the stale likelihood and impact, and say so."""
+    score = parts.get("score")
+    lk, im = parts.get("likelihood"), parts.get("impact")
+    if isinstance(score, int) and isinstance(lk, int) and isinstance(im, int) and lk * im != score:
+        note(f"score {score} does not match likelihood {lk} × impact {im} = {lk * im}; kept the score {score} "
+             "and dropped the likelihood and impact: set them again", where, ident, which)
+        return Score(score=score)
+    return Score(score=score, likelihood=lk, impact=im)

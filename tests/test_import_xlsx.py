@@ -1,0 +1,95 @@
+"""Import from Excel: reportgen's workbook round-trips, including a finance officer's edits."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from reportgen import api, writers
+from reportgen.cli import main
+
+from conftest import SAMPLES, sample_paths
+from test_import_docx import _comparable
+
+pytestmark = pytest.mark.skipif("xlsx" not in writers.available(), reason="the Excel writer is not available")
+
+
+def _build(path, tmp_path):
+    assert main(["build", str(path), "-f", "xlsx", "-o", str(tmp_path)]) == 0
+    return tmp_path / f"{path.stem}.xlsx"
+
+
+@pytest.mark.parametrize("path", sample_paths(), ids=lambda p: p.name)
+def test_excel_round_trip_gives_back_the_sample(path, tmp_path, capsys):
+    built = _build(path, tmp_path)
+    back = tmp_path / "back.yaml"
+    assert main(["import", str(built), "-o", str(back)]) == 0
+    original = api.load(path).register
+    imported = api.load(back).register
+    assert _comparable(imported) == _comparable(original)
+    for f in ("organisation", "title", "period", "appendix", "report_date", "layout"):
+        assert getattr(imported, f) == getattr(original, f), f
+
+
+def _columns(ws):
+    return {ws.cell(5, c).value: c for c in range(1, ws.max_column + 1)}
+
+
+def test_finance_edits_are_imported(tmp_path, capsys):
+    built = _build(SAMPLES / "small.yaml", tmp_path)
+    wb = openpyxl.load_workbook(built)
+    ws = wb["Register"]
+    col = _columns(ws)
+    # CR2: a changed likelihood with a matching score; CO1: a changed score only
+    ws.cell(7, col["Current Likelihood"]).value = 3
+    ws.cell(7, col["Current Score"]).value = 15
+    ws.cell(8, col["Current Score"]).value = 12
+    # a new row typed at the bottom of the table, and a column finance added
+    ws.cell(9, col["ID"]).value = "CR3"
+    ws.cell(9, col["Type"]).value = "Risk"
+    ws.cell(9, col["Description"]).value = "Pay award above budget"
+    ws.cell(9, col["Current Score"]).value = 16
+    ws.cell(9, col["Current Likelihood"]).value = 4
+    ws.cell(9, col["Current Impact"]).value = 4
+    ws.cell(9, col["Owner"]).value = "Director of Finance"
+    ws.cell(9, col["Current Band"]).value = "typed over a computed column"
+    ws.tables["RegisterTable"].ref = ws.tables["RegisterTable"].ref[:-1] + "9"
+    extra = ws.max_column + 1
+    ws.cell(5, extra).value = "Budget £k"
+    ws.cell(6, extra).value = 250
+    wb.save(built)
+    back = tmp_path / "back.yaml"
+    assert main(["import", str(built), "-o", str(back)]) == 0
+    err = capsys.readouterr().err
+    reg = api.load(back).register
+    cr2 = reg.risks[1]
+    assert (cr2.current.score, cr2.current.likelihood, cr2.current.impact) == (15, 3, 5)
+    co1 = reg.opportunities[0]
+    assert (co1.current.score, co1.current.likelihood, co1.current.impact) == (12, None, None)
+    assert "CO1 current: score 12 does not match likelihood 3 × impact 3 = 9; kept the score 12" in err
+    cr3 = reg.risks[2]
+    assert (cr3.id, cr3.description.strip(), cr3.current.score, cr3.owner) == (
+        "CR3", "Pay award above budget", 16, "Director of Finance")
+    # computed columns are not data; an unknown column is reported, not lost
+    assert "typed over" not in back.read_text()
+    assert "column 'Budget £k' fits no field of the register" in err and "'250'" in err
+
+
+def test_workbook_without_a_register_is_refused(tmp_path, capsys):
+    p = tmp_path / "budget.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "Budget"
+    wb.save(p)
+    assert main(["import", str(p), "-o", str(tmp_path / "x.yaml")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.endswith("has no register sheet (no Excel table, and no header row with an ID column)")
+    assert len(err.splitlines()) == 1
+    assert not (tmp_path / "x.yaml").exists()
+
+
+def test_truncated_workbook_is_refused(tmp_path, capsys):
+    built = _build(SAMPLES / "small.yaml", tmp_path)
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(built.read_bytes()[:3000])
+    assert main(["import", str(cut), "-o", str(tmp_path / "x.yaml")]) == 1
+    assert "is damaged" in capsys.readouterr().err
