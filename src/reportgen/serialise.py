@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -17,11 +18,33 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from .model import Columns, Entry, Group, Register, Score, Scoring
 
 
-def _score(sc: Score | None) -> Any:
+def _point(value: Any, labels: list[str]) -> int | None:
+    """A likelihood/impact as its number on the scale, if it can be read: 3, 'Possible', 'Possible (3)'."""
+    if isinstance(value, int):
+        return value if 1 <= value <= len(labels) else None
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    m = re.match(r"^(.*?)\s*\((\d+)\)$", text)
+    if m:
+        n = _point(m.group(1), labels)
+        return n if n == int(m.group(2)) else None
+    if text.isdigit():
+        return _point(int(text), labels)
+    lowered = [x.lower() for x in labels]
+    return lowered.index(text.lower()) + 1 if text.lower() in lowered else None
+
+
+def _score(sc: Score | None, scoring: Scoring, kind: str) -> Any:
     if sc is None:
         return None
     if sc.likelihood is None and sc.impact is None and sc.as_written is None:
         return sc.score
+    impacts = scoring.impact if kind == "risk" else scoring.opportunity_impact
+    lk, im = _point(sc.likelihood, scoring.likelihood), _point(sc.impact, impacts)
+    if sc.as_written is None and lk and im and sc.score in (None, lk * im):
+        # as committee papers print it: score (impact/likelihood)
+        return f"{lk * im} ({impacts[im - 1]}/{scoring.likelihood[lk - 1]})"
     out: dict[str, Any] = {}
     if sc.score is not None:
         out["score"] = sc.score
@@ -42,12 +65,12 @@ def _groups(groups: list[Group]) -> Any:
     return [{k: v for k, v in (("theme", g.theme), ("owner", g.owner), ("text", g.text)) if v not in (None,)} for g in groups]
 
 
-def entry_data(e: Entry) -> dict[str, Any]:
+def entry_data(e: Entry, scoring: Scoring | None = None, kind: str = "risk") -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in Entry.model_fields:
         value = getattr(e, name)
         if name in ("current", "residual", "target"):
-            value = _score(value)
+            value = _score(value, scoring or Scoring(), kind)
         elif name in ("controls", "actions"):
             value = _groups(value)
         if value is None or value == [] or value == "":
@@ -64,7 +87,8 @@ def register_data(reg: Register) -> dict[str, Any]:
         value = getattr(reg, name)
         if name in ("risks", "opportunities"):
             if value:
-                out[name] = [entry_data(e) for e in value]
+                kind = "risk" if name == "risks" else "opportunity"
+                out[name] = [entry_data(e, reg.scoring, kind) for e in value]
             continue
         if name in ("columns", "scoring"):
             if value != getattr(defaults, name):
