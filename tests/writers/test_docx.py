@@ -498,7 +498,10 @@ def test_card_layout(built):
     assert cells(opp.rows[2])[2].paragraphs[0].text == "Actions to realise"
     # every entry has a card, in order
     captions = [t._tbl.tblPr.find(qn("w:tblCaption")).get(qn("w:val")) for t in doc.tables]
-    assert captions[:-2] == [f"Risk {e.id}" for e in reg.risks] + [f"Opportunity {e.id}" for e in reg.opportunities]
+    assert [c for c in captions if c.startswith(("Risk ", "Opportunity "))] == \
+        [f"Risk {e.id}" for e in reg.risks] + [f"Opportunity {e.id}" for e in reg.opportunities]
+    assert captions[-4:] == ["Key to Scores", "Score bands", "Heat map: current scores",
+                             "Heat map: residual / target scores"]
 
 
 def test_deterministic(built):
@@ -583,6 +586,289 @@ def test_many_entries_build(tmp_path):
     # the template's own single-level definitions plus the writer's one multi-level bullet list
     assert sum(1 for a in bullet_abstracts
                if a.find(f"{{{W_NS}}}multiLevelType").get(f"{{{W_NS}}}val") == "hybridMultilevel") == 1
+
+
+# --------------------------------------------------------------------------- quarter on quarter
+
+
+def flat(text: str) -> str:
+    """Whitespace (line breaks included) folded to single spaces."""
+    return " ".join(text.split())
+
+
+def build_docx(tmp_path: Path, current: Path, previous: Path | None) -> bytes:
+    result = api.build(current, tmp_path, ["docx"], previous=previous)
+    (written,) = result.written
+    return written.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def q2_vs_q1(tmp_path_factory) -> bytes:
+    return build_docx(tmp_path_factory.mktemp("q2q1"), SAMPLE_DIR / "q2-2018-19.yaml", SAMPLE_DIR / "q1-2018-19.yaml")
+
+
+def body_texts(doc) -> list[tuple[str, str]]:
+    """The body's top-level paragraphs and tables in order: ('p', text) or ('table', caption)."""
+    out = []
+    for el in doc.element.body:
+        if el.tag == qn("w:p"):
+            out.append(("p", "".join(t.text or "" for t in el.iter(qn("w:t")))))
+        elif el.tag == qn("w:tbl"):
+            cap = el.find(qn("w:tblPr")).find(qn("w:tblCaption"))
+            out.append(("table", cap.get(qn("w:val")) if cap is not None else ""))
+    return out
+
+
+def summary_rows(doc, caption: str) -> dict[str, list[str]]:
+    (t,) = _tables(doc, caption)
+    return {cells(r)[0].text: [flat(p.text) for p in cells(r)[1].paragraphs] for r in t.rows}
+
+
+def entry_rows(doc, caption: str) -> tuple[list[str], dict[str, list]]:
+    (t,) = _tables(doc, caption)
+    labels = [c.text for c in cells(t.rows[0])]
+    return labels, {cells(r)[0].text: cells(r) for r in t.rows[1:]}
+
+
+def trend_lines(cell) -> list[str]:
+    return [flat(p.text) for p in cell.paragraphs if p.style.name == "Register Trend"]
+
+
+def test_golden_dump_with_previous(q2_vs_q1, golden):
+    golden("docx-q2-2018-19-vs-q1.txt", dump(q2_vs_q1))
+
+
+def test_deterministic_with_previous(q2_vs_q1, tmp_path):
+    again = build_docx(tmp_path, SAMPLE_DIR / "q2-2018-19.yaml", SAMPLE_DIR / "q1-2018-19.yaml")
+    assert again == q2_vs_q1
+
+
+def test_changes_summary_comes_first_and_names_what_changed(q2_vs_q1):
+    doc = open_doc(q2_vs_q1)
+    order = body_texts(doc)
+    heading = ("p", "Changes since Q1 2018/19")
+    assert order.index(heading) == 3  # straight after the heading block
+    assert order[4] == ("table", "Changes since Q1 2018/19")
+    assert order.index(heading) < order.index(("p", "Risks")) < order.index(("table", "Risks"))
+    assert doc.paragraphs[3].style.name == "Register Section Heading"
+    rows = summary_rows(doc, "Changes since Q1 2018/19")
+    assert rows == {
+        "Periods compared": ["Q1 2018/19 (last quarter) with Q2 2018/19 (this quarter)"],
+        "New this quarter": ["CR12: score 16 (Major/Likely)"],
+        "Closed (in Q1 2018/19, not in Q2 2018/19)": ["None"],
+        "Score moved (largest move first)": ["CR3: ▼ Down from 25 (better), now 15"],
+    }
+
+
+def test_trends_in_the_register_table_q2_against_q1(q2_vs_q1):
+    doc = open_doc(q2_vs_q1)
+    reg = api.load(SAMPLE_DIR / "q2-2018-19.yaml").register
+    labels, rows = entry_rows(doc, "Risks")
+    direction, score, residual = (labels.index(x) for x in ("Direction of Travel", "Risk Score", "Residual Score"))
+    # the trend sits below (not instead of) the officer's own direction of travel
+    assert trend_lines(rows["CR12"][direction]) == ["Since Q1 2018/19: ★ New this quarter"]
+    assert trend_lines(rows["CR3"][direction]) == ["Since Q1 2018/19: ▼ Down from 25 (better)"]
+    assert trend_lines(rows["CR1"][direction]) == ["Since Q1 2018/19: ► Level at 20"]
+    for e in reg.risks:
+        paras = rows[e.id][direction].paragraphs
+        own = [p.text for p in paras if p.style.name != "Register Trend"]
+        assert own == [b.text for b in richtext.parse(e.direction)], e.id
+        assert paras[-1].style.name == "Register Trend", e.id
+    assert rows["CR3"][score].paragraphs[0].text == "15"
+    # the residual score's own trend, below its band
+    assert [p.text for p in rows["CR3"][residual].paragraphs][:2] == ["12", "High"]
+    assert trend_lines(rows["CR3"][residual]) == ["Since Q1 2018/19: ▼ Down from 16 (better)"]
+    assert trend_lines(rows["CR9"][residual]) == ["Since Q1 2018/19: ▼ Down from 20 (better)"]
+    assert trend_lines(rows["CR12"][residual]) == []  # new: nothing to compare with
+    assert trend_lines(rows["CR3"][score]) == []  # the current trend is in the Direction of Travel column
+    labels, opps = entry_rows(doc, "Opportunities")
+    assert trend_lines(opps["C01"][labels.index("Direction of Travel")]) == ["Since Q1 2018/19: ► Level at 12"]
+
+
+def test_without_previous_nothing_is_compared(built):
+    for name, data in built.items():
+        doc = open_doc(data)
+        assert not any(t.startswith("Changes since") for _, t in body_texts(doc)), name
+        for t in doc.tables:
+            for tr in t._tbl.iter(qn("w:tr")):
+                for tc in tr.findall(qn("w:tc")):
+                    for p in tc.findall(qn("w:p")):
+                        style = _val(p.find(qn("w:pPr")), "w:pStyle") if p.find(qn("w:pPr")) is not None else None
+                        assert style != "RegisterTrend", name
+        assert "Since " not in "\n".join(p for k, p in body_texts(doc) if k == "p"), name
+
+
+PAIR_PREVIOUS = """
+    organisation: Test Council
+    period: Q1 2030/31
+    report_date: 2030-07-01
+    layout: {layout}
+    risks:
+      - id: R1
+        title: Budget
+        description: Budget gap
+        current: {{likelihood: 2, impact: 3}}
+        residual: 4
+        direction: Officer says level
+      - id: R2
+        title: Old risk
+        description: Closed this quarter
+        current: 20
+    opportunities:
+      - id: O1
+        title: Levy
+        description: Apprenticeship levy
+        current: 6
+        target: 8
+"""
+PAIR_CURRENT = """
+    organisation: Test Council
+    period: Q2 2030/31
+    report_date: 2030-10-01
+    layout: {layout}
+    risks:
+      - id: R1
+        title: Budget
+        description: Budget gap
+        current: {{likelihood: 4, impact: 3}}
+        residual: 4
+        direction: Officer says level
+      - id: R3
+        title: Cyber
+        description: New risk
+        current: 10
+    opportunities:
+      - id: O1
+        title: Levy
+        description: Apprenticeship levy
+        current: 12
+        target: 6
+"""
+
+
+def test_up_is_worse_for_a_risk_and_better_for_an_opportunity(tmp_path):
+    cur = load_yaml(tmp_path, PAIR_CURRENT.format(layout="table"), "q2.yaml")
+    prev = load_yaml(tmp_path, PAIR_PREVIOUS.format(layout="table"), "q1.yaml")
+    doc = open_doc(build_docx(tmp_path / "out", cur, prev))
+    labels, rows = entry_rows(doc, "Risks")
+    assert trend_lines(rows["R1"][labels.index("Direction of Travel")]) == ["Since Q1 2030/31: ▲ Up from 6 (worse)"]
+    assert trend_lines(rows["R1"][labels.index("Residual Score")]) == ["Since Q1 2030/31: ► Level at 4"]
+    assert trend_lines(rows["R3"][labels.index("Direction of Travel")]) == ["Since Q1 2030/31: ★ New this quarter"]
+    labels, opps = entry_rows(doc, "Opportunities")
+    assert trend_lines(opps["O1"][labels.index("Direction of Travel")]) == ["Since Q1 2030/31: ▲ Up from 6 (better)"]
+    summary = summary_rows(doc, "Changes since Q1 2030/31")
+    assert summary["New this quarter"] == ["R3 – Cyber: score 10"]
+    assert summary["Closed (in Q1 2030/31, not in Q2 2030/31)"] == ["R2 – Old risk: last score 20"]
+    # largest move first: the opportunity moved by 6, the risk by 6 too, then register order (risks first)
+    assert summary["Score moved (largest move first)"] == [
+        "R1: ▲ Up from 6 (worse), now 12", "O1 (opportunity): ▲ Up from 6 (better), now 12"]
+
+
+def test_trend_below_the_current_score_without_a_direction_column(tmp_path):
+    extra = """
+    columns:
+      risks:
+        - {field: id, label: Ref}
+        - {field: description, label: Risk}
+        - {field: current, label: Score}
+      opportunities:
+        - {field: id, label: Ref}
+        - {field: current, label: Score}
+        - {field: target, label: Target}
+"""
+    cur = load_yaml(tmp_path, PAIR_CURRENT.format(layout="table") + extra, "q2.yaml")
+    prev = load_yaml(tmp_path, PAIR_PREVIOUS.format(layout="table"), "q1.yaml")
+    doc = open_doc(build_docx(tmp_path / "out", cur, prev))
+    labels, rows = entry_rows(doc, "Risks")
+    score = rows["R1"][labels.index("Score")]
+    assert [p.text for p in score.paragraphs][0] == "12 (Moderate/Likely)"
+    assert trend_lines(score) == ["Since Q1 2030/31: ▲ Up from 6 (worse)"]
+    labels, opps = entry_rows(doc, "Opportunities")
+    assert trend_lines(opps["O1"][labels.index("Target")]) == ["Since Q1 2030/31: ▼ Down from 8 (worse)"]
+
+
+def test_card_layout_trends_under_each_score(tmp_path):
+    cur = load_yaml(tmp_path, PAIR_CURRENT.format(layout="cards"), "q2.yaml")
+    prev = load_yaml(tmp_path, PAIR_PREVIOUS.format(layout="cards"), "q1.yaml")
+    doc = open_doc(build_docx(tmp_path / "out", cur, prev))
+    (card,) = _tables(doc, "Risk R1")
+    first = cells(card.rows[0])
+    assert [flat(p.text) for p in first[1].paragraphs] == [
+        "Current Risk Score: 12 (Moderate/Likely)", "High", "Since Q1 2030/31: ▲ Up from 6 (worse)"]
+    assert [flat(p.text) for p in first[2].paragraphs] == [
+        "Residual Risk Score: 4", "Low", "Since Q1 2030/31: ► Level at 4"]
+    assert all(p._p.pPr.find(qn("w:keepNext")) is not None for c in first for p in c.paragraphs)
+    (opp,) = _tables(doc, "Opportunity O1")
+    first = cells(opp.rows[0])
+    assert trend_lines(first[1]) == ["Since Q1 2030/31: ▲ Up from 6 (better)"]
+    assert trend_lines(first[2]) == ["Since Q1 2030/31: ▼ Down from 8 (worse)"]
+    (new,) = _tables(doc, "Risk R3")
+    assert trend_lines(cells(new.rows[0])[1]) == ["Since Q1 2030/31: ★ New this quarter"]
+
+
+# --------------------------------------------------------------------------- heat maps
+
+
+def read_heat_map(doc, caption: str, scoring) -> tuple[dict[tuple[int, int], set[str]], dict[tuple[int, int], str]]:
+    """(likelihood, impact) -> IDs in the cell, and -> the cell's fill, read off the grid by its
+    row labels (impact) and the likelihood label row."""
+    (t,) = _tables(doc, caption)
+    rows = [[("".join(x.text or "" for x in tc.iter(qn("w:t"))), tc) for tc in tr.tc_lst] for tr in t._tbl.tr_lst]
+    lik_row = next(r for r in rows if [x for x, _ in r[2:]] == [lb.upper() for lb in scoring.likelihood])
+    assert len(lik_row) == 2 + len(scoring.likelihood)
+    ids, fills = {}, {}
+    for r in rows:
+        if len(r) != 2 + len(scoring.likelihood) or r is lik_row:
+            continue
+        impact = next(i + 1 for i, lb in enumerate(scoring.impact) if r[1][0].startswith(lb.upper()))
+        for lk, (text, tc) in enumerate(r[2:], start=1):
+            ids[(lk, impact)] = {x.strip() for x in text.split(",") if x.strip()}
+            fills[(lk, impact)] = tc.tcPr.find(qn("w:shd")).get(qn("w:fill"))
+    assert len(ids) == len(scoring.likelihood) * len(scoring.impact)
+    return ids, fills
+
+
+def expected_cells(reg, fields) -> dict[tuple[int, int], set[str]]:
+    want: dict[tuple[int, int], set[str]] = {}
+    for entries, suffix in ((reg.risks, ""), (reg.opportunities, " (opportunity)")):
+        for e in entries:
+            sc = next((getattr(e, f) for f in fields if getattr(e, f) is not None), None)
+            if sc is not None and sc.likelihood and sc.impact:
+                want.setdefault((sc.likelihood, sc.impact), set()).add(e.id + suffix)
+    return want
+
+
+def test_card_register_heat_maps_place_every_id(built):
+    doc = open_doc(built["cards-2021-22-q3.yaml"])
+    reg = api.load(SAMPLE_DIR / "cards-2021-22-q3.yaml").register
+    key_fills = read_heat_map(doc, "Key to Scores", reg.scoring)[1]
+    for caption, fields in (("Heat map: current scores", ("current",)),
+                            ("Heat map: residual / target scores", ("residual", "target"))):
+        got, fills = read_heat_map(doc, caption, reg.scoring)
+        want = expected_cells(reg, fields)
+        assert sum(len(v) for v in want.values()) == len(reg.risks) + len(reg.opportunities)  # every entry placed
+        assert {k: v for k, v in got.items() if v} == want, caption
+        assert fills == key_fills  # the same band shading as the Key
+    current, _ = read_heat_map(doc, "Heat map: current scores", reg.scoring)
+    assert "Corp 2" in current[(3, 4)]  # Possible x Major
+    assert current[(3, 2)] == {"Corp 4", "CO2 (opportunity)"}  # Possible x Minor
+    # nothing is score-only in this register: every entry has likelihood and impact
+    assert not any(p.text.startswith("Score only") for p in doc.paragraphs)
+
+
+def test_score_only_entries_are_listed_not_guessed(q2_vs_q1):
+    doc = open_doc(q2_vs_q1)
+    reg = api.load(SAMPLE_DIR / "q2-2018-19.yaml").register
+    got, _ = read_heat_map(doc, "Heat map: current scores", reg.scoring)
+    assert {k: v for k, v in got.items() if v} == {(4, 4): {"CR12"}}  # Likely x Major
+    order = body_texts(doc)
+    i = order.index(("table", "Heat map: current scores"))
+    kind, text = order[i + 1]
+    assert kind == "p" and text.startswith("Score only")
+    listed = text.split("): ", 1)[1].split(", ")
+    assert "CR1: 20" in listed and "CR3: 15" in listed and "C01 (opportunity): 12" in listed
+    assert not any(x.startswith("CR12") for x in listed)
+    assert len(listed) == len(reg.risks) + len(reg.opportunities) - 1
 
 
 # --------------------------------------------------------------------------- LibreOffice

@@ -49,9 +49,13 @@ CARD_TITLE = StyleDef("Register Card Title", 10, bold=True, keep_next=True, outl
 KEY_TEXT = StyleDef("Register Key Text", 9, bold=True, align="center")
 SPACER = StyleDef("Register Spacer", 6, keep_next=True)
 FOOTER = StyleDef("Register Footer", 8)
+# The trend since last quarter (`Since Q1 2018/19: ▼ Down from 25 (better)`): a style of its
+# own so that a clerk can restyle it, and an importer can tell it from the officer's text.
+TREND = StyleDef("Register Trend", 8, before=40)
+HEAT_MAP_TEXT = StyleDef("Register Heat Map Text", 9, align="center")
 
 ALL = (APPENDIX_LABEL, ORGANISATION, HEADING, SECTION, TABLE_HEADING, TABLE_TEXT, LIST, SUBHEADING, OWNER, SCORE,
-       BAND, CARD_TITLE, KEY_TEXT, SPACER, FOOTER)
+       BAND, CARD_TITLE, KEY_TEXT, SPACER, FOOTER, TREND, HEAT_MAP_TEXT)
 
 
 def style_id(sd: StyleDef) -> str:

@@ -1,8 +1,10 @@
 """Word: the Appendix A document democratic services drop into the committee pack.
 
-A4 landscape; a heading block; the register as real Word tables (the 2018/19
-ten-column table, or one card per entry for `layout: cards`); the Key to Scores;
-"Page X of Y" in the footer. Everything a clerk may want to edit is real Word
+A4 landscape; a heading block; with `--previous`, a summary of the changes since
+last quarter; the register as real Word tables (the 2018/19 ten-column table, or one
+card per entry for `layout: cards`), each score's trend since last quarter beside
+the officer's own direction of travel; the Key to Scores and the register as heat
+maps on the same grid; "Page X of Y" in the footer. Everything a clerk may want to edit is real Word
 structure: tables with a repeating header row, list numbering, bold/italic runs
 and named styles ("Register Table Text", "Register Heading", ...), never pictures
 of text. The same register gives a byte-identical file.
@@ -22,6 +24,7 @@ from docx.enum.section import WD_ORIENT
 from docx.shared import Twips
 from lxml import etree
 
+from ..compare import Trend
 from ..richtext import Block
 from ..view import ColumnView, EntryView, GroupView, ReportView, ScoreView, Section
 from . import Options, register
@@ -55,6 +58,11 @@ class Ctx:
 
     def sid(self, sd: S.StyleDef) -> str:
         return self.ids[sd.name]
+
+    @property
+    def previous_period(self) -> str:
+        comp = self.view.comparison
+        return (comp.previous_period or "").strip() or "last quarter" if comp else ""
 
     def bookmark(self, p, ev: EntryView) -> None:
         base = re.sub(r"[^A-Za-z0-9_]", "_", ev.anchor)[:36] or "entry"
@@ -173,6 +181,19 @@ class Cell:
         if sv.band_name:
             self.p(S.BAND, [(sv.band_name,)], colour=colour)
 
+    def trend(self, trend: Trend | None, *, centred: bool = False, colour: str | None = None, which: str = "",
+              keep_next: bool = False) -> None:
+        """`Since Q1 2018/19: ▼ Down from 25 (better)`: a symbol and words, never colour alone.
+        `which` names the score when the cell shows a different one (`Residual`)."""
+        if trend is None:
+            return
+        lead = (f"{which} since" if which else "Since") + f" {self.ctx.previous_period}:"
+        # In a narrow cell the trend starts a line of its own, so that its symbol stays with its word.
+        one_line = X.text_width(lead + " ", S.TREND.size_pt) + X.text_width(trend.text, S.TREND.size_pt, True)
+        sep = " " if one_line * self.ctx.font_factor <= self.avail else "\n"
+        self.p(S.TREND, trend_runs(trend, lead + sep), colour=colour, align="center" if centred else None,
+               keep_next=keep_next)
+
 
 LABEL_PT = 8  # the '(Major/Likely)' part of a score: smaller, so that it fits a narrow column unbroken
 
@@ -184,6 +205,15 @@ def score_runs(sv: ScoreView, prefix: str = "") -> list:
     if labels:
         runs.append(X.RunSpec(" " + labels, size_pt=LABEL_PT))
     return runs
+
+
+def trend_runs(trend: Trend, lead: str) -> list:
+    return [X.RunSpec(lead), X.RunSpec(trend.text, bold=True)]
+
+
+def _compared_field(ev: EntryView) -> str:
+    """The score that `EntryView.residual_trend` compares: the residual, else the target."""
+    return "residual" if ev.residual is not None and ev.residual.score is not None else "target"
 
 
 def _text_colour(sv: ScoreView | None) -> str | None:
@@ -206,6 +236,60 @@ def heading_block(body, ctx: Ctx) -> None:
         X.para(body, ctx.sid(S.APPENDIX_LABEL), [(reg.appendix,)])
     X.para(body, ctx.sid(S.ORGANISATION), [(reg.organisation,)])
     X.para(body, ctx.sid(S.HEADING), [(ctx.view.heading,)])
+
+
+def _entry_name(ident: str, kind: str) -> str:
+    """`CR3`, or `CO1 (opportunity)`: risks and opportunities told apart in words."""
+    return ident if kind == "risk" else f"{ident} (opportunity)"
+
+
+def changes_summary(body, ctx: Ctx) -> None:
+    """What changed since last quarter, before the register: the two periods, entries new
+    this quarter, entries closed (with their last score), scores that moved (largest first)."""
+    comp = ctx.view.comparison
+    if comp is None:
+        return
+    prev = ctx.previous_period
+    cur = (comp.current_period or "").strip() or "this quarter"
+    entries = {ev.id: ev for ev in ctx.view.entries()}
+    X.para(body, ctx.sid(S.SECTION), [(f"Changes since {prev}",)])
+    new = []
+    for ident in comp.new:
+        ev = entries.get(ident)
+        if ev is None:
+            new.append(ident)
+            continue
+        text = _entry_name(ident, ev.kind)
+        title = (ev.entry.title or "").strip()
+        if title:
+            text += f" \u2013 {title}"
+        if ev.current is not None and ev.current.score is not None:
+            text += f": score {ev.current.text}"
+        new.append(text)
+    closed = []
+    for c in comp.closed:
+        text = _entry_name(c.id, c.kind)
+        if c.title.strip():
+            text += f" \u2013 {c.title.strip()}"
+        text += f": last score {c.last_score}" if c.last_score is not None else ": no score last quarter"
+        closed.append(text)
+    moved = [f"{_entry_name(m.id, m.kind)}: {m.current.text}, now {m.current.current}" for m in comp.moved if m.current]
+    rows = [
+        ("Periods compared", [f"{prev} (last quarter) with {cur} (this quarter)"]),
+        ("New this quarter", new),
+        (f"Closed (in {prev}, not in {cur})", closed),
+        ("Score moved (largest move first)", moved),
+    ]
+    label_w = 3200
+    widths = [label_w, ctx.width - label_w]
+    tbl = X.table(body, widths, caption=f"Changes since {prev}",
+                  description=f"Entries new this quarter, closed since {prev}, and whose current score moved")
+    for label, items in rows:
+        tr = X.row(tbl, cant_split=True)
+        X.para(X.cell(tr, widths[0], fill=LABEL_FILL), ctx.sid(S.TABLE_HEADING), [(label,)])
+        tc = X.cell(tr, widths[1])
+        for item in items or ["None"]:
+            X.para(tc, ctx.sid(S.TABLE_TEXT), [(item,)])
 
 
 def footer(section, ctx: Ctx) -> None:
@@ -289,6 +373,9 @@ def entry_table(body, ctx: Ctx, section: Section) -> None:
         cell.p(S.TABLE_HEADING, [(c.label,)])
         header_height = max(header_height, cell.height)
     page_room = (ctx.height - header_height) * 0.92
+    # The trend goes below the officer's own direction of travel, or, in a register
+    # without that column, below the current score.
+    has_direction = any(c.field == "direction" for c in section.columns)
     for ev in section.entries:
         tr = X.row(tbl)
         tallest = 0.0
@@ -301,6 +388,10 @@ def entry_table(body, ctx: Ctx, section: Section) -> None:
                 ctx.bookmark(p, ev)
             elif c.kind == "score":
                 cell.score(sv)
+                if c.field == "current" and not has_direction:
+                    cell.trend(ev.trend, centred=True, colour=_text_colour(sv))
+                elif c.field == _compared_field(ev):
+                    cell.trend(ev.residual_trend, centred=True, colour=_text_colour(sv))
             elif c.kind == "groups":
                 cell.groups(ev.groups(c.field), owners_inline=True)
             elif c.kind == "types":
@@ -310,6 +401,8 @@ def entry_table(body, ctx: Ctx, section: Section) -> None:
                 cell.plain(S.TABLE_TEXT, getattr(ev.entry, c.field, None))
             else:
                 cell.blocks(ev.blocks(c.field))
+                if c.field == "direction":
+                    cell.trend(ev.trend)
             cell.finish()
             tallest = max(tallest, cell.height)
         # Keep a row on one page unless it is taller than a page: then it must split.
@@ -360,8 +453,12 @@ def card(body, ctx: Ctx, ev: EntryView, grid: list[int], spans: list[list[tuple[
     p = c.p(S.CARD_TITLE, [(f"{noun} ID {ev.id}" + (f" \u2013 {title}" if title else ""),)], keep_next=True)
     ctx.bookmark(p, ev)
     c.finish()
-    for (wd, sp), sv, label in ((spans[0][1], ev.current, f"Current {noun} Score:"),
-                                (spans[0][2], target, f"{target_word} {noun} Score:")):
+    compared = _compared_field(ev)
+    for (wd, sp), sv, label, trend, which in (
+        (spans[0][1], ev.current, f"Current {noun} Score:", ev.trend, ""),
+        (spans[0][2], target, f"{target_word} {noun} Score:", ev.residual_trend,
+         "" if compared == target_field else compared.capitalize()),
+    ):
         c = Cell(ctx, X.cell(tr, wd, span=sp, fill=_fill(sv), valign="center"), wd)
         colour = _text_colour(sv)
         if sv is not None and sv.score is not None:
@@ -370,6 +467,7 @@ def card(body, ctx: Ctx, ev: EntryView, grid: list[int], spans: list[list[tuple[
                 c.p(S.BAND, [(sv.band_name,)], keep_next=True, colour=colour)
         else:
             c.p(S.SCORE, [X.RunSpec(label, bold=True)], keep_next=True)
+        c.trend(trend, centred=True, colour=colour, which=which, keep_next=True)
         c.finish()
 
     # row 2: description, consequences, owner and date, likelihood, impact
@@ -429,20 +527,33 @@ def _finish_row(tr, cells: list[Cell], page_room: float) -> None:
 # --------------------------------------------------------------------------- key to scores
 
 
-def key_to_scores(body, ctx: Ctx) -> None:
+def _key_widths(ctx: Ctx) -> tuple[int, int, int]:
+    """The Key's axis, row-label and score column widths."""
     v = ctx.view
-    X.para(body, ctx.sid(S.SECTION), [("Key to Scores",)])
-    n = len(v.likelihood_labels)
     widest = max((X.text_width(lb.upper(), S.KEY_TEXT.size_pt, True) for lb in v.likelihood_labels), default=0)
     score_w = max(1134, int(widest * ctx.font_factor) + X.CELL_PADDING + 80)  # at least 2 cm
     lines = [ln for r in v.matrix for ln in r.label.split("\n")]
     widest = max((X.text_width(ln, S.KEY_TEXT.size_pt, True) for ln in lines), default=0)
-    axis_w, label_w = 520, max(2900, int(widest * ctx.font_factor) + X.CELL_PADDING + 80)
+    return 520, max(2900, int(widest * ctx.font_factor) + X.CELL_PADDING + 80), score_w
+
+
+def _matrix(body, ctx: Ctx, axis_w: int, label_w: int, score_w: int, *, caption: str, description: str,
+            fill_cell, title: list[tuple[S.StyleDef, str]] = (), keep_with_next: bool = True) -> None:
+    """The 5 x 5 grid of the Key to Scores: impact rows from the highest down with their
+    labels, likelihood columns from the lowest up, each cell shaded by its band and
+    filled by `fill_cell(tc, matrix_cell, text_colour)`. `title` paragraphs go in a
+    first, borderless row spanning the grid (a caption that cannot be parted from it). The
+    grid keeps with what follows it unless `keep_with_next` is false."""
+    v = ctx.view
+    n = len(v.likelihood_labels)
     widths = [axis_w, label_w] + [score_w] * n
-    tbl = X.table(body, widths, caption="Key to Scores",
-                  description="Score = likelihood x impact: impact rows from the highest down, likelihood columns "
-                              "from the lowest up, each cell shaded by its band", borders=False)
+    tbl = X.table(body, widths, caption=caption, description=description, borders=False)
     key = ctx.sid(S.KEY_TEXT)
+    if title:
+        tr = X.row(tbl, cant_split=True)
+        tc = X.cell(tr, sum(widths), span=n + 2, no_borders=True)
+        for sd, text in title:
+            X.para(tc, ctx.sid(sd), [(text,)], keep_next=True)
     rows = v.matrix
     for i, mrow in enumerate(rows):
         tr = X.row(tbl, cant_split=True)
@@ -460,8 +571,7 @@ def key_to_scores(body, ctx: Ctx) -> None:
             tc = X.cell(tr, score_w, fill=mc.band.colour if mc.band else None, valign="center")
             _bordered(tc)
             colour = mc.band.text_colour.lstrip("#").upper() if mc.band else None
-            X.para(tc, key, [(str(mc.score),)], keep_next=True,
-                   colour=None if colour in (None, "000000") else colour)
+            fill_cell(tc, mc, None if colour in (None, "000000") else colour)
     tr = X.row(tbl, cant_split=True)
     for wd in (axis_w, label_w):
         X.para(X.cell(tr, wd, no_borders=True), key, keep_next=True)
@@ -471,8 +581,21 @@ def key_to_scores(body, ctx: Ctx) -> None:
         X.para(tc, key, [(label.upper(),)], keep_next=True)
     tr = X.row(tbl, cant_split=True)
     for wd in (axis_w, label_w):
-        X.para(X.cell(tr, wd, no_borders=True), key, keep_next=True)
-    X.para(X.cell(tr, score_w * n, span=n, no_borders=True), key, [("LIKELIHOOD",)], keep_next=True)
+        X.para(X.cell(tr, wd, no_borders=True), key, keep_next=keep_with_next)
+    X.para(X.cell(tr, score_w * n, span=n, no_borders=True), key, [("LIKELIHOOD",)], keep_next=keep_with_next)
+
+
+def key_to_scores(body, ctx: Ctx) -> None:
+    v = ctx.view
+    X.para(body, ctx.sid(S.SECTION), [("Key to Scores",)])
+    key = ctx.sid(S.KEY_TEXT)
+
+    def score(tc, mc, colour):
+        X.para(tc, key, [(str(mc.score),)], keep_next=True, colour=colour)
+
+    _matrix(body, ctx, *_key_widths(ctx), caption="Key to Scores", fill_cell=score,
+            description="Score = likelihood x impact: impact rows from the highest down, likelihood columns "
+                        "from the lowest up, each cell shaded by its band")
 
     # legend: band names and ranges (the colour is never the only signal)
     X.para(body, ctx.sid(S.SUBHEADING), [("Score bands",)], keep_next=True)
@@ -486,6 +609,40 @@ def key_to_scores(body, ctx: Ctx) -> None:
                colour=None if colour == "000000" else colour)
         rng = f"{b.min} to {b.max}" if b.min != b.max else str(b.min)
         X.para(X.cell(tr, lw[1]), ctx.sid(S.TABLE_TEXT), [(rng,)], keep_next=not last)
+
+
+def heat_maps(body, ctx: Ctx) -> None:
+    """The register on the Key's grid: each entry's ID in the cell of its likelihood and
+    impact, one map for current scores and one for residual/target scores. An entry with a
+    score but no likelihood/impact is listed under the grid as "score only", never guessed."""
+    v = ctx.view
+    if not v.heatmaps:
+        return
+    X.para(body, ctx.sid(S.SECTION), [("Heat maps",)])
+    axis_w, label_w, score_w = _key_widths(ctx)
+    n = len(v.likelihood_labels)
+    # wider cells than the Key's, to hold several IDs, up to 4 cm each
+    score_w = max(score_w, min((ctx.width - axis_w - label_w) // max(n, 1), 2268))
+    sid = ctx.sid(S.HEAT_MAP_TEXT)
+    kinds = {ev.kind for ev in v.entries()}
+    for hm in v.heatmaps:
+
+        def ids(tc, mc, colour, hm=hm):
+            placed = hm.cells.get((mc.likelihood, mc.impact), ())
+            X.para(tc, sid, [(", ".join(placed),)], keep_next=True, colour=colour)
+
+        caption = f"Heat map: {hm.title.lower()}"
+        note = "Each entry's ID is in the cell of its likelihood (column) and impact (row)"
+        note += "; opportunities are marked \u201c(opportunity)\u201d." if "opportunity" in kinds else "."
+        _matrix(body, ctx, axis_w, label_w, score_w, caption=caption, fill_cell=ids,
+                title=[(S.SUBHEADING, caption), (S.TABLE_TEXT, note)], keep_with_next=bool(hm.score_only),
+                description=f"{hm.title}: the register's entry IDs placed by likelihood and impact on the "
+                            "Key to Scores grid")
+        if hm.score_only:
+            X.para(body, ctx.sid(S.TABLE_TEXT),
+                   [X.RunSpec("Score only", bold=True),
+                    X.RunSpec(" (no likelihood and impact given, so not placed in the grid): "),
+                    X.RunSpec(", ".join(hm.score_only))])
 
 
 def _bordered(tc) -> None:
@@ -597,6 +754,7 @@ def build_document(view: ReportView, options: Options):
         body.remove(sect_pr)
     content = body
     heading_block(content, ctx)
+    changes_summary(content, ctx)
     if view.layout == "cards":
         grid, spans = X.grid_from_rows(CARD_ROWS, width)
         for sec in view.sections:
@@ -610,12 +768,13 @@ def build_document(view: ReportView, options: Options):
     if not view.sections:
         X.para(content, ctx.sid(S.TABLE_TEXT), [("This register has no risks or opportunities.",)])
     key_to_scores(content, ctx)
+    heat_maps(content, ctx)
     if sect_pr is not None:
         body.append(sect_pr)
     return doc
 
 
-@register("docx", "docx", "Word appendix (A4 landscape tables, Key to Scores)")
+@register("docx", "docx", "Word appendix (A4 landscape tables, Key to Scores, heat maps)")
 def render(view: ReportView, options: Options) -> bytes:
     doc = build_document(view, options)
     buf = io.BytesIO()
