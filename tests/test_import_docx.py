@@ -297,3 +297,14 @@ def test_import_error_paths_are_exceptions_for_the_api(tmp_path):
     p.write_text("x")
     with pytest.raises(importers.ImportError_):
         importers.import_file(p)
+
+
+@needs_docx
+def test_a_build_with_previous_imports_without_its_computed_trends(tmp_path, capsys):
+    q2, q1 = SAMPLES / "q2-2018-19.yaml", SAMPLES / "q1-2018-19.yaml"
+    assert main(["build", str(q2), "--previous", str(q1), "-f", "docx", "-o", str(tmp_path)]) == 0
+    back = tmp_path / "back.yaml"
+    assert main(["import", str(tmp_path / "q2-2018-19.docx"), "-o", str(back)]) == 0
+    assert "not imported" not in capsys.readouterr().err
+    assert _comparable(api.load(back).register) == _comparable(api.load(q2).register)
+    assert "Since Q1" not in back.read_text() and "▼" not in back.read_text()

@@ -93,3 +93,13 @@ def test_truncated_workbook_is_refused(tmp_path, capsys):
     cut.write_bytes(built.read_bytes()[:3000])
     assert main(["import", str(cut), "-o", str(tmp_path / "x.yaml")]) == 1
     assert "is damaged" in capsys.readouterr().err
+
+
+def test_a_build_with_previous_imports_without_its_computed_trends(tmp_path, capsys):
+    q2, q1 = SAMPLES / "q2-2018-19.yaml", SAMPLES / "q1-2018-19.yaml"
+    assert main(["build", str(q2), "--previous", str(q1), "-f", "xlsx", "-o", str(tmp_path)]) == 0
+    back = tmp_path / "back.yaml"
+    assert main(["import", str(tmp_path / "q2-2018-19.xlsx"), "-o", str(back)]) == 0
+    assert "not imported" not in capsys.readouterr().err
+    assert _comparable(api.load(back).register) == _comparable(api.load(q2).register)
+    assert "▼" not in back.read_text()

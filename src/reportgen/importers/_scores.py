@@ -15,7 +15,8 @@ from ..model import Score, Scoring
 _SCORE = re.compile(
     r"^\s*(?P<score>\d{1,3})\s*(?:\(\s*(?P<a>[A-Za-z][A-Za-z ]*?)\s*/\s*(?P<b>[A-Za-z][A-Za-z ]*?)\s*\))?"
 )
-_TREND = re.compile(r"[▲▼►★][^\n]*")
+# A trend reportgen adds: "▼ Down from 25 (better)", optionally after "Since Q1 2018/19:" / "Residual since …:".
+_TREND = re.compile(r"(?:(?:residual |target )?since [^\n:]*:\s*)?[▲▼►★][^\n]*", re.I)
 _POINT = re.compile(r"^\s*(?:(?P<label>[A-Za-z][A-Za-z ]*?)\s*)?(?:\(?\s*(?P<n>\d)\s*\)?)?\s*$")
 
 

@@ -71,6 +71,7 @@ class _Doc:
     bold_styles: set[str]
     italic_styles: set[str]
     heading_styles: set[str]
+    computed_styles: set[str]
     name: str
     notes: list[Diagnostic] = field(default_factory=list)
 
@@ -82,6 +83,8 @@ class _Doc:
         out: list[Line] = []
         for p in paragraphs:
             sid = self._style_id(p)
+            if sid in self.computed_styles:
+                continue  # reportgen's own trend lines: computed from last quarter, not register data
             ls = paragraph_lines(p, self.numbering, self.styles)
             for ln in ls:
                 if sid in self.bold_styles or sid in self.italic_styles:
@@ -391,7 +394,9 @@ def read_docx(path: Path, like: Register | None = None) -> Imported:
     except Exception as exc:  # python-docx raises several kinds for a broken package
         raise ImportError_(f"{path}: cannot be opened as a Word document ({exc.__class__.__name__})") from exc
     bold, italic, heading = _style_flags(document)
-    doc = _Doc(document, Numbering.of(document), style_names(document), bold, italic, heading, str(path))
+    names = style_names(document)
+    computed = {sid for sid, n in names.items() if n.lower() in ("register trend",)}
+    doc = _Doc(document, Numbering.of(document), names, bold, italic, heading, computed, str(path))
     scoring = like.scoring if like else Register(organisation="x", period="x").scoring
     cmap = _column_map(like)
     risks: list[Entry] = []
@@ -408,8 +413,8 @@ def read_docx(path: Path, like: Register | None = None) -> Imported:
                 continue
             if not seen_table:
                 before_tables.append(text)
-            elif _norm(text) not in ("risks", "opportunities", "key to scores", "score bands", "changes since last quarter",
-                                      "heat map", "heat maps") and not text.lower().startswith(("page ", "score only")):
+            elif _norm(text) not in ("risks", "opportunities", "key to scores", "score bands", "heat map", "heat maps") \
+                    and not text.lower().startswith(("page ", "score only", "changes since")):
                 doc.note(f"a paragraph outside any register table was not imported: {text[:60]!r}", "body text")
             continue
         if el.tag != qn("w:tbl"):
