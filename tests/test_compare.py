@@ -77,3 +77,13 @@ def test_build_with_previous_reports_an_invalid_previous_register(tmp_path, caps
     code = main(["build", str(SAMPLES / "small.yaml"), "--previous", str(bad), "-o", str(tmp_path / "out")])
     assert code == 1
     assert f"{bad}:1:1: period: is missing" in capsys.readouterr().err
+
+
+def test_residual_moves_are_listed_too():
+    c = view.build(_reg("q2-2018-19.yaml"), _reg("q1-2018-19.yaml")).comparison
+    assert [(m.id, m.residual.previous, m.residual.current) for m in c.residual_moved] == [("CR3", 16, 12), ("CR9", 20, 16)]
+
+
+def test_heat_map_titles_name_the_scores_the_register_has():
+    assert [h.title for h in view.build(_reg("cards-2021-22-q3.yaml")).heatmaps] == ["Current scores", "Target scores"]
+    assert [h.title for h in view.build(_reg("q1-2018-19.yaml")).heatmaps] == ["Current scores", "Residual scores"]

@@ -95,6 +95,12 @@ class Comparison:
         moved = [c for c in self.changes.values() if c.current and c.current.direction in ("up", "down")]
         return sorted(moved, key=lambda c: -abs(c.current.delta))
 
+    @property
+    def residual_moved(self) -> list[EntryChange]:
+        """Entries whose residual/target score moved, largest move first (then in register order)."""
+        moved = [c for c in self.changes.values() if c.residual and c.residual.direction in ("up", "down")]
+        return sorted(moved, key=lambda c: -abs(c.residual.delta))
+
 
 def _norm(ident: str) -> str:
     return re.sub(r"\s+", "", ident).upper()

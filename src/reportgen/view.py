@@ -256,7 +256,9 @@ def build_date(reg: Register) -> dt.date:
 
 def _heatmaps(reg: Register, sections: tuple[Section, ...]) -> tuple[HeatMap, ...]:
     maps = []
-    for label, fields in (("Current scores", ("current",)), ("Residual / target scores", ("residual", "target"))):
+    has = {f: any(getattr(e.entry, f) is not None for s in sections for e in s.entries) for f in ("residual", "target")}
+    later = "Residual / target scores" if all(has.values()) else "Target scores" if has["target"] else "Residual scores"
+    for label, fields in (("Current scores", ("current",)), (later, ("residual", "target"))):
         cells: dict[tuple[int, int], list[str]] = {}
         score_only: list[str] = []
         any_score = False

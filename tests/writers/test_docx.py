@@ -501,7 +501,7 @@ def test_card_layout(built):
     assert [c for c in captions if c.startswith(("Risk ", "Opportunity "))] == \
         [f"Risk {e.id}" for e in reg.risks] + [f"Opportunity {e.id}" for e in reg.opportunities]
     assert captions[-4:] == ["Key to Scores", "Score bands", "Heat map: current scores",
-                             "Heat map: residual / target scores"]
+                             "Heat map: target scores"]
 
 
 def test_deterministic(built):
@@ -843,7 +843,7 @@ def test_card_register_heat_maps_place_every_id(built):
     reg = api.load(SAMPLE_DIR / "cards-2021-22-q3.yaml").register
     key_fills = read_heat_map(doc, "Key to Scores", reg.scoring)[1]
     for caption, fields in (("Heat map: current scores", ("current",)),
-                            ("Heat map: residual / target scores", ("residual", "target"))):
+                            ("Heat map: target scores", ("residual", "target"))):
         got, fills = read_heat_map(doc, caption, reg.scoring)
         want = expected_cells(reg, fields)
         assert sum(len(v) for v in want.values()) == len(reg.risks) + len(reg.opportunities)  # every entry placed
