@@ -6,6 +6,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from . import reader, validate, view
 from .diagnostics import Diagnostic, RegisterError
@@ -81,7 +82,8 @@ class BuildResult:
 
 
 def build(path: str | Path, out_dir: str | Path = "output", formats: list[str] | None = None,
-          options: Options | None = None, previous: str | Path | None = None) -> BuildResult:
+          options: Options | None = None, previous: str | Path | None = None,
+          progress: Callable[[str], None] | None = None) -> BuildResult:
     """Validate a register and write each format as `out_dir/<stem>.<ext>`; with `previous`
     (last quarter's register) every format also shows the trend and what changed.
 
@@ -95,7 +97,11 @@ def build(path: str | Path, out_dir: str | Path = "output", formats: list[str] |
         if fmt not in writers:
             raise UnavailableFormat(fmt)
     v = view.build(checked.register, last.register if last else None, str(previous) if previous else None)
-    rendered = [(writers[f], writers[f].render(v, options or Options())) for f in formats]
+    rendered = []
+    for i, f in enumerate(formats, 1):
+        if progress:
+            progress(f"{checked.path.name}: rendering {f} ({i}/{len(formats)}, {len(v.entries())} entries)")
+        rendered.append((writers[f], writers[f].render(v, options or Options())))
     out = Path(out_dir)
     result = BuildResult(checked.path, warnings=list(checked.warnings))
     if v.comparison:

@@ -31,6 +31,26 @@ def _print_diagnostics(diags) -> None:
         click.echo(str(d), err=True)
 
 
+def _progress():
+    """A progress line on a terminal (overwritten in place); nothing when output is not a terminal."""
+    stream = click.get_text_stream("stderr")
+    if not stream.isatty():
+        return None
+
+    def show(message: str) -> None:
+        stream.write("\r\033[K" + message)
+        stream.flush()
+
+    return show
+
+
+def _clear_progress() -> None:
+    stream = click.get_text_stream("stderr")
+    if stream.isatty():
+        stream.write("\r\033[K")
+        stream.flush()
+
+
 def _formats(value: str | None) -> list[str] | None:
     if not value:
         return None
@@ -96,11 +116,13 @@ def build(registers: list[Path], out_dir: Path, fmt: str | None, reference_docx:
     options = Options(reference_docx=reference_docx)
     for reg in registers:
         try:
-            result = api.build(reg, out_dir, wanted, options, previous)
+            result = api.build(reg, out_dir, wanted, options, previous, progress=_progress())
         except RegisterError as exc:
             _print_diagnostics(exc.diagnostics)
             failed = True
             continue
+        finally:
+            _clear_progress()
         _print_diagnostics(result.warnings)
         for path in result.written:
             click.echo(f"wrote {path}")
