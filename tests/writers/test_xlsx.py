@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 import zipfile
 from pathlib import Path
@@ -34,6 +35,19 @@ HEADER_ROW = 5
 @functools.lru_cache(maxsize=None)
 def render(path: Path) -> bytes:
     return api.render(api.load(path).register, "xlsx", Options())
+
+
+def render_compared(path: Path, previous: Path) -> bytes:
+    """`path` built with --previous `previous`, through api.build as the CLI does."""
+    with tempfile.TemporaryDirectory() as tmp:
+        result = api.build(path, tmp, ["xlsx"], previous=previous)
+        return result.written[0].read_bytes()
+
+
+@functools.lru_cache(maxsize=None)
+def render_vs_q1() -> bytes:
+    """Q2 2018/19 built with --previous Q1 2018/19."""
+    return render_compared(SAMPLES["q2-2018-19"], SAMPLES["q1-2018-19"])
 
 
 def open_wb(data: bytes):
@@ -112,6 +126,8 @@ def dump(data: bytes) -> str:
                        f"font={rule.dxf.font.color.rgb}")
         for dv in ws.data_validations.dataValidation:
             out.append(f"dv {dv.sqref}: {dv.type} {dv.operator} {dv.formula1} {dv.formula2}")
+        if ws.row_breaks.brk:
+            out.append("row breaks after: " + " ".join(str(b.id) for b in ws.row_breaks.brk))
         if ws.merged_cells.ranges:
             out.append("merged: " + " ".join(sorted(str(r) for r in ws.merged_cells.ranges)))
         for row in ws.iter_rows():
@@ -125,6 +141,10 @@ def dump(data: bytes) -> str:
 @pytest.mark.parametrize("stem", sorted(SAMPLES))
 def test_golden(stem, golden):
     golden(f"xlsx-{stem}.txt", dump(render(SAMPLES[stem])))
+
+
+def test_golden_with_previous(golden):
+    golden("xlsx-q2-2018-19-vs-q1.txt", dump(render_vs_q1()))
 
 
 # --------------------------------------------------------------------------- the register sheet
@@ -343,6 +363,243 @@ def test_trends_since_last_quarter():
     assert plain.column_dimensions[col].hidden and list(headers(plain)) == list(h)
 
 
+# --------------------------------------------------------------------------- changes since last quarter
+
+
+def changes_tables(ws) -> dict[str, list[dict[str, object]]]:
+    """Each table of the Changes sheet by its heading (up to a ':' or ' ('), as rows of
+    {header: value}; a heading with no header row under it has no rows."""
+    out: dict[str, list[dict[str, object]]] = {}
+    r = 1
+    while r <= ws.max_row:
+        a = ws.cell(r, 1).value
+        if isinstance(a, str) and ws.cell(r, 1).font.b and r > 4 and a != "ID":
+            key = re.split(r":| \(", a)[0]
+            rows: list[dict[str, object]] = []
+            if ws.cell(r + 1, 1).value == "ID":
+                heads = [c.value for c in ws[r + 1] if c.value is not None]
+                rr = r + 2
+                while ws.cell(rr, 1).value is not None:
+                    rows.append({h: ws.cell(rr, j).value for j, h in enumerate(heads, 1)})
+                    rr += 1
+                r = rr
+            out[key] = rows
+        r += 1
+    return out
+
+
+def sheet_text(ws) -> str:
+    return "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
+
+
+def test_changes_sheet_comes_first_with_periods_new_closed_and_moved():
+    wb = open_wb(render_vs_q1())
+    assert wb.sheetnames == ["Changes", "Register", "Key to Scores", "Heat Map"]
+    assert wb.active.title == "Changes"  # the workbook opens on the summary
+    ws = wb["Changes"]
+    assert not ws.tables  # the register stays the workbook's only Excel table (the importer's anchor)
+    text = sheet_text(ws)
+    assert "Previous period: Q1 2018/19" in text and "Current period: Q2 2018/19" in text
+    tables = changes_tables(ws)
+    assert list(tables) == ["New this quarter", "Closed", "Score moved, largest move first"]
+    [new] = tables["New this quarter"]
+    assert (new["ID"], new["Type"], new["Current Score"], new["Band"]) == ("CR12", "Risk", 16, "Very high")
+    assert new["Title"].startswith("Unlawful disclosure of personal or commercial data")
+    assert tables["Closed"] == [] and "None: every entry of Q1 2018/19 is still in Q2 2018/19." in text
+    [moved] = tables["Score moved, largest move first"]
+    assert (moved["ID"], moved["From"], moved["To"], moved["Change"]) == ("CR3", 25, 15, -10)
+    assert moved["Trend"] == "▼ Down from 25 (better)"
+    assert "CR1" not in {r["ID"] for t in tables.values() for r in t}  # level: not moved
+    # scores are numbers coloured by the band rules, as on the Register
+    cell = next(c for row in ws.iter_rows() for c in row if c.value == "CR3")
+    assert colour_for(ws, 4, cell.row, 25)[0] == colour_for(ws, 4, cell.row, 16)[0] == "FFFF8A80"
+    assert colour_for(ws, 5, cell.row, 15)[0] == "FFFFB066"
+    # and the same facts on the Register rows
+    reg = wb["Register"]
+    h = headers(reg)
+    trend = {reg.cell(r, h["ID"]).value: reg.cell(r, h["Trend Since Last Quarter"]).value for r in body_rows(reg)}
+    assert trend["CR12"] == "★ New this quarter"
+    assert trend["CR3"] == "▼ Down from 25 (better)" and trend["CR1"] == "► Level at 20"
+
+
+def test_changes_lists_closed_entries_and_orders_moves_largest_first(tmp_path):
+    last = load_yaml(tmp_path, """\
+        organisation: Test Council
+        period: Q1 2024/25
+        risks:
+          - {id: R1, title: Pay award, current: 6}
+          - {id: R2, title: Flooding, current: 20}
+          - {id: R3, title: Old payroll system, current: 9}
+        opportunities:
+          - {id: O1, title: Solar farm, current: 4}
+        """, "last.yaml")
+    now = load_yaml(tmp_path, """\
+        organisation: Test Council
+        period: Q2 2024/25
+        risks:
+          - {id: R1, title: Pay award, current: 12}
+          - {id: R2, title: Flooding, current: 10}
+          - {id: R4, title: Cyber attack, current: 16}
+        opportunities:
+          - {id: O1, title: Solar farm, current: 8}
+        """, "now.yaml")
+    ws = open_wb(render_compared(now, last))["Changes"]
+    tables = changes_tables(ws)
+    assert [(r["ID"], r["Title"], r["Current Score"]) for r in tables["New this quarter"]] == [("R4", "Cyber attack", 16)]
+    assert [(r["ID"], r["Type"], r["Title"], r["Last Score"], r["Band"]) for r in tables["Closed"]] == \
+        [("R3", "Risk", "Old payroll system", 9, "Medium")]
+    moved = tables["Score moved, largest move first"]
+    assert [(r["ID"], r["Type"], r["From"], r["To"], r["Change"], r["Trend"]) for r in moved] == [
+        ("R2", "Risk", 20, 10, -10, "▼ Down from 20 (better)"),
+        ("R1", "Risk", 6, 12, 6, "▲ Up from 6 (worse)"),
+        ("O1", "Opportunity", 4, 8, 4, "▲ Up from 4 (better)"),  # up is good news for an opportunity
+    ]
+    change = next(c for row in ws.iter_rows() for c in row if c.value == 6 and c.column == 6)
+    assert change.number_format == "+0;-0;0"  # shown as +6
+    assert "Q1 2024/25" in sheet_text(ws) and "1 closed" in sheet_text(ws)
+
+
+def test_without_previous_nothing_is_compared():
+    wb = open_wb(render(SAMPLES["q2-2018-19"]))
+    assert "Changes" not in wb.sheetnames and wb.active.title == "Register"
+    for ws in wb.worksheets:
+        text = sheet_text(ws)
+        assert "Q1 2018/19" not in text and "▼" not in text and "★" not in text, ws.title
+
+
+def test_workbook_with_changes_still_imports(tmp_path):
+    from reportgen.cli import main
+
+    built = tmp_path / "q2.xlsx"
+    built.write_bytes(render_vs_q1())
+    back = tmp_path / "back.yaml"
+    assert main(["import", str(built), "-o", str(back)]) == 0
+    imported, original = api.load(back).register, api.load(SAMPLES["q2-2018-19"]).register
+    for part in ("risks", "opportunities"):
+        assert [(e.id, richtext.plain(e.description)) for e in getattr(imported, part)] == \
+            [(e.id, richtext.plain(e.description)) for e in getattr(original, part)], part
+
+
+# --------------------------------------------------------------------------- heat map
+
+
+def heat_grids(ws) -> dict[str, dict[str, object]]:
+    """Each grid of the Heat Map sheet by its title, read by its labels: `cells` maps
+    (likelihood number, impact number) to the cell; `impact` and `likelihood` map the
+    numbers to the labels beside and under the grid; `score_only` is the line under it."""
+    grids: dict[str, dict[str, object]] = {}
+    for (a,) in ws.iter_rows(min_col=1, max_col=1):
+        if not (isinstance(a.value, str) and a.value.startswith("Heat map: ")):
+            continue
+        title = a.value[len("Heat map: "):].split(" (")[0]
+        r = a.row + 1
+        impact = {}
+        while isinstance(ws.cell(r, 3).value, int):
+            impact[ws.cell(r, 3).value] = (r, ws.cell(r, 2).value)
+            r += 1
+        likelihood = {ws.cell(r, c).value: (c, ws.cell(r + 1, c).value)
+                      for c in range(4, ws.max_column + 1) if isinstance(ws.cell(r, c).value, int)}
+        cells = {(lk, im): ws.cell(row, col) for lk, (col, _) in likelihood.items() for im, (row, _) in impact.items()}
+        score_only = next((ws.cell(rr, 2).value for rr in range(r + 2, r + 5)
+                           if str(ws.cell(rr, 2).value or "").startswith("Score only")), None)
+        grids[title] = {"cells": cells, "impact": {k: v[1] for k, v in impact.items()},
+                        "likelihood": {k: v[1] for k, v in likelihood.items()}, "score_only": score_only}
+    return grids
+
+
+def expression_colour(ws, col: int, row: int) -> tuple[str, str] | None:
+    """(fill, font colour) the heat map's expression rules give a cell, evaluated as a spreadsheet
+    does: `AND(x*y>=lo,x*y<=hi)`, references without `$` moving with the cell from the top-left
+    of the rule's range."""
+    for sqref, rule in sorted(cf_rules(ws), key=lambda x: x[1].priority):
+        part = next((p for p in str(sqref).split() if covers(p, col, row)), None)
+        if part is None:
+            continue
+        lo_c, lo_r, _, _ = range_boundaries(part)
+        assert rule.type == "expression"
+        m = re.fullmatch(r"AND\((\S+?)\*(\S+?)>=(\d+),\1\*\2<=(\d+)\)", rule.formula[0])
+        assert m, rule.formula
+
+        def value(ref: str):
+            fixed_c, letters, fixed_r, digits = re.fullmatch(r"(\$?)([A-Z]+)(\$?)(\d+)", ref).groups()
+            c, r = column_index_from_string(letters), int(digits)
+            return ws.cell(r + (0 if fixed_r else row - lo_r), c + (0 if fixed_c else col - lo_c)).value
+
+        product = value(m[1]) * value(m[2])
+        if int(m[3]) <= product <= int(m[4]):
+            return rule.dxf.fill.bgColor.rgb, rule.dxf.font.color.rgb
+    return None
+
+
+def test_heat_map_puts_each_id_in_the_cell_of_its_likelihood_and_impact():
+    path = SAMPLES["cards-2021-22-q3"]
+    v = view_of(path)
+    ws = open_wb(render(path))["Heat Map"]
+    grids = heat_grids(ws)
+    assert list(grids) == [hm.title for hm in v.heatmaps] == ["Current scores", "Target scores"]
+    for title, fields in (("Current scores", ("current",)), ("Target scores", ("residual", "target"))):
+        g = grids[title]
+        assert g["impact"] == {row.impact: row.label for row in v.matrix}  # same labels as the Key
+        assert g["likelihood"] == {i: x.upper() for i, x in enumerate(v.likelihood_labels, 1)}
+        placed = {}
+        for key, cell in g["cells"].items():
+            if cell.value is not None:
+                assert cell.data_type == "s"  # IDs as text, one a line
+                for ident in cell.value.split("\n"):
+                    assert ident not in placed
+                    placed[ident] = key
+        want = {}
+        for ev in v.entries():
+            sc = next(getattr(ev.entry, f) for f in fields if getattr(ev.entry, f) is not None)
+            want[ev.id if ev.kind == "risk" else f"{ev.id} (opportunity)"] = (sc.likelihood, sc.impact)
+        assert placed == want, title
+        assert g["score_only"] is None
+    # Corp 2 (current 12): the Major row, the Possible column; opportunities said in words
+    cur = grids["Current scores"]
+    assert cur["impact"][4].startswith("MAJOR") and cur["likelihood"][3] == "POSSIBLE"
+    assert "Corp 2" in cur["cells"][(3, 4)].value.split("\n")
+    assert cur["cells"][(5, 3)].value == "CO1 (opportunity)"
+    assert "Corp 4\nCO1 (opportunity)" == grids["Target scores"]["cells"][(5, 4)].value
+
+
+@pytest.mark.parametrize("stem", ["cards-2021-22-q3", "q2-2018-19"])
+def test_heat_map_cells_are_coloured_by_their_position(stem):
+    path = SAMPLES[stem]
+    v = view_of(path)
+    ws = open_wb(render(path))["Heat Map"]
+    grids = heat_grids(ws)
+    assert len(grids) == len(v.heatmaps) == 2
+    for g in grids.values():
+        for (lk, im), cell in g["cells"].items():
+            band = next(b for b in v.bands if b.min <= lk * im <= b.max)
+            want = ("FF" + band.colour[1:].upper(), "FF" + band.text_colour[1:].upper())
+            assert expression_colour(ws, cell.column, cell.row) == want, (lk, im, cell.value)
+            assert cell.fill.fill_type is None  # the colour comes from the rules alone
+        # the colour follows the visible scale numbers: change one and the row re-colours
+        cell = g["cells"][(5, 5)]
+        ws.cell(cell.row, 3).value = 1
+        assert expression_colour(ws, cell.column, cell.row) == expression_colour(ws, *(
+            (c.column, c.row) for k, c in g["cells"].items() if k == (5, 1)).__next__())
+    # no rule reaches the labels or the scale numbers
+    first = min(grids.values(), key=lambda g: g["cells"][(1, 5)].row)["cells"][(1, 5)]
+    assert expression_colour(ws, 2, first.row) is None and expression_colour(ws, 3, first.row) is None
+
+
+def test_entries_with_a_score_only_are_listed_not_placed():
+    v = view_of(SAMPLES["q2-2018-19"])
+    ws = open_wb(render(SAMPLES["q2-2018-19"]))["Heat Map"]
+    grids = heat_grids(ws)
+    cur = grids[v.heatmaps[0].title]
+    placed = {c.value for c in cur["cells"].values() if c.value}
+    assert placed == {"CR12"}  # the only 2018/19 entry with a likelihood and an impact
+    assert cur["cells"][(4, 4)].value == "CR12"
+    assert cur["score_only"].startswith("Score only")
+    listed = cur["score_only"].split(": ", 1)[1].split(", ")
+    assert listed[0] == "CR1: 20" and "C01 (opportunity): 12" in listed
+    assert len(listed) == len(v.entries()) - 1
+    assert ws.row_breaks.brk  # each grid prints on a page of its own
+
+
 # --------------------------------------------------------------------------- formula safety
 
 
@@ -389,7 +646,7 @@ def test_key_to_scores_matrix(stem):
     v = view_of(path)
     wb = open_wb(render(path))
     ws = wb["Key to Scores"]
-    assert wb.sheetnames[-1] == "Key to Scores"
+    assert wb.sheetnames[-2:] == ["Key to Scores", "Heat Map"]  # the heat map beside the key
     # find the matrix: the cell holding the top row's label
     labels = {c.value: c for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
     top = labels[v.matrix[0].label]
@@ -422,7 +679,7 @@ def test_cards_sheet_only_for_the_card_layout_and_holds_every_word():
     path = SAMPLES["cards-2021-22-q3"]
     v = view_of(path)
     wb = open_wb(render(path))
-    assert wb.sheetnames == ["Register", "Cards", "Key to Scores"]
+    assert wb.sheetnames == ["Register", "Cards", "Key to Scores", "Heat Map"]
     ws = wb["Cards"]
     text = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
     assert "Risk ID: Corp 1 – Reshaping the County Council: Our Improvement Journey" in text
@@ -538,7 +795,8 @@ def test_libreoffice_opens_the_workbook(tmp_path):
     assert proc.returncode == 0 and pdf.exists(), proc.stderr
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
-        for want in ("Corp 1", "CO2", "Key to Scores", "CATASTROPHIC", "LIKELIHOOD", "Risk ID: Corp 7"):
+        for want in ("Corp 1", "CO2", "Key to Scores", "CATASTROPHIC", "LIKELIHOOD", "Risk ID: Corp 7",
+                     "Heat map: Current scores", "Heat map: Target scores", "CO1 (opportunity)"):
             assert want in text, want
         assert re.search(r"Page 1 of \d+", text)
 

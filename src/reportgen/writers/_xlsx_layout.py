@@ -89,3 +89,8 @@ def width_to_fit(texts: list[str], width: float, limit: float, lines: int = MAX_
         w = min(limit, w + 5)
         tallest = [t for t in tallest if line_count(t, chars_per_line(w)) > lines]
     return w
+
+
+def note_height(text: str, width: float) -> float:
+    """Height of a row holding `text` wrapped in 9-point italic across `width` units."""
+    return row_height(line_count(text, chars_per_line(width, size=9)), 12.0)

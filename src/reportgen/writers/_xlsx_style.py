@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
-from openpyxl.formatting.rule import CellIsRule
+from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -139,6 +139,13 @@ def named_styles() -> list[NamedStyle]:
                    alignment=Alignment(horizontal="center", vertical="center", text_rotation=90)),
         NamedStyle("rg key band", font=bold, alignment=Alignment(horizontal="left", vertical="center"),
                    border=_KEY_BORDER),
+        NamedStyle("rg heat cell", font=bold, border=_KEY_BORDER,
+                   alignment=Alignment(horizontal="center", vertical="center", wrap_text=True)),
+        NamedStyle("rg change", font=bold, alignment=top_centre, border=_BORDER, number_format="+0;-0;0"),
+        NamedStyle("rg heading", font=Font(name=FONT, size=11, bold=True, color=HEADER_FILL)),
+        NamedStyle("rg note wrap", font=Font(name=FONT, size=9, italic=True, color="FF404040"),
+                   alignment=top_left),
+        NamedStyle("rg wrap", font=body, alignment=top_left),
         NamedStyle("rg card title", font=Font(name=FONT, size=11, bold=True, color="FFFFFFFF"),
                    alignment=Alignment(horizontal="left", vertical="center", wrap_text=True),
                    fill=PatternFill("solid", start_color=HEADER_FILL, end_color=HEADER_FILL), border=_BORDER),
@@ -163,6 +170,21 @@ def band_rules(bands: tuple[Band, ...]) -> list[CellIsRule]:
         fill = PatternFill("solid", start_color=argb(b.colour), end_color=argb(b.colour))
         rules.append(CellIsRule(operator="between", formula=[str(b.min), str(b.max)], fill=fill,
                                 font=Font(color=argb(b.text_colour))))
+    return rules
+
+
+def product_band_rules(bands: tuple[Band, ...], row_number: str, column_number: str) -> list[FormulaRule]:
+    """One expression rule per band for cells holding text (the heat map's IDs): the cell takes
+    the band of `row_number` x `column_number`, two references relative to the top-left cell of
+    the range the rules are added to (e.g. `$C4` and `D$10`, the impact and likelihood scale
+    numbers beside the grid). The colour follows the cell's position, not its text, so it is
+    right for an empty cell and for any IDs typed into it, and it follows an edited scale number."""
+    rules = []
+    product = f"{row_number}*{column_number}"
+    for b in bands:
+        fill = PatternFill("solid", start_color=argb(b.colour), end_color=argb(b.colour))
+        rules.append(FormulaRule(formula=[f"AND({product}>={b.min},{product}<={b.max})"], fill=fill,
+                                 font=Font(color=argb(b.text_colour))))
     return rules
 
 

@@ -16,6 +16,12 @@ Sheets:
   for reading and printing; long fields run over several rows.
 * **Key to Scores**: the likelihood x impact matrix as numbers, coloured by
   the same rules, and a legend of the bands.
+* **Heat Map**: the same grid with each entry's ID in the cell of its likelihood
+  and impact, for current and for residual/target scores; entries with a score
+  only are listed under each grid (`_xlsx_grid.py`).
+* **Changes** (built with --previous only; first, and the sheet the workbook
+  opens on): the periods compared, entries new, closed and moved, largest move
+  first (`_xlsx_changes.py`). The Register's trend columns show each entry's move.
 
 Every text cell is stored as a string (never a formula), the output is byte-for-byte
 reproducible, and styles are a handful of named styles shared by every cell.
@@ -40,7 +46,9 @@ from openpyxl.writer.excel import ExcelWriter
 from ..view import EntryView, ReportView, ScoreView
 from . import Options, _zip, register
 from . import _xlsx_layout as lay
+from . import _xlsx_grid as grid
 from ._xlsx_cards import CARDS_SHEET, cards_sheet
+from ._xlsx_changes import CHANGES_SHEET, changes_sheet
 from ._xlsx_style import (BODY_FONT, STYLE_OF_KIND, TEXT_STYLES, band_rules, groups_text, md, named_styles,
                           owners_text, print_setup, put_text)
 
@@ -250,29 +258,11 @@ def _key_sheet(ws: Worksheet, view: ReportView) -> None:
              f"the Likelihood and Impact columns on the '{REGISTER_SHEET}' sheet.", "rg note")
     ws.row_dimensions[1].height = 20
     top = 4
-    matrix = view.matrix
-    n_l = len(view.likelihood_labels)
-    first_col = 4  # D: A axis title, B impact labels, C impact numbers
-    label_lines = 1
-    for r, row in enumerate(matrix):
-        rr = top + r
-        put_text(ws.cell(rr, 2), row.label, "rg key label")
-        label_lines = max(label_lines, row.label.count("\n") + 1)
-        ws.cell(rr, 3, row.impact).style = "rg key scale"
+    bottom, last_col = grid.axes(ws, view, top)
+    first_col = grid.FIRST_COL
+    for r, row in enumerate(view.matrix):
         for c, cell in enumerate(row.cells):
-            ws.cell(rr, first_col + c, cell.score).style = "rg key score"
-    bottom = top + len(matrix) - 1
-    for rr in range(top, bottom + 1):
-        ws.row_dimensions[rr].height = max(36, lay.row_height(label_lines) + 6)
-    put_text(ws.cell(top, 1), "IMPACT", "rg key axis vertical")
-    ws.merge_cells(start_row=top, start_column=1, end_row=bottom, end_column=1)
-    last_col = first_col + n_l - 1
-    for c, label in enumerate(view.likelihood_labels):
-        ws.cell(bottom + 1, first_col + c, c + 1).style = "rg key scale"
-        put_text(ws.cell(bottom + 2, first_col + c), label.upper(), "rg key axis")
-    put_text(ws.cell(bottom + 3, first_col), "LIKELIHOOD", "rg key axis")
-    ws.merge_cells(start_row=bottom + 3, start_column=first_col, end_row=bottom + 3, end_column=last_col)
-    ws.row_dimensions[bottom + 2].height = 18
+            ws.cell(top + r, first_col + c, cell.score).style = "rg key score"
 
     # Legend of the bands, to the right of the matrix.
     lc = last_col + 2
@@ -286,8 +276,7 @@ def _key_sheet(ws: Worksheet, view: ReportView) -> None:
     legend_last = top + len(view.bands)
 
     ws.column_dimensions["A"].width = 6
-    longest = max((len(line) for row in matrix for line in row.label.split("\n")), default=10)
-    ws.column_dimensions["B"].width = min(45, max(16, longest * 1.05 + 3))
+    ws.column_dimensions["B"].width = grid.label_width(view)
     ws.column_dimensions["C"].width = 4
     for c in range(first_col, last_col + 1):
         ws.column_dimensions[get_column_letter(c)].width = max(12, max(len(x) for x in view.likelihood_labels) + 3)
@@ -320,6 +309,10 @@ def _workbook(view: ReportView) -> Workbook:
     if view.layout == "cards":
         cards_sheet(wb.create_sheet(CARDS_SHEET), view)
     _key_sheet(wb.create_sheet(KEY_SHEET), view)
+    grid.heatmap_sheet(wb.create_sheet(grid.HEAT_SHEET), view, KEY_SHEET)
+    if view.comparison is not None:
+        # The changes summary comes first, and is what the workbook opens on.
+        changes_sheet(wb.create_sheet(CHANGES_SHEET, 0), view)
     wb.active = 0
 
     reg = view.register
