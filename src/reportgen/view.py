@@ -42,6 +42,14 @@ class ScoreView:
             return f"{self.score} ({self.impact_label}/{self.likelihood_label})"
         return str(self.score)
 
+    def scale_text(self, which: str) -> str:
+        """Likelihood or impact as the card layout prints it: `Likely (4)`, or `4` without a label."""
+        n = getattr(self, which)
+        label = getattr(self, f"{which}_label")
+        if label and n:
+            return f"{label} ({n})"
+        return str(n) if n else ""
+
     @property
     def band_name(self) -> str:
         return self.band.name if self.band else ""

@@ -26,13 +26,7 @@ CHUNK_LINES = 12
 
 def _scale(sv: ScoreView | None, which: str) -> str:
     """`Likely (4)`, or `4`, or ``."""
-    if sv is None:
-        return ""
-    n = getattr(sv, which)
-    label = getattr(sv, f"{which}_label")
-    if label and n:
-        return f"{label} ({n})"
-    return str(n) if n else ""
+    return sv.scale_text(which) if sv else ""
 
 
 def _score(sv: ScoreView | None) -> int | None:

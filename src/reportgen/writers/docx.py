@@ -422,13 +422,7 @@ CARD_ROWS = [
 
 
 def _scale_label(sv: ScoreView | None, which: str) -> str:
-    if sv is None:
-        return ""
-    value = getattr(sv, which)
-    label = getattr(sv, f"{which}_label")
-    if value and label:
-        return f"{label} ({value})"
-    return str(value) if value else ""
+    return sv.scale_text(which) if sv else ""
 
 
 def card(body, ctx: Ctx, ev: EntryView, grid: list[int], spans: list[list[tuple[int, int]]]) -> None:
