@@ -139,7 +139,7 @@ def test_schema_is_json_schema_for_the_register(capsys):
     entry = schema["$defs"]["Entry"]
     assert entry["additionalProperties"] is False
     assert all(p.get("description") for p in entry["properties"].values())
-    assert "current" in entry["properties"]
+    assert {"current_score", "residual_score", "target_score"} <= set(entry["properties"])
 
 
 def test_schema_accepts_the_samples():

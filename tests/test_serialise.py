@@ -24,5 +24,5 @@ def test_yaml_is_written_the_way_an_officer_would():
     text = serialise.to_yaml(reg, header="Imported from appendix.docx")
     assert text.startswith("# Imported from appendix.docx\norganisation: Example County Council\n")
     assert "    consequences: |\n      - Services become unsustainable" in text
-    assert "    current: 20\n" in text
+    assert "    current_score: 20\n" in text
     assert "scoring:" not in text and "columns:" not in text  # defaults are left out

@@ -123,13 +123,17 @@ class Entry(_Model):
         None, description="Possible consequences (risks) or possible benefits (opportunities)."
     )
     controls: Groups = Field(default_factory=list, description="Current controls, optionally grouped by theme with owners.")
-    current: ScoreField = Field(None, description="Current (inherent) score.")
+    # Written `current_score`, `residual_score`, `target_score` in a register file (the
+    # aliases); `current`, `residual`, `target` are accepted too and are the names in code.
+    current: ScoreField = Field(None, alias="current_score", description="Current (inherent) score.")
     actions: Groups = Field(
         default_factory=list,
         description="Mitigating actions (risks) or maximising actions / actions to realise (opportunities), grouped.",
     )
-    residual: ScoreField = Field(None, description="Residual score after the actions (table layout).")
-    target: ScoreField = Field(None, description="Target score (card layout).")
+    residual: ScoreField = Field(
+        None, alias="residual_score", description="Residual score after the actions (table layout)."
+    )
+    target: ScoreField = Field(None, alias="target_score", description="Target score (card layout).")
     target_confidence: str | None = Field(None, description="Confidence that the target will be met.")
     owner: str | None = Field(None, description="Risk or opportunity owner.")
     target_date: str | None = Field(None, description="When the target should be reached, as written, e.g. 'March 2022'.")
@@ -262,3 +266,14 @@ class Register(_Model):
 Kind = Literal["risk", "opportunity"]
 
 SCORE_FIELDS = ("current", "residual", "target")
+
+
+def field_key(model: type[BaseModel], name: str) -> str:
+    """The name a register file uses for a field (its alias, if it has one)."""
+    info = model.model_fields[name]
+    return info.alias or name
+
+
+def file_keys(model: type[BaseModel]) -> list[str]:
+    """The field names a register file may use for `model`, as written."""
+    return [field_key(model, n) for n in model.model_fields]

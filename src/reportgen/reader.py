@@ -234,6 +234,9 @@ FIELD_WORDS = {
     "current": "current score",
     "residual": "residual score",
     "target": "target score",
+    "current_score": "current score",
+    "residual_score": "residual score",
+    "target_score": "target score",
     "controls": "current controls",
     "actions": "actions",
     "types": "type",
@@ -337,22 +340,25 @@ def _fields_at(path: PathKey) -> list[str]:
     from . import model
 
     if len(path) == 2 and path[0] in ("risks", "opportunities"):
-        return list(model.Entry.model_fields)
+        return model.file_keys(model.Entry)
     if len(path) == 4 and path[0] in ("risks", "opportunities") and path[2] in ("controls", "actions"):
-        return list(model.Group.model_fields)
-    if len(path) == 3 and path[0] in ("risks", "opportunities") and path[2] in model.SCORE_FIELDS:
-        return list(model.Score.model_fields)
+        return model.file_keys(model.Group)
+    if len(path) == 3 and path[0] in ("risks", "opportunities") and path[2] in _SCORE_KEYS:
+        return model.file_keys(model.Score)
     if path == ():
-        return list(model.Register.model_fields)
+        return model.file_keys(model.Register)
     if path == ("scoring",):
-        return list(model.Scoring.model_fields)
+        return model.file_keys(model.Scoring)
     if len(path) == 3 and path[:2] == ("scoring", "bands"):
-        return list(model.Band.model_fields)
+        return model.file_keys(model.Band)
     if path == ("columns",):
-        return list(model.Columns.model_fields)
+        return model.file_keys(model.Columns)
     if len(path) == 3 and path[0] == "columns":
-        return list(model.Column.model_fields)
+        return model.file_keys(model.Column)
     return []
+
+
+_SCORE_KEYS = {"current", "residual", "target", "current_score", "residual_score", "target_score"}
 
 
 def model_diagnostics(exc: ValidationError, data: Any, smap: SourceMap) -> list[Diagnostic]:
@@ -372,7 +378,7 @@ def model_diagnostics(exc: ValidationError, data: Any, smap: SourceMap) -> list[
             field_name = path[-1] if path else None
             parent_fields = []
         # A union that failed every way (a score given as a list, say) gives one message.
-        if kind not in ("extra_forbidden", "missing", "value_error") and path and path[-1] in ("current", "residual", "target"):
+        if kind not in ("extra_forbidden", "missing", "value_error") and path and path[-1] in _SCORE_KEYS:
             msg = (
                 f"should be a score: a number such as 12, a number with labels such as '12 (Major/Possible)', "
                 f"or score/likelihood/impact; not {_describe(value)}"

@@ -15,7 +15,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from .model import Columns, Entry, Group, Register, Score, Scoring
+from .model import Columns, Entry, Group, Register, Score, Scoring, field_key
 
 
 def _point(value: Any, labels: list[str]) -> int | None:
@@ -75,7 +75,7 @@ def entry_data(e: Entry, scoring: Scoring | None = None, kind: str = "risk") -> 
             value = _groups(value)
         if value is None or value == [] or value == "":
             continue
-        out[name] = value
+        out[field_key(Entry, name)] = value
     return out
 
 

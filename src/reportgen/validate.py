@@ -12,7 +12,7 @@ from collections import Counter
 from typing import Any, Iterator
 
 from .diagnostics import Diagnostic, RegisterError
-from .model import SCORE_FIELDS, Entry, Register, Score
+from .model import SCORE_FIELDS, Entry, Register, Score, field_key
 from .reader import Loaded, SourceMap, field_words
 
 #: Excel holds at most this many characters in a cell.
@@ -55,6 +55,13 @@ class _Checker:
 
     def warn(self, path, msg, entry=None, rest=()):
         self._add("warning", path, msg, entry, rest)
+
+    def key_path(self, list_name: str, i: int, fname: str) -> tuple:
+        """The path of an entry field as the file wrote it (`current_score` or `current`)."""
+        alias = field_key(Entry, fname)
+        if (list_name, i, alias) in self.smap.values:
+            return (list_name, i, alias)
+        return (list_name, i, fname)
 
     def entries(self) -> Iterator[tuple[str, int, Entry]]:
         for i, e in enumerate(self.reg.risks):
@@ -138,7 +145,7 @@ class _Checker:
         s = self.reg.scoring
         impact_labels = s.impact if list_name == "risks" else s.opportunity_impact
         all_impacts = list(dict.fromkeys(s.impact + s.opportunity_impact))
-        base = (list_name, i, fname)
+        base = self.key_path(list_name, i, fname)
         top = len(s.likelihood) * len(impact_labels)
         lk = im = None
         if sc.likelihood is not None:
@@ -223,10 +230,10 @@ class _Checker:
             if cur is None or sc is None or sc.score is None:
                 continue
             if list_name == "risks" and sc.score > cur:
-                self.warn((list_name, i, fname), f"{sc.score} is above the current score, {cur}: a {fname} score "
+                self.warn(self.key_path(list_name, i, fname), f"{sc.score} is above the current score, {cur}: a {fname} score "
                                                   "should not be worse than today's", e.id, (fname,))
             if list_name == "opportunities" and sc.score < cur:
-                self.warn((list_name, i, fname), f"{sc.score} is below the current score, {cur}: an opportunity's "
+                self.warn(self.key_path(list_name, i, fname), f"{sc.score} is below the current score, {cur}: an opportunity's "
                                                   f"{fname} should not be smaller than today's", e.id, (fname,))
         owners = [g.owner for g in e.controls + e.actions if g.owner and g.owner.strip()]
         if not (e.owner and e.owner.strip()) and not owners:
