@@ -107,7 +107,6 @@ def _style_flags(document) -> tuple[set[str], set[str], set[str]]:
     for s in document.styles:
         try:
             sid, name = s.style_id, (s.name or "")
-            font = s.font
         except (AttributeError, ValueError):
             continue
         chain, b, i = s, None, None
@@ -126,7 +125,6 @@ def _style_flags(document) -> tuple[set[str], set[str], set[str]]:
             italic.add(sid)
         if re.match(r"(heading \d|.*sub-?heading)$", name.lower()):
             heading.add(sid)
-        del font
     return bold, italic, heading
 
 
