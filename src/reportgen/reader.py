@@ -388,7 +388,9 @@ def model_diagnostics(exc: ValidationError, data: Any, smap: SourceMap) -> list[
         else:
             msg = _message(err, value, field_name, parent_fields)
         entry, rest = entry_label(data, path)
-        if kind == "extra_forbidden":
+        if kind == "extra_forbidden" and f"{field_name}_score" in parent_fields:
+            msg = f"'{field_name}' and '{field_name}_score' are the same field: give it once"
+        elif kind == "extra_forbidden":
             msg = f"'{field_name}' {msg}"
             rest = rest[:-1]
         seen[path] = Diagnostic(
