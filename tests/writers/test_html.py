@@ -178,7 +178,8 @@ def test_standalone_and_accessible_markup(path):
     levels = [int(e["tag"][1]) for e in page.elements if re.fullmatch(r"h[1-6]", e["tag"])]
     assert levels[0] == 1 and levels.count(1) == 1
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
-    assert [e["text"].strip() for e in page.find("h2")][-1] == "Key to Scores"
+    h2 = [e["text"].strip() for e in page.find("h2")]
+    assert h2[-2:] == ["Key to Scores", "Heat maps"] if view.build(reg).heatmaps else h2[-1] == "Key to Scores"
     # every table has a caption; every header cell a scope or an id that data cells point at
     tables = page.find("table")
     assert tables
@@ -312,3 +313,192 @@ def test_register_text_is_escaped(tmp_path, layout):
 def test_deterministic():
     path = sample_paths()[-1]
     assert render_html(path) == render_html(path)
+
+
+# --------------------------------------------------------------------------- quarter on quarter
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+Q1, Q2, CARDS = SAMPLES / "q1-2018-19.yaml", SAMPLES / "q2-2018-19.yaml", SAMPLES / "cards-2021-22-q3.yaml"
+
+
+def build_html(tmp_path: Path, path: Path, previous: Path | None = None) -> str:
+    """The page as `reportgen build --previous` writes it."""
+    result = api.build(path, tmp_path / "out", ["html"], previous=previous)
+    return result.written[0].read_text(encoding="utf-8")
+
+
+def cell_of(page: Page, ident: str, label: str) -> str:
+    """The text of one register-table cell: the row headed `ident`, the column labelled `label`."""
+    th = next(e for e in page.find("th", scope="row") if e["text"].strip() == ident)
+    row = next(e for e in reversed(page.elements[: page.elements.index(th)]) if e["tag"] == "tr")
+    cell = next(e for e in page.inside(row) if e["attrs"].get("data-label") == label)
+    return " ".join(cell["text"].split())
+
+
+def changes_rows(page: Page) -> dict[str, str]:
+    table = next(t for t in page.find("table") if t["attrs"].get("class") == "chg")
+    inner = page.inside(table)
+    out = {}
+    for row in (e for e in inner if e["tag"] == "tr"):
+        cells = [e for e in page.inside(row) if e["tag"] in ("th", "td")]
+        out[" ".join(cells[0]["text"].split())] = " ".join(cells[1]["text"].split())
+    return out
+
+
+def test_q2_against_q1_changes_summary_and_trends(tmp_path, golden):
+    raw = build_html(tmp_path, Q2, Q1)
+    page = Page(raw)
+    h2 = [" ".join(e["text"].split()) for e in page.find("h2")]
+    # the summary comes first, after the heading block and before the register
+    assert h2 == ["Changes since Q1 2018/19", "Risks", "Opportunities", "Key to Scores", "Heat maps"]
+    rows = changes_rows(page)
+    assert rows["Periods compared"] == "Q1 2018/19 (last quarter) with Q2 2018/19 (this quarter)"
+    assert rows["New this quarter"] == "CR12: score 16 (Major/Likely)"
+    assert rows["Closed (in Q1 2018/19, not in Q2 2018/19)"] == "None"
+    assert rows["Score moved (largest move first)"] == "CR3: ▼ Down from 25 (better), now 15"
+    # the trend sits under the officer's own direction of travel, which is kept
+    cr1 = cell_of(page, "CR1", "Direction of Travel")
+    assert cr1 == "This risk is being monitored by both the Priorities Board and CMT ► Level at 20"
+    assert cell_of(page, "CR3", "Direction of Travel").endswith("▼ Down from 25 (better)")
+    assert cell_of(page, "CR12", "Direction of Travel").endswith("★ New this quarter")
+    # the residual score's own trend under the residual score
+    assert cell_of(page, "CR3", "Residual Score") == "12 High ▼ Down from 16 (better)"
+    assert cell_of(page, "CR1", "Risk Score") == "20 Very high"  # the current trend is not repeated there
+    assert cell_of(page, "CO2", "Direction of Travel").endswith("► Level at 12")
+    trend_cells = [e for e in page.elements if "trend" in (e["attrs"].get("class") or "").split()]
+    assert len(trend_cells) == 2 * 15 - 1  # every entry's current trend; residual for all but the new CR12
+    golden("html-q2-2018-19-vs-q1.txt", "\n".join(page.dump) + "\n")
+
+
+def test_an_opportunity_moving_up_is_better_in_words(tmp_path):
+    prev = write_register(tmp_path, """\
+        organisation: Test Council
+        period: Q1 2030/31
+        report_date: 2030-07-01
+        risks:
+          - {id: R1, description: A risk, current: 12, direction: Steady}
+          - {id: R2, description: Gone, title: Old risk, current: 9}
+        opportunities:
+          - {id: O1, description: An opportunity, current: 6, direction: Growing}
+        """)
+    cur = tmp_path / "cur.yaml"
+    cur.write_text(prev.read_text().replace("Q1 2030/31", "Q2 2030/31").replace("current: 12", "current: 16")
+                   .replace("current: 6", "current: 12").replace("  - {id: R2, description: Gone, title: Old risk, current: 9}\n", ""))
+    page = Page(build_html(tmp_path, cur, prev))
+    assert cell_of(page, "R1", "Direction of Travel") == "Steady ▲ Up from 12 (worse)"
+    assert cell_of(page, "O1", "Direction of Travel") == "Growing ▲ Up from 6 (better)"
+    rows = changes_rows(page)
+    assert rows["Closed (in Q1 2030/31, not in Q2 2030/31)"] == "R2 – Old risk: last score 9"
+    assert rows["Score moved (largest move first)"] == "O1 (opportunity): ▲ Up from 6 (better), now 12 R1: ▲ Up from 12 (worse), now 16"
+    assert [e["text"] for e in page.find("li") if "now" in e["text"]] == [
+        "O1 (opportunity): ▲ Up from 6 (better), now 12", "R1: ▲ Up from 12 (worse), now 16"]
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
+def test_without_previous_nothing_is_computed(path):
+    raw = render_html(path)
+    page = Page(raw)
+    assert not page.find("table", **{"class": "chg"})
+    assert not [e for e in page.elements if "trend" in (e["attrs"].get("class") or "").split()]
+    for s in ("Changes since", "this quarter", "Level at", "Up from", "Down from"):
+        assert s not in page.text
+
+
+def test_cards_show_the_trend_under_each_score(tmp_path):
+    prev = tmp_path / "prev.yaml"
+    text = CARDS.read_text(encoding="utf-8")
+    # last quarter, Corp 1 was 12 (Likely -> Possible): this quarter's 16 is up
+    prev.write_text(text.replace("score: 16\n      likelihood: 4 ", "score: 12\n      likelihood: 3 ", 1), encoding="utf-8")
+    page = Page(build_html(tmp_path, CARDS, prev))
+    scores = [e for e in page.find("dl") if e["attrs"].get("class") == "scores"]
+    first = " ".join(scores[0]["text"].split())
+    assert first == ("Current risk score 16 (Major/Likely) Very high ▲ Up from 12 (worse) "
+                     "Target risk score 9 (Moderate/Possible) Medium ► Level at 9")
+    assert " ".join(page.find("table", **{"class": "chg"}) and changes_rows(page)["Score moved (largest move first)"].split()) == \
+        "Corp 1: ▲ Up from 12 (worse), now 16"
+
+
+def heat_maps(page: Page) -> dict[str, dict[tuple[int, int], list[str]]]:
+    """Each heat map's cells, read from the table: (likelihood, impact) -> IDs, using the
+    header cells the data cells name (`headers`), and the header texts for the numbers."""
+    out = {}
+    section = next(e for e in page.find("section") if e["attrs"].get("class") == "heat")
+    inner = page.inside(section)
+    titles = [e for e in inner if e["tag"] == "h3"]
+    tables = [e for e in inner if e["tag"] == "table"]
+    assert len(titles) == len(tables)
+    for h3, table in zip(titles, tables):
+        cells = page.inside(table)
+        head = {e["attrs"]["id"]: " ".join(e["text"].split()) for e in cells if e["tag"] == "th" and "id" in e["attrs"]}
+        grid = {}
+        for td in (e for e in cells if e["tag"] == "td" and "headers" in e["attrs"]):
+            names = [head[h] for h in td["attrs"]["headers"].split()]
+            assert names[0] == "IMPACT" and names[-1] == "LIKELIHOOD"
+            impact, likelihood = names[1], names[2]
+            lines = [x.strip() for x in td["text"].split("\n")]
+            grid[(likelihood, impact)] = lines[1:]  # the first line is the cell's score and band
+        out[h3["text"].strip()] = grid
+    return out
+
+
+def test_card_register_heat_maps_place_every_id(tmp_path):
+    reg = api.load(CARDS).register
+    page = Page(render_html(CARDS))
+    maps = heat_maps(page)
+    assert list(maps) == ["Heat map: current scores", "Heat map: target scores"]
+    lk = [s.upper() for s in reg.scoring.likelihood]
+    im = {i + 1: (r.upper(), o.upper()) for i, (r, o) in enumerate(zip(reg.scoring.impact, reg.scoring.opportunity_impact))}
+
+    def label(n):
+        r, o = im[n]
+        return r if r == o else f"{r} (FOR RISK) {o} (FOR OPPORTUNITY)"
+
+    for title, field in (("Heat map: current scores", "current"), ("Heat map: target scores", "target")):
+        grid = maps[title]
+        assert len(grid) == 25
+        expected: dict = {}
+        for kind, entries in (("risk", reg.risks), ("opportunity", reg.opportunities)):
+            for e in entries:
+                sc = getattr(e, field)
+                assert isinstance(sc.likelihood, int) and isinstance(sc.impact, int), e.id
+                name = e.id if kind == "risk" else f"{e.id} (opportunity)"
+                expected.setdefault((lk[sc.likelihood - 1], label(sc.impact)), []).append(name)
+        assert {k: v for k, v in grid.items() if v} == expected
+    # the ones a reader checks first (from the card appendix: Corp 2 is Possible x Major)
+    assert "Corp 2" in maps["Heat map: current scores"][("POSSIBLE", "MAJOR")]
+    assert maps["Heat map: current scores"][("LIKELY", "MAJOR")] == ["Corp 1", "Corp 5", "Corp 7"]
+    assert maps["Heat map: current scores"][("CERTAIN", "MODERATE")] == ["CO1 (opportunity)"]
+    # no "score only" list where every entry has its likelihood and impact
+    assert "Score only" not in page.text
+
+
+def test_bare_scores_are_listed_not_guessed(tmp_path):
+    page = Page(render_html(Q2))
+    maps = heat_maps(page)
+    current = maps["Heat map: current scores"]
+    assert {k: v for k, v in current.items() if v} == {("LIKELY", "MAJOR"): ["CR12"]}
+    only = [" ".join(e["text"].split()) for e in page.find("p") if e["attrs"].get("class") == "only"]
+    assert only[0].startswith("Score only: CR1: 20, CR2: 25, CR3: 15,")
+    assert only[0].endswith("C01 (opportunity): 12, CO2 (opportunity): 12, CO3 (opportunity): 12")
+    assert "CR12" not in only[0]
+
+
+@pytest.mark.parametrize("path,previous", [(Q2, Q1), (CARDS, CARDS)], ids=["q2-vs-q1", "cards-vs-itself"])
+def test_compared_page_is_accessible_markup(tmp_path, path, previous):
+    page = Page(build_html(tmp_path, path, previous))
+    levels = [int(e["tag"][1]) for e in page.elements if re.fullmatch(r"h[1-6]", e["tag"])]
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
+    tables = page.find("table")
+    assert len(page.find("caption")) == len(tables)
+    ids = [e["attrs"]["id"] for e in page.elements if "id" in e["attrs"]]
+    assert len(ids) == len(set(ids)), "duplicate id"
+    pointed = {h for e in page.find("td") for h in e["attrs"].get("headers", "").split()}
+    assert pointed <= set(ids)
+    for th in page.find("th"):
+        assert th["attrs"].get("scope") in ("col", "row") or th["attrs"].get("id") in pointed, th
+    # heat-map tables scroll inside their own labelled container on a narrow screen
+    for table in (t for t in tables if t["attrs"].get("class") == "matrix"):
+        box = next(e for e in reversed(page.elements[: page.elements.index(table)]) if e["tag"] == "div")
+        assert box["attrs"].get("class") == "scroll" and box["attrs"].get("role") == "region"
+        assert box["attrs"].get("aria-labelledby") in ids

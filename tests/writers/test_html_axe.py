@@ -87,6 +87,17 @@ def test_no_wcag_violations_no_sideways_scroll_no_requests(tmp_path):
         out = tmp_path / f"hostile-{layout}.html"
         out.write_bytes(api.render(api.load(reg).register, "html"))
         pages.append(out)
+    # with --previous: the changes summary and the trends (Q2 against Q1 2018/19; the card
+    # register against a last quarter where Corp 1 was lower, so an up arrow shows on a card)
+    samples = STARTER.parents[2] / "samples"
+    cards = samples / "cards-2021-22-q3.yaml"
+    last = tmp_path / "cards-last-quarter.yaml"
+    last.write_text(cards.read_text(encoding="utf-8").replace("score: 16\n      likelihood: 4 ", "score: 12\n      likelihood: 3 ", 1),
+                    encoding="utf-8")
+    for path, previous in ((samples / "q2-2018-19.yaml", samples / "q1-2018-19.yaml"), (cards, last)):
+        out = tmp_path / "compared"
+        written = api.build(path, out, ["html"], previous=previous).written[0]
+        pages.append(written.rename(tmp_path / f"{path.stem}-vs-previous.html"))
     results = run_axe(pages)
     assert len(results) == 2 * len(pages)
     problems = []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import collections
 import io
 import re
+import shutil
 import textwrap
 from functools import lru_cache
 from pathlib import Path
@@ -14,7 +15,7 @@ import pypdf
 import pytest
 from ruamel.yaml import YAML
 
-from reportgen import api
+from reportgen import api, view
 from reportgen.writers import available
 
 from conftest import sample_paths
@@ -131,8 +132,13 @@ def test_outline_has_every_entry_and_the_key(path):
     reg = api.load(path).register
     titles = outline_titles(reader(path).outline)
     top = [t for d, t in titles if d == 0]
-    entries = [t for d, t in titles if d == 1]
-    assert top == (["Risks"] if reg.risks else []) + (["Opportunities"] if reg.opportunities else []) + ["Key to Scores"]
+    maps = [t for d, t in titles if d == 1 and t.startswith("Heat map: ")]
+    entries = [t for d, t in titles if d == 1 and not t.startswith("Heat map: ")]
+    heat = view.build(reg).heatmaps
+    assert top == (["Risks"] if reg.risks else []) + (["Opportunities"] if reg.opportunities else []) + [
+        "Key to Scores"] + (["Heat maps"] if heat else [])
+    assert maps == [f"Heat map: {hm.title.lower()}" for hm in heat]
+    assert titles[-len(maps) - 1 :] == [(0, "Heat maps")] + [(1, m) for m in maps]
     ids = [e.id for e in reg.risks + reg.opportunities]
     assert len(entries) == len(ids)
     for title, ident in zip(entries, ids):
@@ -165,7 +171,8 @@ def test_metadata_language_and_tags(path):
 def test_table_header_repeats_on_every_page_of_the_table():
     path = next(p for p in sample_paths() if p.stem == "q2-2018-19")
     texts = texts_of(path)
-    risk_pages = [t for t in texts if "CR" in t and "Opportunity Description" not in t and "Key to Scores" not in t]
+    risk_pages = [t for t in texts if "CR" in t and "Opportunity Description" not in t and "Key to Scores" not in t
+                  and "Heat map" not in t]
     assert len(risk_pages) > 3
     for t in risk_pages:
         assert "Possible Risk Consequences" in t and "Mitigating Actions" in t
@@ -245,3 +252,153 @@ def test_escaped_text_reaches_the_pdf(tmp_path):
         """), encoding="utf-8")
     text = " ".join(" ".join(page_texts(reader(path))).split())
     assert "A <script>alert(1)</script> and </td> here" in text
+
+
+# --------------------------------------------------------------------------- quarter on quarter
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+Q1, Q2, CARDS = SAMPLES / "q1-2018-19.yaml", SAMPLES / "q2-2018-19.yaml", SAMPLES / "cards-2021-22-q3.yaml"
+PDFTOTEXT = shutil.which("pdftotext")
+
+
+@lru_cache(maxsize=None)
+def build_pdf(path: Path, previous: Path | None, out: Path) -> bytes:
+    """The PDF as `reportgen build --previous` writes it."""
+    result = api.build(path, out, ["pdf"], previous=previous)
+    return result.written[0].read_bytes()
+
+
+@pytest.fixture(scope="module")
+def q2_vs_q1(tmp_path_factory) -> pypdf.PdfReader:
+    return pypdf.PdfReader(io.BytesIO(build_pdf(Q2, Q1, tmp_path_factory.mktemp("q2"))))
+
+
+def entry_page(r: pypdf.PdfReader, ident: str) -> str:
+    """The text of the page an entry's bookmark points at (where its row starts)."""
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                yield from walk(item)
+            else:
+                yield item
+    item = next(i for i in walk(r.outline) if i.title.split(" – ")[0] == ident)
+    return " ".join(r.pages[r.get_destination_page_number(item)].extract_text().split())
+
+
+def test_q2_against_q1_summary_trends_and_bookmarks(q2_vs_q1, golden):
+    r = q2_vs_q1
+    texts = page_texts(r)
+    first = " ".join(texts[0].split())
+    assert "Changes since Q1 2018/19" in first
+    assert "Periods compared Q1 2018/19 (last quarter) with Q2 2018/19 (this quarter)" in first
+    assert "New this quarter CR12: score 16 (Major/Likely)" in first
+    assert "Closed (in Q1 2018/19, not in Q2 2018/19) None" in first
+    assert "Score moved (largest move first) CR3: ▼ Down from 25 (better), now 15" in first
+    # the summary comes before the register
+    assert first.index("Changes since") < first.index("Score moved") < first.index("Risks") < first.index("Description")
+    # each entry's trend, beside the officer's own text
+    assert "► Level at 20" in entry_page(r, "CR1")
+    cr3 = entry_page(r, "CR3")
+    assert "▼ Down from 25 (better)" in cr3 and "▼ Down from 16 (better)" in cr3
+    assert "★ New this quarter" in entry_page(r, "CR12")
+    top = [t for d, t in outline_titles(r.outline) if d == 0]
+    assert top == ["Changes since Q1 2018/19", "Risks", "Opportunities", "Key to Scores", "Heat maps"]
+    golden("pdf-q2-2018-19-vs-q1.txt", "".join(f"=== page {i} ===\n{t}\n" for i, t in enumerate(texts, 1)))
+
+
+def test_q2_against_q1_is_tagged_and_deterministic(q2_vs_q1, tmp_path):
+    tags = structure_types(q2_vs_q1.trailer["/Root"])
+    assert tags["/Table"] >= 5 and tags["/TH"] and tags["/Caption"] >= 5
+    build_pdf.cache_clear()
+    assert build_pdf(Q2, Q1, tmp_path / "a") == build_pdf(Q2, Q1, tmp_path / "b")
+
+
+def test_without_previous_nothing_is_computed():
+    text = " ".join(" ".join(texts_of(Q2)).split())
+    for s in ("Changes since", "Level at", "Up from", "Down from", "New this quarter"):
+        assert s not in text
+
+
+def words_on_pages(pdf: bytes, tmp_path: Path) -> list[list[tuple[str, float, float, float, float]]]:
+    """Every word with its box, page by page, as poppler's pdftotext -bbox reads them."""
+    import subprocess
+    import xml.etree.ElementTree as ET
+
+    src = tmp_path / "in.pdf"
+    src.write_bytes(pdf)
+    xml = subprocess.run([PDFTOTEXT, "-bbox", str(src), "-"], capture_output=True, check=True).stdout
+    root = ET.fromstring(re.sub(rb"<!DOCTYPE[^>]*>", b"", xml))
+    ns = "{http://www.w3.org/1999/xhtml}"
+    return [[(w.text, float(w.get("xMin")), float(w.get("yMin")), float(w.get("xMax")), float(w.get("yMax")))
+             for w in page.iter(f"{ns}word")] for page in root.iter(f"{ns}page")]
+
+
+def read_heat_maps(pages, likelihoods, bands) -> dict[str, dict[tuple[str, int], list[str]]]:
+    """Each heat map's cells as a reader sees them: title -> {(likelihood label, impact): lines}.
+
+    A map's columns are found from its likelihood labels under the grid; its rows from the
+    `N Band` line that heads every cell (cells are top-aligned), read in the first column,
+    where the score is the impact. A word belongs to the column nearest its centre and to the
+    last row starting above it; the heading `N Band` lines themselves are left out."""
+    out = {}
+    for words in pages:
+        titles = [i for i, w in enumerate(words) if w[0] == "Heat" and i + 1 < len(words) and words[i + 1][0] == "map:"]
+        for n, t in enumerate(titles):
+            region = words[t : titles[n + 1] if n + 1 < len(titles) else len(words)]
+            title = " ".join(w[0] for w in region[:4])
+            cols: dict[str, float] = {}
+            for w in region:
+                if w[0] in likelihoods and w[0] not in cols:
+                    cols[w[0]] = (w[1] + w[3]) / 2
+            assert list(cols) == likelihoods, (title, cols)
+            bottom = min(w[2] for w in region if w[0] in likelihoods)
+            step = cols[likelihoods[1]] - cols[likelihoods[0]]
+            left, right = cols[likelihoods[0]] - step / 2, cols[likelihoods[0]] + step / 2
+            rows = [(a[2], int(a[0])) for a, b in zip(region, region[1:])
+                    if a[0].isdigit() and b[0] in bands and abs(a[2] - b[2]) < 1 and left < a[1] < right and a[2] < bottom]
+            assert [r[1] for r in rows] == list(range(len(rows), 0, -1)), (title, rows)
+            lines: dict[tuple[str, int], dict[float, list[str]]] = {}
+            for w in region:
+                if w[2] >= bottom or w[1] < left or any(abs(w[2] - y) < 1 for y, _ in rows):
+                    continue
+                above = [r for r in rows if r[0] <= w[2]]
+                if not above:
+                    continue
+                col = min(cols, key=lambda c: abs(cols[c] - (w[1] + w[3]) / 2))
+                cell = lines.setdefault((col, max(above)[1]), {})
+                y = next((k for k in cell if abs(k - w[2]) < 1), w[2])
+                cell.setdefault(y, []).append(w[0])
+            out[title] = {k: [" ".join(v[y]) for y in sorted(v)] for k, v in lines.items()}
+    return out
+
+
+@pytest.mark.skipif(PDFTOTEXT is None, reason="poppler's pdftotext is not installed")
+def test_card_register_heat_maps_place_every_id(tmp_path):
+    reg = api.load(CARDS).register
+    likelihoods = [s.upper() for s in reg.scoring.likelihood]
+    bands = {b.name.split()[0] for b in reg.scoring.bands}
+    maps = read_heat_maps(words_on_pages(render(CARDS), tmp_path), likelihoods, bands)
+    assert list(maps) == ["Heat map: current scores", "Heat map: target scores"]
+    for title, field in (("Heat map: current scores", "current"), ("Heat map: target scores", "target")):
+        expected: dict = {}
+        for kind, entries in (("risk", reg.risks), ("opportunity", reg.opportunities)):
+            for e in entries:
+                sc = getattr(e, field)
+                name = e.id if kind == "risk" else f"{e.id} (opportunity)"
+                expected.setdefault((likelihoods[sc.likelihood - 1], sc.impact), []).append(name)
+        assert maps[title] == expected, title
+    # as the card appendix has it: Corp 2 is Possible x Major (4)
+    assert "Corp 2" in maps["Heat map: current scores"][("POSSIBLE", 4)]
+
+
+@pytest.mark.skipif(PDFTOTEXT is None, reason="poppler's pdftotext is not installed")
+def test_q2_heat_map_places_only_what_has_likelihood_and_impact(q2_vs_q1, tmp_path):
+    reg = api.load(Q2).register
+    likelihoods = [s.upper() for s in reg.scoring.likelihood]
+    bands = {b.name.split()[0] for b in reg.scoring.bands}
+    pdf = build_pdf(Q2, Q1, tmp_path)
+    maps = read_heat_maps(words_on_pages(pdf, tmp_path), likelihoods, bands)
+    assert maps["Heat map: current scores"] == {("LIKELY", 4): ["CR12"]}
+    text = " ".join(" ".join(page_texts(q2_vs_q1)).split())
+    assert "Score only: CR1: 20, CR2: 25, CR3: 15," in text
+    assert "Score only: CR1: 16, CR2: 16, CR3: 12," in text

@@ -20,7 +20,8 @@ import jinja2
 from markupsafe import Markup
 
 from .. import richtext
-from ..view import ColumnView, EntryView, ReportView, Section
+from ..compare import Trend
+from ..view import ColumnView, EntryView, HeatMap, MatrixCell, ReportView, Section
 from . import Options, register
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -151,6 +152,76 @@ def anchors(view: ReportView) -> dict[int, str]:
     return out
 
 
+def _later_field(ev: EntryView) -> str:
+    """The score the residual trend compares: residual where it has a score, else target."""
+    return "residual" if ev.residual is not None and ev.residual.score is not None else "target"
+
+
+def trends(sec: Section, ev: EntryView, field: str) -> list[Trend]:
+    """The trends shown in one cell of the table layout: the current score's under the
+    officer's own Direction of Travel (or under the current score where the register has no
+    such column), the residual/target score's under that score (else under the direction)."""
+    fields = {c.field for c in sec.columns}
+    out: list[Trend] = []
+    if ev.trend is not None:
+        home = "direction" if "direction" in fields else "current"
+        if field == home:
+            out.append(ev.trend)
+    if ev.residual_trend is not None:
+        later = _later_field(ev)
+        home = later if later in fields else "direction"
+        if field == home:
+            out.append(ev.residual_trend)
+    return out
+
+
+def _entry_name(ident: str, kind: str) -> str:
+    """`CR3`, or `CO1 (opportunity)`: risks and opportunities told apart in words."""
+    return ident if kind == "risk" else f"{ident} (opportunity)"
+
+
+def changes(view: ReportView) -> list[tuple[str, list[str]]]:
+    """The changes summary's rows (label, items), worded as the Word appendix words them."""
+    comp = view.comparison
+    if comp is None:
+        return []
+    prev = comp.previous_period.strip() or "last quarter"
+    cur = comp.current_period.strip() or "this quarter"
+    entries = {ev.id: ev for ev in view.entries()}
+    new = []
+    for ident in comp.new:
+        ev = entries.get(ident)
+        if ev is None:
+            new.append(ident)
+            continue
+        text = _entry_name(ident, ev.kind)
+        if (ev.entry.title or "").strip():
+            text += f" \u2013 {ev.entry.title.strip()}"
+        if ev.current is not None and ev.current.score is not None:
+            text += f": score {ev.current.text}"
+        new.append(text)
+    closed = []
+    for c in comp.closed:
+        text = _entry_name(c.id, c.kind)
+        if c.title.strip():
+            text += f" \u2013 {c.title.strip()}"
+        text += f": last score {c.last_score}" if c.last_score is not None else ": no score last quarter"
+        closed.append(text)
+    moved = [f"{_entry_name(m.id, m.kind)}: {m.current.text}, now {m.current.current}" for m in comp.moved if m.current]
+    return [
+        ("Periods compared", [f"{prev} (last quarter) with {cur} (this quarter)"]),
+        ("New this quarter", new),
+        (f"Closed (in {prev}, not in {cur})", closed),
+        ("Score moved (largest move first)", moved),
+    ]
+
+
+def ids(hm: HeatMap, cell: MatrixCell) -> Markup:
+    """The IDs placed in one heat-map cell, one a line (escaped)."""
+    placed = hm.cells.get((cell.likelihood, cell.impact), ())
+    return Markup("").join(Markup("<br>") + i for i in placed)
+
+
 @lru_cache(maxsize=1)
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -166,6 +237,9 @@ def _env() -> jinja2.Environment:
     env.globals["scale_text"] = scale_text
     env.globals["column_widths"] = column_widths
     env.globals["bookmark"] = bookmark
+    env.globals["trends"] = trends
+    env.globals["changes"] = changes
+    env.globals["ids"] = ids
     return env
 
 
@@ -191,6 +265,7 @@ def build_html(view: ReportView) -> str:
         band=band_class(view),
         anchor=lambda ev, _ids=anchors(view): _ids[id(ev)],
         labels=CARD_LABELS,
+        has_opportunities=any(s.kind == "opportunity" and s.entries for s in view.sections),
     )
 
 
