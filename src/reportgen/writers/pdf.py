@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from ..view import ReportView
 from . import Options, register
+from ._pdf_pydyf import page_references_once
 
 
 def _no_fetch(url: str, *args, **kwargs):
@@ -22,34 +23,10 @@ def _no_fetch(url: str, *args, **kwargs):
     raise ValueError(f"reportgen's PDF does not load external resources ({url})")
 
 
-def _page_references_once() -> None:
-    """Work around a quadratic cost in pydyf (0.13): `PDF.page_references` rebuilds the
-    tuple of every page's reference each time it is read, and WeasyPrint's tagging reads
-    it once per structure element, so a 130-page register spent ~1.3 s (and a 1000-entry
-    one minutes) rebuilding the same tuple. Remember it until a page is added; the
-    references, and so the PDF's bytes, are exactly the same."""
-    import pydyf
-
-    prop = pydyf.PDF.__dict__.get("page_references")
-    if not isinstance(prop, property) or getattr(prop.fget, "_reportgen", False):
-        return  # already patched, or pydyf changed: leave it alone
-
-    def page_references(self):
-        kids = self.pages["Kids"]
-        cached = self.__dict__.get("_reportgen_page_refs")
-        if cached is None or cached[0] != len(kids):
-            cached = (len(kids), prop.fget(self))
-            self.__dict__["_reportgen_page_refs"] = cached
-        return cached[1]
-
-    page_references._reportgen = True  # type: ignore[attr-defined]
-    pydyf.PDF.page_references = property(page_references)
-
-
 def render_pdf(html: str) -> bytes:
     from weasyprint import HTML
 
-    _page_references_once()
+    page_references_once()
     document = HTML(string=html, url_fetcher=_no_fetch, media_type="print").render(pdf_tags=True)
     return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
 
