@@ -220,6 +220,49 @@ class ReportView:
     def entries(self) -> tuple[EntryView, ...]:
         return tuple(e for s in self.sections for e in s.entries)
 
+    @property
+    def changes_summary(self) -> list[tuple[str, list[str]]]:
+        """The changes summary every format prints first, as (label, items) rows: the periods
+        compared, entries new this quarter, entries closed (with their last score) and
+        entries whose score moved, largest move first. Empty without a previous quarter."""
+        comp = self.comparison
+        if comp is None:
+            return []
+        prev = comp.previous_period.strip() or "last quarter"
+        cur = comp.current_period.strip() or "this quarter"
+        entries = {ev.id: ev for ev in self.entries()}
+        new = []
+        for ident in comp.new:
+            ev = entries.get(ident)
+            if ev is None:
+                new.append(ident)
+                continue
+            text = entry_name(ident, ev.kind)
+            if (ev.entry.title or "").strip():
+                text += f" \u2013 {ev.entry.title.strip()}"
+            if ev.current is not None and ev.current.score is not None:
+                text += f": score {ev.current.text}"
+            new.append(text)
+        closed = []
+        for c in comp.closed:
+            text = entry_name(c.id, c.kind)
+            if c.title.strip():
+                text += f" \u2013 {c.title.strip()}"
+            text += f": last score {c.last_score}" if c.last_score is not None else ": no score last quarter"
+            closed.append(text)
+        moved = [f"{entry_name(m.id, m.kind)}: {m.current.text}, now {m.current.current}" for m in comp.moved]
+        return [
+            ("Periods compared", [f"{prev} (last quarter) with {cur} (this quarter)"]),
+            ("New this quarter", new),
+            (f"Closed (in {prev}, not in {cur})", closed),
+            ("Score moved (largest move first)", moved),
+        ]
+
+
+def entry_name(ident: str, kind: str) -> str:
+    """`CR3`, or `CO1 (opportunity)`: risks and opportunities told apart in words."""
+    return ident if kind == "risk" else f"{ident} (opportunity)"
+
 
 def band_for(bands: list[Band] | tuple[Band, ...], score: int | None) -> Band | None:
     if score is None:

@@ -238,11 +238,6 @@ def heading_block(body, ctx: Ctx) -> None:
     X.para(body, ctx.sid(S.HEADING), [(ctx.view.heading,)])
 
 
-def _entry_name(ident: str, kind: str) -> str:
-    """`CR3`, or `CO1 (opportunity)`: risks and opportunities told apart in words."""
-    return ident if kind == "risk" else f"{ident} (opportunity)"
-
-
 def changes_summary(body, ctx: Ctx) -> None:
     """What changed since last quarter, before the register: the two periods, entries new
     this quarter, entries closed (with their last score), scores that moved (largest first)."""
@@ -250,36 +245,8 @@ def changes_summary(body, ctx: Ctx) -> None:
     if comp is None:
         return
     prev = ctx.previous_period
-    cur = (comp.current_period or "").strip() or "this quarter"
-    entries = {ev.id: ev for ev in ctx.view.entries()}
     X.para(body, ctx.sid(S.SECTION), [(f"Changes since {prev}",)])
-    new = []
-    for ident in comp.new:
-        ev = entries.get(ident)
-        if ev is None:
-            new.append(ident)
-            continue
-        text = _entry_name(ident, ev.kind)
-        title = (ev.entry.title or "").strip()
-        if title:
-            text += f" \u2013 {title}"
-        if ev.current is not None and ev.current.score is not None:
-            text += f": score {ev.current.text}"
-        new.append(text)
-    closed = []
-    for c in comp.closed:
-        text = _entry_name(c.id, c.kind)
-        if c.title.strip():
-            text += f" \u2013 {c.title.strip()}"
-        text += f": last score {c.last_score}" if c.last_score is not None else ": no score last quarter"
-        closed.append(text)
-    moved = [f"{_entry_name(m.id, m.kind)}: {m.current.text}, now {m.current.current}" for m in comp.moved if m.current]
-    rows = [
-        ("Periods compared", [f"{prev} (last quarter) with {cur} (this quarter)"]),
-        ("New this quarter", new),
-        (f"Closed (in {prev}, not in {cur})", closed),
-        ("Score moved (largest move first)", moved),
-    ]
+    rows = ctx.view.changes_summary
     label_w = 3200
     widths = [label_w, ctx.width - label_w]
     tbl = X.table(body, widths, caption=f"Changes since {prev}",

@@ -175,45 +175,9 @@ def trends(sec: Section, ev: EntryView, field: str) -> list[Trend]:
     return out
 
 
-def _entry_name(ident: str, kind: str) -> str:
-    """`CR3`, or `CO1 (opportunity)`: risks and opportunities told apart in words."""
-    return ident if kind == "risk" else f"{ident} (opportunity)"
-
-
 def changes(view: ReportView) -> list[tuple[str, list[str]]]:
-    """The changes summary's rows (label, items), worded as the Word appendix words them."""
-    comp = view.comparison
-    if comp is None:
-        return []
-    prev = comp.previous_period.strip() or "last quarter"
-    cur = comp.current_period.strip() or "this quarter"
-    entries = {ev.id: ev for ev in view.entries()}
-    new = []
-    for ident in comp.new:
-        ev = entries.get(ident)
-        if ev is None:
-            new.append(ident)
-            continue
-        text = _entry_name(ident, ev.kind)
-        if (ev.entry.title or "").strip():
-            text += f" \u2013 {ev.entry.title.strip()}"
-        if ev.current is not None and ev.current.score is not None:
-            text += f": score {ev.current.text}"
-        new.append(text)
-    closed = []
-    for c in comp.closed:
-        text = _entry_name(c.id, c.kind)
-        if c.title.strip():
-            text += f" \u2013 {c.title.strip()}"
-        text += f": last score {c.last_score}" if c.last_score is not None else ": no score last quarter"
-        closed.append(text)
-    moved = [f"{_entry_name(m.id, m.kind)}: {m.current.text}, now {m.current.current}" for m in comp.moved if m.current]
-    return [
-        ("Periods compared", [f"{prev} (last quarter) with {cur} (this quarter)"]),
-        ("New this quarter", new),
-        (f"Closed (in {prev}, not in {cur})", closed),
-        ("Score moved (largest move first)", moved),
-    ]
+    """The changes summary's rows (label, items), computed once by the view."""
+    return view.changes_summary
 
 
 def ids(hm: HeatMap, cell: MatrixCell) -> Markup:
