@@ -33,7 +33,7 @@ def seed_entries() -> list[dict]:
     """Entries of the real sample registers, to copy seed-like text from."""
     y = YAML(typ="safe", pure=True)
     out = []
-    for name in ("q1-2018-19.yaml", "q2-2018-19.yaml", "cards-2021-22-q3.yaml"):
+    for name in ("q1-2018-19.yaml", "q2-2018-19.yaml", "q3-2021-22.yaml"):
         data = y.load((SAMPLES / name).read_text(encoding="utf-8"))
         out.extend(data.get("risks", []) + data.get("opportunities", []))
     return out

@@ -85,7 +85,7 @@ def test_residual_moves_are_listed_too():
 
 
 def test_heat_map_titles_name_the_scores_the_register_has():
-    assert [h.title for h in view.build(_reg("cards-2021-22-q3.yaml")).heatmaps] == ["Current scores", "Target scores"]
+    assert [h.title for h in view.build(_reg("q3-2021-22.yaml")).heatmaps] == ["Current scores", "Target scores"]
     assert [h.title for h in view.build(_reg("q1-2018-19.yaml")).heatmaps] == ["Current scores", "Residual scores"]
 
 

@@ -16,7 +16,7 @@ from conftest import SAMPLES, sample_paths
 EXPECTED_WARNINGS = {
     "q1-2018-19.yaml": ["C01 ID: 'C01' breaks the series of IDs (CO…): did you mean 'CO1'?"],
     "q2-2018-19.yaml": ["C01 ID: 'C01' breaks the series of IDs (CO…): did you mean 'CO1'?"],
-    "cards-2021-22-q3.yaml": [
+    "q3-2021-22.yaml": [
         "Corp 4 target score: 20 is above the current score, 6: a target score should not be worse than today's"
     ],
     "q2-2018-19-json.json": ["C01 ID: 'C01' breaks the series of IDs (CO…): did you mean 'CO1'?"],
@@ -38,7 +38,7 @@ def test_every_sample_has_expected_warnings_listed():
 def test_seed_registers_are_complete():
     q1 = api.load(SAMPLES / "q1-2018-19.yaml").register
     q2 = api.load(SAMPLES / "q2-2018-19.yaml").register
-    cards = api.load(SAMPLES / "cards-2021-22-q3.yaml").register
+    cards = api.load(SAMPLES / "q3-2021-22.yaml").register
     assert [e.id for e in q1.risks] == [f"CR{i}" for i in range(1, 12)]
     assert [e.id for e in q2.risks] == [f"CR{i}" for i in range(1, 13)]
     assert [e.id for e in q1.opportunities] == ["C01", "CO2", "CO3"]

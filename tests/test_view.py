@@ -37,7 +37,7 @@ def test_key_to_scores_matrix_runs_from_catastrophic_down_and_rare_across():
 
 
 def test_heat_map_places_card_entries_and_lists_bare_scores():
-    cards = _view("cards-2021-22-q3.yaml")
+    cards = _view("q3-2021-22.yaml")
     current = cards.heatmaps[0]
     assert "Corp 2" in current.cells[(3, 4)]  # Possible x Major
     assert "CO1 (opportunity)" in current.cells[(5, 3)]

@@ -468,9 +468,9 @@ def cells(row):
 
 
 def test_card_layout(built):
-    data = built["cards-2021-22-q3.yaml"]
+    data = built["q3-2021-22.yaml"]
     doc = open_doc(data)
-    reg = api.load(SAMPLE_DIR / "cards-2021-22-q3.yaml").register
+    reg = api.load(SAMPLE_DIR / "q3-2021-22.yaml").register
     (card,) = _tables(doc, "Risk Corp 1")
     first = card.rows[0]
     assert first._tr.trPr.find(qn("w:cantSplit")) is not None
@@ -505,9 +505,9 @@ def test_card_layout(built):
 
 
 def test_deterministic(built):
-    path = SAMPLE_DIR / "cards-2021-22-q3.yaml"
-    assert render(path) == built["cards-2021-22-q3.yaml"]
-    with zipfile.ZipFile(io.BytesIO(built["cards-2021-22-q3.yaml"])) as z:
+    path = SAMPLE_DIR / "q3-2021-22.yaml"
+    assert render(path) == built["q3-2021-22.yaml"]
+    with zipfile.ZipFile(io.BytesIO(built["q3-2021-22.yaml"])) as z:
         assert {i.date_time for i in z.infolist()} == {(2022, 1, 1, 0, 0, 0)}
 
 
@@ -839,8 +839,8 @@ def expected_cells(reg, fields) -> dict[tuple[int, int], set[str]]:
 
 
 def test_card_register_heat_maps_place_every_id(built):
-    doc = open_doc(built["cards-2021-22-q3.yaml"])
-    reg = api.load(SAMPLE_DIR / "cards-2021-22-q3.yaml").register
+    doc = open_doc(built["q3-2021-22.yaml"])
+    reg = api.load(SAMPLE_DIR / "q3-2021-22.yaml").register
     key_fills = read_heat_map(doc, "Key to Scores", reg.scoring)[1]
     for caption, fields in (("Heat map: current scores", ("current",)),
                             ("Heat map: target scores", ("residual", "target"))):

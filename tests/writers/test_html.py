@@ -318,7 +318,7 @@ def test_deterministic():
 # --------------------------------------------------------------------------- quarter on quarter
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
-Q1, Q2, CARDS = SAMPLES / "q1-2018-19.yaml", SAMPLES / "q2-2018-19.yaml", SAMPLES / "cards-2021-22-q3.yaml"
+Q1, Q2, CARDS = SAMPLES / "q1-2018-19.yaml", SAMPLES / "q2-2018-19.yaml", SAMPLES / "q3-2021-22.yaml"
 
 
 def build_html(tmp_path: Path, path: Path, previous: Path | None = None) -> str:

@@ -90,7 +90,7 @@ def test_no_wcag_violations_no_sideways_scroll_no_requests(tmp_path):
     # with --previous: the changes summary and the trends (Q2 against Q1 2018/19; the card
     # register against a last quarter where Corp 1 was lower, so an up arrow shows on a card)
     samples = STARTER.parents[2] / "samples"
-    cards = samples / "cards-2021-22-q3.yaml"
+    cards = samples / "q3-2021-22.yaml"
     last = tmp_path / "cards-last-quarter.yaml"
     last.write_text(cards.read_text(encoding="utf-8").replace("score: 16\n      likelihood: 4 ", "score: 12\n      likelihood: 3 ", 1),
                     encoding="utf-8")

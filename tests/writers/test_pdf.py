@@ -257,7 +257,7 @@ def test_escaped_text_reaches_the_pdf(tmp_path):
 # --------------------------------------------------------------------------- quarter on quarter
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
-Q1, Q2, CARDS = SAMPLES / "q1-2018-19.yaml", SAMPLES / "q2-2018-19.yaml", SAMPLES / "cards-2021-22-q3.yaml"
+Q1, Q2, CARDS = SAMPLES / "q1-2018-19.yaml", SAMPLES / "q2-2018-19.yaml", SAMPLES / "q3-2021-22.yaml"
 PDFTOTEXT = shutil.which("pdftotext")
 
 

@@ -338,7 +338,7 @@ def test_columns_empty_for_every_entry_are_hidden_not_removed():
     hidden = {name for name, col in h.items() if ws.column_dimensions[ws.cell(1, col).column_letter].hidden}
     assert {"Title", "Target Score", "Target Likelihood", "Target Date", "Control Owner(s)"} <= hidden
     assert not hidden & {"ID", "Description", "Current Score", "Residual Score", "Current Likelihood"}
-    cards = open_wb(render(SAMPLES["cards-2021-22-q3"]))["Register"]
+    cards = open_wb(render(SAMPLES["q3-2021-22"]))["Register"]
     hc = headers(cards)
     assert list(hc) == list(h)  # the same columns every quarter, whatever the layout
     assert cards.column_dimensions[cards.cell(1, hc["Residual Score"]).column_letter].hidden
@@ -532,7 +532,7 @@ def expression_colour(ws, col: int, row: int) -> tuple[str, str] | None:
 
 
 def test_heat_map_puts_each_id_in_the_cell_of_its_likelihood_and_impact():
-    path = SAMPLES["cards-2021-22-q3"]
+    path = SAMPLES["q3-2021-22"]
     v = view_of(path)
     ws = open_wb(render(path))["Heat Map"]
     grids = heat_grids(ws)
@@ -562,7 +562,7 @@ def test_heat_map_puts_each_id_in_the_cell_of_its_likelihood_and_impact():
     assert "Corp 4\nCO1 (opportunity)" == grids["Target scores"]["cells"][(5, 4)].value
 
 
-@pytest.mark.parametrize("stem", ["cards-2021-22-q3", "q2-2018-19"])
+@pytest.mark.parametrize("stem", ["q3-2021-22", "q2-2018-19"])
 def test_heat_map_cells_are_coloured_by_their_position(stem):
     path = SAMPLES[stem]
     v = view_of(path)
@@ -676,7 +676,7 @@ def test_key_to_scores_matrix(stem):
 
 def test_cards_sheet_only_for_the_card_layout_and_holds_every_word():
     assert "Cards" not in open_wb(render(SAMPLES["q2-2018-19"])).sheetnames
-    path = SAMPLES["cards-2021-22-q3"]
+    path = SAMPLES["q3-2021-22"]
     v = view_of(path)
     wb = open_wb(render(path))
     assert wb.sheetnames == ["Register", "Cards", "Key to Scores", "Heat Map"]
@@ -736,7 +736,7 @@ def test_properties_and_deterministic_output():
 
 def test_byte_identical_across_processes(tmp_path):
     """Nothing depends on the process: not the clock, not Python's per-process hash seed."""
-    path = SAMPLES["cards-2021-22-q3"]
+    path = SAMPLES["q3-2021-22"]
     script = ("import sys, hashlib; from reportgen import api; "
               "sys.stdout.write(hashlib.sha256(api.render(api.load(sys.argv[1]).register, 'xlsx')).hexdigest())")
     digests = set()
@@ -787,7 +787,7 @@ def test_libreoffice_opens_the_workbook(tmp_path):
     if not soffice:
         pytest.skip("LibreOffice (soffice) is not installed: cannot prove a spreadsheet program reads the workbook")
     src = tmp_path / "register.xlsx"
-    src.write_bytes(render(SAMPLES["cards-2021-22-q3"]))
+    src.write_bytes(render(SAMPLES["q3-2021-22"]))
     proc = subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
                            "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
                           capture_output=True, text=True, timeout=300)
