@@ -12,7 +12,8 @@ NODE_STAMP := tests/a11y/node_modules/.installed
 .PHONY: sample test system-build system-test
 
 sample: system-build $(STAMP)
-	$(BIN)/reportgen build samples/*.yaml samples/*.json -o output/
+	$(BIN)/reportgen build samples/q1-2018-19.yaml samples/q3-2021-22.yaml samples/small.yaml samples/*.json -o output/
+	$(BIN)/reportgen build samples/q2-2018-19.yaml --previous samples/q1-2018-19.yaml -o output/
 
 test: system-test $(STAMP) $(NODE_STAMP)
 	$(BIN)/pytest
