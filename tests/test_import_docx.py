@@ -308,3 +308,19 @@ def test_a_build_with_previous_imports_without_its_computed_trends(tmp_path, cap
     assert "not imported" not in capsys.readouterr().err
     assert _comparable(api.load(back).register) == _comparable(api.load(q2).register)
     assert "Since Q1" not in back.read_text() and "▼" not in back.read_text()
+
+
+def test_import_shows_progress_on_a_terminal_only(tmp_path, monkeypatch):
+    import io
+
+    src = tmp_path / "cards.docx"
+    _clerk_card_document(src)
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    tty = Tty()
+    monkeypatch.setattr("click.get_text_stream", lambda name: tty)
+    assert main(["import", str(src), "-o", str(tmp_path / "x.yaml")]) == 0
+    assert "cards.docx: reading table 1 (0 entries so far)" in tty.getvalue()

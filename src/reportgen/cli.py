@@ -217,9 +217,11 @@ def import_(source: Path, out: Path | None, fmt: str, like: Path | None, force: 
         raise ReportgenError(f"{target} already exists; use --force to overwrite it")
     like_reg = api.load(like).register if like else None
     try:
-        result = importers.import_file(source, like_reg)
+        result = importers.import_file(source, like_reg, progress=_progress())
     except importers.ImportError_ as exc:
         raise ReportgenError(str(exc)) from exc
+    finally:
+        _clear_progress()
     _print_diagnostics(result.notes)
     if fmt == "json":
         text = serialise.to_json(result.register)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from ..diagnostics import Diagnostic, RegisterError
 from ..model import Register
@@ -62,7 +63,8 @@ def kind_of(path: Path) -> str:
     raise ImportError_(f"{name}: is a zip file but not a Word (.docx) or Excel (.xlsx) document")
 
 
-def import_file(path: str | Path, like: Register | None = None) -> Imported:
+def import_file(path: str | Path, like: Register | None = None,
+                progress: Callable[[str], None] | None = None) -> Imported:
     """Read a .docx appendix or .xlsx register workbook into a register.
 
     `like` is an existing register whose settings (scoring scheme, column labels,
@@ -73,10 +75,10 @@ def import_file(path: str | Path, like: Register | None = None) -> Imported:
         if kind == "docx":
             from .docx import read_docx
 
-            return read_docx(p, like)
+            return read_docx(p, like, progress)
         from .xlsx import read_xlsx
 
-        return read_xlsx(p, like)
+        return read_xlsx(p, like, progress)
     except (ImportError_, RegisterError):
         raise
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:

@@ -386,7 +386,7 @@ def _is_band_legend(doc: _Doc, tbl, scoring) -> bool:
     return bool(firsts) and all(f in names or f in ("band", "score band", "") for f in firsts)
 
 
-def read_docx(path: Path, like: Register | None = None) -> Imported:
+def read_docx(path: Path, like: Register | None = None, progress=None) -> Imported:
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several kinds for a broken package
@@ -419,6 +419,8 @@ def read_docx(path: Path, like: Register | None = None) -> Imported:
             continue
         seen_table = True
         table_no += 1
+        if progress:
+            progress(f"{path.name}: reading table {table_no} ({len(risks) + len(opps)} entries so far)")
         tbl = docx.table.Table(el, document)
         where = f"table {table_no}"
         if not tbl.rows:

@@ -130,7 +130,7 @@ def _date(text: str) -> dt.date | None:
     return None
 
 
-def read_xlsx(path: Path, like: Register | None = None) -> Imported:
+def read_xlsx(path: Path, like: Register | None = None, progress=None) -> Imported:
     try:
         wb = openpyxl.load_workbook(str(path), rich_text=True, data_only=True)
     except Exception as exc:  # openpyxl raises several kinds for a broken or foreign workbook
@@ -155,6 +155,8 @@ def read_xlsx(path: Path, like: Register | None = None) -> Imported:
     risks: list[Entry] = []
     opps: list[Entry] = []
     for r in range(header_row + 1, last_row + 1):
+        if progress and (r - header_row) % 25 == 1:
+            progress(f"{path.name}: reading row {r} of {last_row}")
         cells = {c: ws.cell(r, c).value for c in headings}
         if all(v in (None, "") for v in cells.values()):
             continue
