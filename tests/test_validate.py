@@ -86,7 +86,7 @@ def test_opportunity_impact_labels_and_label_number_form(tmp_path):
 
     reg = tmp_path / "r.yaml"
     reg.write_text(
-        "organisation: T\nperiod: Q1\nopportunities:\n"
+        "organisation: T\nperiod: Q1\nlayout: cards\nopportunities:\n"
         "  - id: CO1\n    owner: A\n    current: 15 (outstanding/possible)\n"
         "    target: {likelihood: Certain (5), impact: Outstanding (5)}\n",
         encoding="utf-8",

@@ -221,7 +221,26 @@ class _Checker:
             resolved[list_name].append(e.model_copy(update=scores))
             self.entry_warnings(list_name, i, e, scores)
         self.series_warnings()
+        self.hidden_field_warnings()
         return self.reg.model_copy(update=resolved)
+
+    def hidden_field_warnings(self) -> None:
+        """In the table layout, a field with text but no column would be missing from the
+        Word, PDF and HTML appendix: say so, rather than drop it silently."""
+        if self.reg.layout != "table":
+            return
+        for list_name, i, e in self.entries():
+            cols = self.reg.columns.risks if list_name == "risks" else self.reg.columns.opportunities
+            shown = {c.field for c in cols}
+            for fname in Entry.model_fields:
+                value = getattr(e, fname)
+                if fname in shown or value in (None, "", []):
+                    continue
+                key = field_key(Entry, fname)
+                self.warn(self.key_path(list_name, i, fname),
+                          f"the table layout has no column for it, so the Word, PDF and HTML appendix will not "
+                          f"show it (the Excel workbook does): add a '{fname}' column under 'columns:' or use "
+                          f"'layout: cards'", e.id, (key,))
 
     def entry_warnings(self, list_name: str, i: int, e: Entry, scores: dict[str, Score | None]) -> None:
         cur = scores["current"].score if scores["current"] else None
