@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reportgen import api, importers, view
+from reportgen import importers, view
 from reportgen.model import Entry, Group, Register, Score
 from reportgen.writers import Options, available
 
