@@ -43,3 +43,38 @@ def golden(request):
             pytest.fail(f"output differs from {path.name}:\n{diff[:6000]}")
 
     return check
+
+
+def register_strings(path: Path) -> list[str]:
+    """Every string a register file supplies, as its author typed it (not layout, dates or colours)."""
+    from ruamel.yaml import YAML
+
+    out: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k not in ("layout", "report_date") and "colour" not in k:
+                    walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+        elif isinstance(node, str):
+            out.append(node)
+
+    walk(YAML(typ="safe").load(path.read_text(encoding="utf-8")))
+    return out
+
+
+@pytest.fixture
+def tty(monkeypatch):
+    """A terminal standing in for stderr: what the CLI shows only when output is a terminal."""
+    import io
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    stream = Tty()
+    monkeypatch.setattr("click.get_text_stream", lambda name: stream)
+    return stream

@@ -172,17 +172,8 @@ def test_runs_as_python_module():
     assert "valid, 3 entries" in proc.stdout
 
 
-def test_progress_is_shown_on_a_terminal_only(tmp_path, monkeypatch):
-    import io
-
+def test_progress_is_shown_on_a_terminal_only(tmp_path, monkeypatch, tty):
     _fake_html(monkeypatch)
-
-    class Tty(io.StringIO):
-        def isatty(self):
-            return True
-
-    tty = Tty()
-    monkeypatch.setattr("click.get_text_stream", lambda name: tty)
     assert main(["build", str(SMALL), "-f", "html", "-o", str(tmp_path)]) == 0
     assert "small.yaml: rendering html (1/1, 3 entries)" in tty.getvalue()
     assert tty.getvalue().endswith("\r\033[K")  # the line is cleared before the results are printed

@@ -36,18 +36,22 @@ def _comparable(reg):
 needs_docx = pytest.mark.skipif("docx" not in writers.available(), reason="the Word writer is not available")
 
 
-@needs_docx
-@pytest.mark.parametrize("path", sample_paths(), ids=lambda p: p.name)
-def test_word_round_trip_gives_back_the_sample(path, tmp_path, capsys):
-    assert main(["build", str(path), "-f", "docx", "-o", str(tmp_path)]) == 0
-    built = tmp_path / f"{path.stem}.docx"
+def assert_round_trip(path, fmt, tmp_path):
+    """Build `path` as `fmt`, import the document back, and get the same register."""
+    assert main(["build", str(path), "-f", fmt, "-o", str(tmp_path)]) == 0
     back = tmp_path / "back.yaml"
-    assert main(["import", str(built), "-o", str(back)]) == 0
+    assert main(["import", str(tmp_path / f"{path.stem}.{fmt}"), "-o", str(back)]) == 0
     original = api.load(path).register
     imported = api.load(back).register
     assert _comparable(imported) == _comparable(original)
     for f in ("organisation", "title", "period", "appendix", "report_date", "layout"):
         assert getattr(imported, f) == getattr(original, f), f
+
+
+@needs_docx
+@pytest.mark.parametrize("path", sample_paths(), ids=lambda p: p.name)
+def test_word_round_trip_gives_back_the_sample(path, tmp_path, capsys):
+    assert_round_trip(path, "docx", tmp_path)
 
 
 def test_import_refuses_to_overwrite_and_writes_json(tmp_path, capsys):
@@ -310,17 +314,8 @@ def test_a_build_with_previous_imports_without_its_computed_trends(tmp_path, cap
     assert "Since Q1" not in back.read_text() and "▼" not in back.read_text()
 
 
-def test_import_shows_progress_on_a_terminal_only(tmp_path, monkeypatch):
-    import io
-
+def test_import_shows_progress_on_a_terminal_only(tmp_path, tty):
     src = tmp_path / "cards.docx"
     _clerk_card_document(src)
-
-    class Tty(io.StringIO):
-        def isatty(self):
-            return True
-
-    tty = Tty()
-    monkeypatch.setattr("click.get_text_stream", lambda name: tty)
     assert main(["import", str(src), "-o", str(tmp_path / "x.yaml")]) == 0
     assert "cards.docx: reading table 1 (0 entries so far)" in tty.getvalue()

@@ -96,6 +96,12 @@ class EntryView:
         return self.change.residual if self.change else None
 
     @property
+    def residual_trend_field(self) -> str:
+        """The score `residual_trend` compares: the residual where it has a score, else the
+        target (as `compare` chooses it)."""
+        return "residual" if self.residual is not None and self.residual.score is not None else "target"
+
+    @property
     def id(self) -> str:
         return self.entry.id
 

@@ -9,12 +9,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from ruamel.yaml import YAML
 
 from reportgen import api, view
 from reportgen.writers import available
 
-from conftest import sample_paths
+from conftest import register_strings, sample_paths
 
 STARTER = Path(__file__).resolve().parents[2] / "src" / "reportgen" / "starter.yaml"
 BLOCKS = {"title", "h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "th", "td", "caption", "dt", "dd"}
@@ -103,25 +102,6 @@ def render_html(path: Path) -> str:
 
 def words(text: str) -> collections.Counter:
     return collections.Counter(w.lower() for w in re.findall(r"[A-Za-z0-9\u00C0-\u024F]+", text))
-
-
-def register_strings(path: Path) -> list[str]:
-    """Every string the register supplies (as its author typed it)."""
-    out: list[str] = []
-
-    def walk(node, key=""):
-        if isinstance(node, dict):
-            for k, v in node.items():
-                if k not in ("layout", "report_date") and "colour" not in k:
-                    walk(v, k)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v, key)
-        elif isinstance(node, str):
-            out.append(node)
-
-    walk(YAML(typ="safe").load(path.read_text(encoding="utf-8")))
-    return out
 
 
 def write_register(tmp_path: Path, text: str) -> Path:

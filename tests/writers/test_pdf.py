@@ -13,12 +13,11 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from ruamel.yaml import YAML
 
 from reportgen import api, view
 from reportgen.writers import available
 
-from conftest import sample_paths
+from conftest import register_strings, sample_paths
 
 STARTER = Path(__file__).resolve().parents[2] / "src" / "reportgen" / "starter.yaml"
 ALL = sample_paths() + [STARTER]
@@ -51,21 +50,7 @@ def words(text: str) -> collections.Counter:
 
 
 def register_text(path: Path) -> str:
-    out: list[str] = []
-
-    def walk(node, key=""):
-        if isinstance(node, dict):
-            for k, v in node.items():
-                if k not in ("layout", "report_date") and "colour" not in k:
-                    walk(v, k)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v, key)
-        elif isinstance(node, str):
-            out.append(node)
-
-    walk(YAML(typ="safe").load(path.read_text(encoding="utf-8")))
-    return "\n".join(out)
+    return "\n".join(register_strings(path))
 
 
 def outline_titles(outline, depth=0) -> list[tuple[int, str]]:

@@ -211,11 +211,6 @@ def trend_runs(trend: Trend, lead: str) -> list:
     return [X.RunSpec(lead), X.RunSpec(trend.text, bold=True)]
 
 
-def _compared_field(ev: EntryView) -> str:
-    """The score that `EntryView.residual_trend` compares: the residual, else the target."""
-    return "residual" if ev.residual is not None and ev.residual.score is not None else "target"
-
-
 def _text_colour(sv: ScoreView | None) -> str | None:
     if sv is None or sv.band is None:
         return None
@@ -357,7 +352,7 @@ def entry_table(body, ctx: Ctx, section: Section) -> None:
                 cell.score(sv)
                 if c.field == "current" and not has_direction:
                     cell.trend(ev.trend, centred=True, colour=_text_colour(sv))
-                elif c.field == _compared_field(ev):
+                elif c.field == ev.residual_trend_field:
                     cell.trend(ev.residual_trend, centred=True, colour=_text_colour(sv))
             elif c.kind == "groups":
                 cell.groups(ev.groups(c.field), owners_inline=True)
@@ -414,7 +409,7 @@ def card(body, ctx: Ctx, ev: EntryView, grid: list[int], spans: list[list[tuple[
     p = c.p(S.CARD_TITLE, [(f"{noun} ID {ev.id}" + (f" \u2013 {title}" if title else ""),)], keep_next=True)
     ctx.bookmark(p, ev)
     c.finish()
-    compared = _compared_field(ev)
+    compared = ev.residual_trend_field
     for (wd, sp), sv, label, trend, which in (
         (spans[0][1], ev.current, f"Current {noun} Score:", ev.trend, ""),
         (spans[0][2], target, f"{target_word} {noun} Score:", ev.residual_trend,

@@ -152,11 +152,6 @@ def anchors(view: ReportView) -> dict[int, str]:
     return out
 
 
-def _later_field(ev: EntryView) -> str:
-    """The score the residual trend compares: residual where it has a score, else target."""
-    return "residual" if ev.residual is not None and ev.residual.score is not None else "target"
-
-
 def trends(sec: Section, ev: EntryView, field: str) -> list[Trend]:
     """The trends shown in one cell of the table layout: the current score's under the
     officer's own Direction of Travel (or under the current score where the register has no
@@ -168,7 +163,7 @@ def trends(sec: Section, ev: EntryView, field: str) -> list[Trend]:
         if field == home:
             out.append(ev.trend)
     if ev.residual_trend is not None:
-        later = _later_field(ev)
+        later = ev.residual_trend_field
         home = later if later in fields else "direction"
         if field == home:
             out.append(ev.residual_trend)
