@@ -8,6 +8,8 @@ per entry cannot avoid for the longest cells.
 
 from __future__ import annotations
 
+import re
+
 from openpyxl.utils import get_column_letter
 from openpyxl.cell.cell import MergedCell
 from openpyxl.worksheet.merge import MergedCellRange
@@ -22,6 +24,7 @@ WIDTHS = (22.0, 52.0, 22.0, 52.0)
 #: Lines of wrapped text per row when a long field runs over several rows: short
 #: enough that a printed page wastes little when a row moves to the next one.
 CHUNK_LINES = 12
+_LIST_ITEM = re.compile(r"^\s*(?:•|\d+\.)\s|^\s")
 
 
 def _scale(sv: ScoreView | None, which: str) -> str:
@@ -43,8 +46,11 @@ def _chunks(text: str, cap: int) -> list[tuple[str, int]]:
             continue  # no piece starts with a blank line
         k = max(1, lay.line_count(line, cap))
         if cur and n + k > CHUNK_LINES:
-            out.append(("\n".join(cur).rstrip("\n"), n))
-            cur, n = [], 0
+            # A theme heading (a line that is no list item) stays with the items under it.
+            carry = [cur.pop()] if len(cur) > 1 and cur[-1].strip() and not _LIST_ITEM.match(cur[-1]) else []
+            out.append(("\n".join(cur).rstrip("\n"), sum(max(1, lay.line_count(x, cap)) for x in cur)))
+            cur = carry
+            n = sum(max(1, lay.line_count(x, cap)) for x in cur)
             if not line.strip():
                 continue
         cur.append(line)
