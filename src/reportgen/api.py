@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -11,7 +12,8 @@ from typing import Callable
 from . import reader, validate, view
 from .diagnostics import Diagnostic, RegisterError
 from .model import Register
-from .writers import Options, available
+from .writers import EARLY, Options, available
+from .writers import get as get_writer
 
 
 @dataclass
@@ -89,19 +91,31 @@ def build(path: str | Path, out_dir: str | Path = "output", formats: list[str] |
 
     Every format is rendered in memory before any file is replaced, so a failure
     leaves last quarter's files as they were."""
-    checked = load(path)
-    last = load(previous) if previous is not None else None
-    writers = available()
-    formats = formats or list(writers)
-    for fmt in formats:
-        if fmt not in writers:
-            raise UnavailableFormat(fmt)
-    v = view.build(checked.register, last.register if last else None, str(previous) if previous else None)
-    rendered = []
-    for i, f in enumerate(formats, 1):
-        if progress:
-            progress(f"{checked.path.name}: rendering {f} ({i}/{len(formats)}, {len(v.entries())} entries)")
-        rendered.append((writers[f], writers[f].render(v, options or Options())))
+    opts = options or Options()
+    with ExitStack() as stack:
+        # Writers with a session (the PDF's typesetting processes) start it first, before the
+        # register is read and the other writers' libraries are imported, and render in the
+        # background while the other formats are written.
+        sessions = {}
+        for f in EARLY:
+            early = get_writer(f) if formats is None or f in formats else None
+            if early is not None and early.session is not None:
+                sessions[f] = stack.enter_context(early.session())
+        writers = available()
+        formats = formats or list(writers)
+        for fmt in formats:
+            if fmt not in writers:
+                raise UnavailableFormat(fmt)
+        checked = load(path)
+        last = load(previous) if previous is not None else None
+        v = view.build(checked.register, last.register if last else None, str(previous) if previous else None)
+        started = {f: s.begin(v, opts) for f, s in sessions.items()}
+        rendered = []
+        for i, f in enumerate(formats, 1):
+            if progress:
+                progress(f"{checked.path.name}: rendering {f} ({i}/{len(formats)}, {len(v.entries())} entries)")
+            data = started[f]() if f in started else writers[f].render(v, opts)
+            rendered.append((writers[f], data))
     out = Path(out_dir)
     result = BuildResult(checked.path, warnings=list(checked.warnings))
     if v.comparison:

@@ -15,6 +15,9 @@ from ..view import ReportView
 
 #: Every format reportgen knows, in build order, with the module that writes it.
 FORMATS = {"docx": "docx", "pdf": "pdf", "xlsx": "xlsx", "html": "html"}
+#: Formats whose writer has a session to start before anything else (the PDF's typesetting
+#: processes): a build imports these first, before the other writers' libraries.
+EARLY = ("pdf",)
 
 
 @dataclass(frozen=True)
@@ -31,24 +34,28 @@ class Writer:
     extension: str
     description: str
     render: Callable[[ReportView, Options], bytes]
+    #: Optional: a context manager a build enters before it reads the register, whose
+    #: `begin(view, options)` starts rendering (in other processes, say) and returns a
+    #: function that finishes and returns the bytes, so other formats are written meanwhile.
+    session: Callable[[], Any] | None = None
 
 
 _REGISTRY: dict[str, Writer] = {}
 
 
-def register(name: str, extension: str, description: str):
+def register(name: str, extension: str, description: str, session: Callable[[], Any] | None = None):
     """Decorator: register `render(view, options) -> bytes` as the writer for `name`."""
 
     def deco(fn: Callable[[ReportView, Options], bytes]):
-        _REGISTRY[name] = Writer(name, extension, description, fn)
+        _REGISTRY[name] = Writer(name, extension, description, fn, session)
         return fn
 
     return deco
 
 
-def _load() -> None:
+def _load(names=None) -> None:
     for name, module in FORMATS.items():
-        if name in _REGISTRY:
+        if name in _REGISTRY or (names is not None and name not in names):
             continue
         try:
             importlib.import_module(f"{__name__}.{module}")
@@ -65,4 +72,6 @@ def available() -> dict[str, Writer]:
 
 
 def get(name: str) -> Writer | None:
-    return available().get(name)
+    """One writer, importing only its own module."""
+    _load([name])
+    return _REGISTRY.get(name)

@@ -206,8 +206,11 @@ def stylesheet() -> str:
     return (TEMPLATES / STYLESHEET).read_text(encoding="utf-8")
 
 
-def build_html(view: ReportView) -> str:
-    """The whole appendix as one standalone HTML page (also the PDF writer's input)."""
+def build_html(view: ReportView, pdf_break=None) -> str:
+    """The whole appendix as one standalone HTML page (also the PDF writer's input).
+
+    `pdf_break(kind, head=None) -> Markup` is the PDF writer's: called where the page may
+    be cut into pieces typeset side by side (see `_pdf_chunks`); the HTML page has none."""
     reg = view.register
     title = f"{view.full_title} – {reg.organisation}"
     subject = f"{reg.title} of {reg.organisation} for {reg.period}: risks, opportunities and the key to scores"
@@ -225,6 +228,7 @@ def build_html(view: ReportView) -> str:
         anchor=lambda ev, _ids=anchors(view): _ids[id(ev)],
         labels=CARD_LABELS,
         has_opportunities=any(s.kind == "opportunity" and s.entries for s in view.sections),
+        pdf_break=pdf_break,
     )
 
 

@@ -6,16 +6,44 @@ from the stylesheet's `@page` and `@media print` rules); title, author, subject,
 language and dates in the metadata (from the page's <title>, <meta> and lang).
 Dates come from `view.date`, so the same register gives the same bytes.
 
-WeasyPrint is imported inside `render_pdf`, not at the top: importing it takes about
-half a second, which every build (even `-f docx`) would otherwise pay when the
-writers register themselves.
+Typesetting is most of a build's time, and WeasyPrint uses one core. So the page is
+cut where it breaks anyway (`_pdf_chunks`), the pieces are typeset by worker
+processes side by side, and `_pdf_merge` joins them into one tagged PDF with the
+running header and page numbers drawn once the page count is known. The cuts depend
+only on the register, so the bytes are the same on a machine with any number of cores;
+with one core (or no `fork`) the pieces are typeset one after another.
+
+`begin(view, options)` starts the workers and returns a function that finishes the
+PDF, so the API can write the other formats meanwhile. WeasyPrint is imported in the
+workers, not at the top: importing it takes about half a second, which every build
+(even `-f docx`) would otherwise pay when the writers register themselves.
 """
 
 from __future__ import annotations
 
+import html as _html
+import os
+from typing import Callable
+
 from ..view import ReportView
 from . import Options, register
+from ._pdf_chunks import Marks, split
+from ._pdf_merge import Piece, join
 from ._pdf_pydyf import page_references_once
+from ._pdf_workers import Workers
+
+#: Typesetting processes at most (one per core up to this).
+MAX_WORKERS = 4
+
+#: The pieces are typeset without margin boxes (a piece cannot know its page numbers);
+#: `_margins_html` typesets them for the whole document.
+_MARGIN_BOXES = ("top-left-corner", "top-left", "top-center", "top-right", "top-right-corner",
+                 "right-top", "right-middle", "right-bottom", "bottom-right-corner", "bottom-right",
+                 "bottom-center", "bottom-left", "bottom-left-corner", "left-bottom", "left-middle", "left-top")
+_NO_MARGINS = "<style>@page{" + "".join(f"@{b}{{content:none}}" for b in _MARGIN_BOXES) + "}</style>"
+
+# CSS px to PDF points (WeasyPrint's `zoom=1` scale).
+_PT = 0.75
 
 
 def _no_fetch(url: str, *args, **kwargs):
@@ -23,18 +51,104 @@ def _no_fetch(url: str, *args, **kwargs):
     raise ValueError(f"reportgen's PDF does not load external resources ({url})")
 
 
-def render_pdf(html: str) -> bytes:
+def _warm() -> None:
+    """Worker start: import WeasyPrint once per worker, not once per piece."""
+    import weasyprint  # noqa: F401
+
+    page_references_once()
+
+
+def _typeset(html: str) -> Piece:
+    """One piece as tagged PDF/UA-1, with its page count and bookmarks (for the joined outline)."""
     from weasyprint import HTML
 
     page_references_once()
-    document = HTML(string=html, url_fetcher=_no_fetch, media_type="print").render(pdf_tags=True)
-    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+    doc = HTML(string=html, url_fetcher=_no_fetch, media_type="print").render(pdf_tags=True)
+    marks = [(level, label, i, x * _PT, (page.height - y) * _PT, state)
+             for i, page in enumerate(doc.pages) for level, label, (x, y), state in page.bookmarks]
+    pdf = doc.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+    return Piece(pdf, len(doc.pages), marks)
 
 
-@register("pdf", "pdf", "Tagged PDF (PDF/UA-1), A4 landscape, with bookmarks per entry")
+def _typeset_margins(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html, url_fetcher=_no_fetch, media_type="print").render().write_pdf()
+
+
+def _margins_html(page: str, pages: int, view: ReportView) -> str:
+    """A document of `pages` empty pages with the stylesheet's margin boxes: the running
+    header's strings set (hidden) on the first page as the masthead sets them."""
+    reg = view.register
+    esc = _html.escape
+    head = page[:page.index("</head>")]
+    strings = (f'<p style="visibility:hidden;margin:0"><span class="org">{esc(reg.organisation)}</span> '
+               f'<span class="doc">{esc(reg.title)}</span> <span class="period">{esc(reg.period)}</span></p>')
+    # No background: the margins are drawn over the page, and white would hide it.
+    return head + "<style>html{background:none}</style></head>\n<body>" + strings + '<div style="break-before:page"></div>' * (pages - 1) + "</body></html>"
+
+
+def _cores() -> int:
+    if not hasattr(os, "fork"):
+        return 1
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class Typesetting:
+    """The PDF writer's session: created as soon as a build knows it will write a PDF, so
+    the worker processes import WeasyPrint while the register is read and checked."""
+
+    def __init__(self) -> None:
+        n = min(_cores(), MAX_WORKERS)
+        self.workers = Workers(n, _warm, {"piece": _typeset, "margins": _typeset_margins}) if n > 1 else None
+
+    def __enter__(self) -> Typesetting:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.workers is not None:
+            self.workers.close()
+
+    def begin(self, view: ReportView, options: Options) -> Callable[[], bytes]:
+        """Hand the pieces to the workers; the returned function waits for them and joins."""
+        from .html import build_html
+
+        marks = Marks()
+        page = build_html(view, pdf_break=marks)
+        docs = split(page, marks.breaks, extra_head=_NO_MARGINS)
+        workers = self.workers
+        if workers is None:
+            def finish_here() -> bytes:
+                _warm()
+                pieces = [_typeset(d) for d in docs]
+                return join(pieces, _typeset_margins(_margins_html(page, sum(p.pages for p in pieces), view)))
+            return finish_here
+
+        # Longest piece first, each to the worker with the least work so far.
+        queues: list[list[int]] = [[] for _ in workers.conns]
+        load = [0] * len(queues)
+        for i in sorted(range(len(docs)), key=lambda i: (-len(docs[i]), i)):
+            w = min(range(len(queues)), key=lambda w: (load[w], w))
+            load[w] += len(docs[i])
+            queues[w].append(i)
+            workers.submit(w, "piece", docs[i])
+
+        def finish() -> bytes:
+            pieces: list[Piece | None] = [None] * len(docs)
+            for w, piece in workers.results(len(docs)):
+                pieces[queues[w].pop(0)] = piece  # a worker answers in the order it was given jobs
+            done = [p for p in pieces if p is not None]
+            workers.submit(0, "margins", _margins_html(page, sum(p.pages for p in done), view))
+            [(_, margins)] = workers.results(1)
+            return join(done, margins)
+
+        return finish
+
+
+@register("pdf", "pdf", "Tagged PDF (PDF/UA-1), A4 landscape, with bookmarks per entry", session=Typesetting)
 def render(view: ReportView, options: Options) -> bytes:
-    # Imported here, not at the top: importing the html module registers the html writer,
-    # and loading the pdf writer must not (re-)register another format as a side effect.
-    from .html import build_html
-
-    return render_pdf(build_html(view))
+    with Typesetting() as t:
+        return t.begin(view, options)()

@@ -1,0 +1,185 @@
+"""Join the tagged PDFs of the pieces `_pdf_chunks` cut the page into, and draw the
+running header and "Page X of Y" on every page.
+
+Raw PDF work (with pikepdf) because no library joins tagged PDFs: copying pages keeps
+their marked content, but the structure tree that makes the PDF readable by a screen
+reader would be lost. WeasyPrint's tree is a /Document element whose children are one
+element per page fragment (a table that runs over three pages is three /Table
+elements), so joining is appending: the later pieces' children move under the first
+piece's /Document, their entries in the ParentTree (page -> structure elements) are
+renumbered after the first piece's, and so are the pages' /StructParents and the
+annotations' /StructParent. Named destinations (`appendix.pdf#entry-corp-1`) are
+merged; the outline is rebuilt from every piece's bookmarks in order, nested as
+WeasyPrint nests them, so a card in the second piece sits under its section.
+
+The pieces are typeset without margin boxes, since a piece cannot know its page
+numbers; the margins (organisation, title, period, "Page X of Y") are typeset
+separately once the page count is known, and each page's is drawn over the page as
+a form marked as a pagination artifact, which is how PDF/UA wants running heads.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+#: A bookmark as a piece reports it: (level, label, page index in the piece, x, y in PDF points, state).
+Bookmark = tuple[int, str, int, float, float, str]
+
+
+@dataclass
+class Piece:
+    pdf: bytes
+    pages: int
+    bookmarks: list[Bookmark] = field(default_factory=list)
+
+
+def _outline_tree(bookmarks: list[tuple[int, str, int, float, float, str]]) -> list:
+    """Nest (level, label, page, x, y, state) bookmarks the way WeasyPrint does
+    (`weasyprint.anchors.make_page_bookmark_tree`): a skipped level (h2 then h4) does
+    not make an empty outline level."""
+    root: list = []
+    skipped: list[int] = []
+    last_by_depth = [root]
+    previous = 0
+    for level, label, page, x, y, state in bookmarks:
+        if level > previous:
+            skipped.append(level - previous - 1)
+        else:
+            temp = level
+            while temp < previous:
+                temp += 1 + skipped.pop()
+            if temp > previous:
+                skipped.append(temp - previous - 1)
+        previous = level
+        depth = level - sum(skipped)
+        children: list = []
+        last_by_depth[depth - 1].append((label, page, x, y, state, children))
+        del last_by_depth[depth:]
+        last_by_depth.append(children)
+    return root
+
+
+def _add_outline(pdf, pages, items, parent) -> int:
+    """Outline items as WeasyPrint writes them (Title, Dest [page /XYZ x y 0], Count, links)."""
+    import pikepdf
+
+    made = []
+    count = len(items)
+    for label, page, x, y, state, children in items:
+        item = pdf.make_indirect(pikepdf.Dictionary(
+            Title=pikepdf.String(label),
+            Dest=pikepdf.Array([pages[page], pikepdf.Name.XYZ, x, y, 0]),
+            Parent=parent,
+        ))
+        n = _add_outline(pdf, pages, children, item)
+        item.Count = -n if state == "closed" else n
+        if state != "closed":
+            count += n
+        if made:
+            item.Prev = made[-1]
+            made[-1].Next = item
+        made.append(item)
+    if made:
+        parent.First = made[0]
+        parent.Last = made[-1]
+    return count
+
+
+def join(pieces: list[Piece], margins: bytes) -> bytes:
+    """One PDF: the pieces' pages in order with one structure tree and outline, and
+    page i of `margins` drawn over page i as a pagination artifact."""
+    import pikepdf
+
+    base = pikepdf.open(io.BytesIO(pieces[0].pdf))
+    tree = base.Root.StructTreeRoot
+    document = tree.K[0] if isinstance(tree.K, pikepdf.Array) else tree.K
+    nums = tree.ParentTree.Nums
+    next_key = max((int(nums[i]) for i in range(0, len(nums), 2)), default=-1) + 1
+    names = _dests(base.Root)
+    for piece in pieces[1:]:
+        other = pikepdf.open(io.BytesIO(piece.pdf))
+        first = len(base.pages)
+        base.pages.extend(other.pages)
+        # Copied after the pages, so the elements' /Pg point at the copies (qpdf maps them).
+        their = base.copy_foreign(other.Root.StructTreeRoot)
+        for page in base.pages[first:]:
+            obj = page.obj
+            if "/StructParents" in obj:
+                obj.StructParents = int(obj.StructParents) + next_key
+            for annot in obj.get("/Annots", []):
+                if "/StructParent" in annot:
+                    annot.StructParent = int(annot.StructParent) + next_key
+        theirs = their.ParentTree.Nums
+        top = next_key
+        for i in range(0, len(theirs), 2):
+            key = int(theirs[i]) + next_key
+            nums.append(key)
+            nums.append(theirs[i + 1])
+            top = max(top, key + 1)
+        next_key = top
+        their_doc = their.K[0] if isinstance(their.K, pikepdf.Array) else their.K
+        for kid in their_doc.K:
+            if isinstance(kid, pikepdf.Dictionary):
+                kid.P = document
+            document.K.append(kid)
+        names.extend((name, base.copy_foreign(other.make_indirect(dest))) for name, dest in _dests(other.Root))
+    if "/ParentTreeNextKey" in tree:
+        tree.ParentTreeNextKey = next_key
+    if names:
+        names.sort(key=lambda nd: bytes(nd[0]))
+        flat = pikepdf.Array()
+        for name, dest in names:
+            flat.append(name)
+            flat.append(dest)
+        base.Root.Names = pikepdf.Dictionary(Dests=pikepdf.Dictionary(Names=flat))
+    # The outline, rebuilt over all pieces.
+    bookmarks = []
+    offset = 0
+    for piece in pieces:
+        bookmarks.extend((lv, lab, page + offset, x, y, st) for lv, lab, page, x, y, st in piece.bookmarks)
+        offset += piece.pages
+    if "/Outlines" in base.Root:
+        del base.Root.Outlines
+    tree_items = _outline_tree(bookmarks)
+    if tree_items:
+        outlines = base.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Outlines))
+        page_objs = [p.obj for p in base.pages]
+        outlines.Count = _add_outline(base, page_objs, tree_items, outlines)
+        base.Root.Outlines = outlines
+    _draw_margins(base, pikepdf.open(io.BytesIO(margins)))
+    out = io.BytesIO()
+    base.save(out, deterministic_id=True, fix_metadata_version=False, compress_streams=True,
+              object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return out.getvalue()
+
+
+def _dests(root) -> list:
+    """The named destinations of a WeasyPrint PDF (a flat /Names array)."""
+    if "/Names" not in root or "/Dests" not in root.Names:
+        return []
+    arr = root.Names.Dests.get("/Names", [])
+    return [(arr[i], arr[i + 1]) for i in range(0, len(arr), 2)]
+
+
+def _draw_margins(base, margins) -> None:
+    import pikepdf
+
+    if len(margins.pages) != len(base.pages):
+        raise RuntimeError(f"{len(margins.pages)} margin pages for {len(base.pages)} pages")
+    for page, over in zip(base.pages, margins.pages):
+        form = base.copy_foreign(over.as_form_xobject())
+        # WeasyPrint shares one /Resources among pages: give the page its own (the fonts and
+        # images in it stay shared) with the form under a fixed name (pikepdf would invent a
+        # random one, and the bytes would differ run to run).
+        res = pikepdf.Dictionary({k: v for k, v in page.obj.Resources.items()})
+        xobjects = pikepdf.Dictionary({k: v for k, v in res.get("/XObject", {}).items()})
+        name = pikepdf.Name("/RgMargins")
+        xobjects[name] = form
+        res.XObject = xobjects
+        page.obj.Resources = res
+        # Isolate the page's own drawing (WeasyPrint leaves its y-flip in place), then draw
+        # the margins as a pagination artifact: not part of the structure tree, skipped by
+        # screen readers, as PDF/UA asks of running heads and page numbers.
+        page.contents_add(b"q\n", prepend=True)
+        page.contents_add(b"Q\n/Artifact <</Type /Pagination>> BDC\nq " + bytes(name.unparse()) + b" Do Q\nEMC\n")

@@ -1,0 +1,129 @@
+"""Worker processes that typeset the PDF's pieces side by side.
+
+Why not `multiprocessing.Pool`: each of its workers would import WeasyPrint itself
+(half a second of CPU each), and it cannot start before the pieces exist. Here one
+process is forked as soon as a build knows it will write a PDF, imports WeasyPrint
+while the register is still being read and checked, and then forks its siblings,
+which start with WeasyPrint already loaded. Jobs and results go through files in a
+private temporary folder, so the parent never blocks on a full pipe while it writes
+the other formats; the pipes carry only short messages.
+
+A worker runs `fn(text)` for the function names in `JOBS` and answers with its
+(picklable) result or the error's text. If the parent goes away, a worker's pipe
+closes and it exits.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+import traceback
+from multiprocessing.connection import Connection, Pipe, wait
+from pathlib import Path
+from typing import Callable
+
+
+class WorkerError(RuntimeError):
+    pass
+
+
+class Workers:
+    """`n` forked workers, ready after `prepare()` has run in the first (before the others fork)."""
+
+    def __init__(self, n: int, prepare: Callable[[], None], jobs: dict[str, Callable[[str], object]]):
+        self.dir = tempfile.TemporaryDirectory(prefix="reportgen-pdf-")
+        self.conns: list[Connection] = []
+        ends = [Pipe() for _ in range(n)]
+        self.pid = os.fork()
+        if self.pid == 0:  # the first worker: prepare, fork the others, serve
+            code = 1
+            try:
+                for parent_end, _ in ends:
+                    parent_end.close()
+                prepare()
+                mine = ends[0][1]
+                children = []
+                for i in range(1, n):
+                    pid = os.fork()
+                    if pid == 0:
+                        for j, (_, child_end) in enumerate(ends):
+                            if j != i:
+                                child_end.close()
+                        _serve(ends[i][1], jobs)
+                        os._exit(0)
+                    children.append(pid)
+                for _, child_end in ends[1:]:
+                    child_end.close()
+                _serve(mine, jobs)
+                for pid in children:
+                    os.waitpid(pid, 0)
+                code = 0
+            except BaseException:  # noqa: BLE001 - a forked child must never return into the caller
+                traceback.print_exc()
+            finally:
+                os._exit(code)
+        for parent_end, child_end in ends:
+            child_end.close()
+            self.conns.append(parent_end)
+        self._seq = 0
+
+    def submit(self, worker: int, job: str, text: str) -> None:
+        """Queue `job(text)` on one worker; the answer comes from `results`."""
+        self._seq += 1
+        path = Path(self.dir.name) / f"job{self._seq}"
+        path.write_text(text, encoding="utf-8")
+        self.conns[worker].send((job, str(path)))
+
+    def results(self, count: int) -> list[tuple[int, object]]:
+        """The next `count` answers as (worker, result), in the order they arrive."""
+        out = []
+        while len(out) < count:
+            for conn in wait(self.conns):
+                try:
+                    ok, payload = conn.recv()
+                except EOFError:
+                    raise WorkerError("a PDF typesetting process stopped unexpectedly") from None
+                if not ok:
+                    raise WorkerError(payload)
+                with open(payload, "rb") as fh:
+                    out.append((self.conns.index(conn), pickle.load(fh)))
+        return out
+
+    def close(self) -> None:
+        for conn in self.conns:
+            try:
+                conn.send(None)
+            except OSError:
+                pass
+            conn.close()
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+        self.dir.cleanup()
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _serve(conn: Connection, jobs: dict[str, Callable[[str], object]]) -> None:
+    while True:
+        try:
+            msg = conn.recv()
+        except EOFError:
+            return
+        if msg is None:
+            return
+        job, path = msg
+        try:
+            result = jobs[job](Path(path).read_text(encoding="utf-8"))
+            out = path + ".out"
+            with open(out, "wb") as fh:
+                pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            conn.send((True, out))
+        except Exception:  # noqa: BLE001 - reported to the parent, which raises it
+            conn.send((False, traceback.format_exc(limit=-3)))

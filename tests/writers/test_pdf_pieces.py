@@ -1,0 +1,190 @@
+"""The PDF typeset in pieces side by side and joined (writers/_pdf_chunks, _pdf_merge,
+_pdf_workers): the joined PDF must be the one a single pass would typeset, page for
+page, with one sound structure tree. Read back with pikepdf and pypdf."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from pathlib import Path
+
+import pikepdf
+import pypdf
+import pytest
+
+from reportgen import api, view
+from reportgen.writers import _pdf_chunks, pdf
+from reportgen.writers._pdf_chunks import Marks, split
+from reportgen.writers._pdf_workers import WorkerError, Workers
+from reportgen.writers.html import build_html
+
+from conftest import sample_paths
+
+SAMPLES = {p.stem: p for p in sample_paths()}
+CARDS = SAMPLES["q3-2021-22"]
+TABLE = SAMPLES["q2-2018-19"]
+
+
+def pieces_of(path: Path) -> list[str]:
+    v = view.build(api.load(path).register)
+    marks = Marks()
+    return split(build_html(v, pdf_break=marks), marks.breaks)
+
+
+def render(path: Path) -> bytes:
+    return api.render(api.load(path).register, "pdf")
+
+
+def page_texts(data: bytes) -> list[str]:
+    return [p.extract_text() or "" for p in pypdf.PdfReader(io.BytesIO(data)).pages]
+
+
+def test_the_html_page_has_no_marks():
+    v = view.build(api.load(CARDS).register)
+    assert "<!--rg:" not in build_html(v)
+    marks = Marks()
+    assert build_html(v, pdf_break=marks).count("<!--rg:") == len(marks.breaks) > 0
+
+
+@pytest.mark.parametrize("path", [CARDS, TABLE], ids=lambda p: p.stem)
+def test_pieces_are_whole_documents_cut_where_the_page_breaks_anyway(path):
+    docs = pieces_of(path)
+    assert len(docs) >= 2
+    for d in docs:
+        assert d.startswith("<!DOCTYPE html>") and d.rstrip().endswith("</html>")
+        for tag in ("main", "section", "table", "tbody", "article"):
+            assert len(re.findall(f"<{tag}[ >]", d)) == d.count(f"</{tag}>"), tag
+    # The committee-sized registers are cut only at forced page breaks: never inside a table.
+    for d in docs[1:]:
+        body = d[d.index("<body>"):]
+        rest = re.sub(r'^<body>\n<main>(<section class="sec">)?\s*', "", body)
+        assert rest.startswith(("<section", "<article")), rest[:80]
+
+
+def test_short_pages_are_one_piece():
+    assert len(pieces_of(SAMPLES["small"])) == 1
+
+
+def test_pieces_give_the_pages_of_one_pass(monkeypatch):
+    """Cut where the page breaks anyway, the pieces typeset to the same pages as the whole."""
+    joined = render(CARDS)
+    monkeypatch.setattr(_pdf_chunks, "MIN_SPLIT", 10**9)
+    whole = render(CARDS)
+    assert page_texts(joined) == page_texts(whole)
+
+
+def test_same_bytes_with_one_core_or_several(monkeypatch):
+    several = render(CARDS)
+    monkeypatch.setattr(pdf, "_cores", lambda: 1)
+    assert render(CARDS) == several
+
+
+def marked_content(page: pikepdf.Page) -> tuple[list[int], int, int]:
+    """The page's MCIDs, and how many artifact sequences and margin-form drawings it has."""
+    mcids, artifacts, margins = [], 0, 0
+    inside_artifact = False
+    for operands, op in pikepdf.parse_content_stream(page):
+        if op == pikepdf.Operator("BDC") and len(operands) == 2 and isinstance(operands[1], pikepdf.Dictionary):
+            if "/MCID" in operands[1]:
+                mcids.append(int(operands[1].MCID))
+            if operands[0] == pikepdf.Name.Artifact:
+                artifacts += 1
+                inside_artifact = True
+        elif op == pikepdf.Operator("EMC"):
+            inside_artifact = False
+        elif op == pikepdf.Operator("Do") and operands[0] == pikepdf.Name("/RgMargins"):
+            assert inside_artifact, "the running header and page number must be an artifact"
+            margins += 1
+    return mcids, artifacts, margins
+
+
+@pytest.mark.parametrize("path", [CARDS, TABLE], ids=lambda p: p.stem)
+def test_one_structure_tree_over_all_pieces(path):
+    data = render(path)
+    pdf_ = pikepdf.open(io.BytesIO(data))
+    tree = pdf_.Root.StructTreeRoot
+    [document] = list(tree.K)
+    assert document.S == pikepdf.Name("/Document")
+    # Every element hangs from its parent, once.
+    seen = set()
+    stack = [document]
+    while stack:
+        el = stack.pop()
+        assert el.objgen not in seen
+        seen.add(el.objgen)
+        for kid in el.get("/K", []) if isinstance(el.get("/K"), pikepdf.Array) else []:
+            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                assert kid.P.objgen == el.objgen
+                stack.append(kid)
+    nums = tree.ParentTree.Nums
+    parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    keys = [int(p.obj.StructParents) for p in pdf_.pages]
+    assert len(set(keys)) == len(keys), "two pages share a ParentTree entry"
+    total = 0
+    for page, key in zip(pdf_.pages, keys):
+        mcids, _, margins = marked_content(page)
+        assert margins == 1
+        for m in mcids:
+            el = parents[key][m]
+            assert el.objgen in seen, "marked content whose element is not in the tree"
+            assert el.Pg.objgen == page.obj.objgen, "an element points at another page"
+        total += len(mcids)
+    assert total > 500
+
+
+def test_outline_nests_entries_of_later_pieces_under_their_section():
+    r = pypdf.PdfReader(io.BytesIO(render(CARDS)))
+    outline = r.outline
+    top = [i for i in outline if not isinstance(i, list)]
+    assert [t.title for t in top] == ["Risks", "Opportunities", "Key to Scores", "Heat maps"]
+    risks = outline[outline.index(top[0]) + 1]
+    assert [t.title.split(" – ")[0] for t in risks] == [f"Risk ID Corp {i}" for i in range(1, 8)]
+    # each risk's bookmark opens the page its card starts on
+    for item in risks:
+        page = r.get_destination_page_number(item)
+        ident = item.title.split(" – ")[0]
+        assert ident in (r.pages[page].extract_text() or "")
+
+
+def test_named_destinations_of_every_piece():
+    r = pypdf.PdfReader(io.BytesIO(render(CARDS)))
+    dests = r.named_destinations
+    assert {"entry-corp-1", "entry-corp-7", "entry-co2", "h-key"} <= set(dests)
+    page = r.get_destination_page_number(dests["entry-corp-7"])
+    assert "Corp 7" in (r.pages[page].extract_text() or "")
+
+
+def test_a_long_table_is_cut_between_rows_with_its_header(monkeypatch, tmp_path):
+    monkeypatch.setattr(_pdf_chunks, "MAX_PIECE", 12_000)
+    monkeypatch.setattr(_pdf_chunks, "PIECE", 12_000)
+    docs = pieces_of(TABLE)
+    cut_in_table = [d for d in docs if '<main><section class="sec"><table class="reg">' in d]
+    assert cut_in_table, "the risk table was not cut"
+    for d in cut_in_table:
+        assert "<thead>" in d and "Mitigating Actions" in d
+    texts = page_texts(render(TABLE))
+    reg = api.load(TABLE).register
+    risk_pages = [t for t in texts if re.search(r"\bCR\d", t) and "Opportunity" not in t and "Heat map" not in t
+                  and "Key to Scores" not in t]
+    for t in risk_pages:
+        assert "Mitigating Actions" in t  # the header row on every page of the table
+    found = [i for r_ in reg.risks for i, t in enumerate(texts) if re.search(rf"\b{r_.id}\b", t)]
+    assert len(found) >= len(reg.risks)
+
+
+def _boom(text: str) -> str:
+    raise ValueError(f"cannot typeset {text}")
+
+
+def test_a_failing_worker_is_reported_and_its_processes_end():
+    with Workers(2, lambda: None, {"ok": str.upper, "boom": _boom}) as w:
+        w.submit(0, "ok", "abc")
+        w.submit(1, "ok", "def")
+        assert sorted(r for _, r in w.results(2)) == ["ABC", "DEF"]
+        w.submit(1, "boom", "this piece")
+        with pytest.raises(WorkerError, match="cannot typeset this piece"):
+            w.results(1)
+        pid = w.pid
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
