@@ -177,12 +177,11 @@ def _boom(text: str) -> str:
     raise ValueError(f"cannot typeset {text}")
 
 
-def test_a_failing_worker_is_reported_and_its_processes_end():
+def test_workers_share_the_jobs_and_report_a_failure():
     with Workers(2, lambda: None, {"ok": str.upper, "boom": _boom}) as w:
-        w.submit(0, "ok", "abc")
-        w.submit(1, "ok", "def")
-        assert sorted(r for _, r in w.results(2)) == ["ABC", "DEF"]
-        w.submit(1, "boom", "this piece")
+        w.run("ok", ["abc", "def", "ghi"])
+        assert sorted(w.results(3)) == [(0, "ABC"), (1, "DEF"), (2, "GHI")]
+        w.run("boom", ["this piece"])
         with pytest.raises(WorkerError, match="cannot typeset this piece"):
             w.results(1)
         pid = w.pid

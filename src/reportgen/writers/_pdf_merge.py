@@ -86,9 +86,9 @@ def _add_outline(pdf, pages, items, parent) -> int:
     return count
 
 
-def join(pieces: list[Piece], margins: bytes) -> bytes:
+def join(pieces: list[Piece], margins: list[bytes]) -> bytes:
     """One PDF: the pieces' pages in order with one structure tree and outline, and
-    page i of `margins` drawn over page i as a pagination artifact."""
+    page i of the `margins` PDFs (in order) drawn over page i as a pagination artifact."""
     import pikepdf
 
     base = pikepdf.open(io.BytesIO(pieces[0].pdf))
@@ -147,7 +147,7 @@ def join(pieces: list[Piece], margins: bytes) -> bytes:
         page_objs = [p.obj for p in base.pages]
         outlines.Count = _add_outline(base, page_objs, tree_items, outlines)
         base.Root.Outlines = outlines
-    _draw_margins(base, pikepdf.open(io.BytesIO(margins)))
+    _draw_margins(base, [pikepdf.open(io.BytesIO(m)) for m in margins])
     out = io.BytesIO()
     base.save(out, deterministic_id=True, fix_metadata_version=False, compress_streams=True,
               object_stream_mode=pikepdf.ObjectStreamMode.generate)
@@ -162,12 +162,13 @@ def _dests(root) -> list:
     return [(arr[i], arr[i + 1]) for i in range(0, len(arr), 2)]
 
 
-def _draw_margins(base, margins) -> None:
+def _draw_margins(base, margins: list) -> None:
     import pikepdf
 
-    if len(margins.pages) != len(base.pages):
-        raise RuntimeError(f"{len(margins.pages)} margin pages for {len(base.pages)} pages")
-    for page, over in zip(base.pages, margins.pages):
+    overs = [page for m in margins for page in m.pages]
+    if len(overs) != len(base.pages):
+        raise RuntimeError(f"{len(overs)} margin pages for {len(base.pages)} pages")
+    for page, over in zip(base.pages, overs):
         form = base.copy_foreign(over.as_form_xobject())
         # WeasyPrint shares one /Resources among pages: give the page its own (the fonts and
         # images in it stay shared) with the form under a fixed name (pikepdf would invent a

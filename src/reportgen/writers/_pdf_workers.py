@@ -8,9 +8,11 @@ which start with WeasyPrint already loaded. Jobs and results go through files in
 private temporary folder, so the parent never blocks on a full pipe while it writes
 the other formats; the pipes carry only short messages.
 
-A worker runs `fn(text)` for the function names in `JOBS` and answers with its
-(picklable) result or the error's text. If the parent goes away, a worker's pipe
-closes and it exits.
+`run(job, texts)` writes one file per text and tells every worker; each worker takes
+the next file nobody has taken (an atomic rename decides), so a worker that finishes
+early takes more, with no scheduler in the parent. A worker runs `jobs[job](text)` and
+answers with its (picklable) result or the error's text. If the parent goes away, a
+worker's pipe closes and it exits.
 """
 
 from __future__ import annotations
@@ -68,15 +70,20 @@ class Workers:
             self.conns.append(parent_end)
         self._seq = 0
 
-    def submit(self, worker: int, job: str, text: str) -> None:
-        """Queue `job(text)` on one worker; the answer comes from `results`."""
+    def run(self, job: str, texts: list[str]) -> None:
+        """Queue `job(text)` for each text, taken in this order by whichever worker is free;
+        the answers come from `results`, with the text's index."""
         self._seq += 1
-        path = Path(self.dir.name) / f"job{self._seq}"
-        path.write_text(text, encoding="utf-8")
-        self.conns[worker].send((job, str(path)))
+        paths = []
+        for i, text in enumerate(texts):
+            path = Path(self.dir.name) / f"{self._seq}-{i}"
+            path.write_text(text, encoding="utf-8")
+            paths.append(str(path))
+        for conn in self.conns:
+            conn.send((job, paths))
 
     def results(self, count: int) -> list[tuple[int, object]]:
-        """The next `count` answers as (worker, result), in the order they arrive."""
+        """The next `count` answers as (index, result), in the order they arrive."""
         out = []
         while len(out) < count:
             for conn in wait(self.conns):
@@ -86,8 +93,9 @@ class Workers:
                     raise WorkerError("a PDF typesetting process stopped unexpectedly") from None
                 if not ok:
                     raise WorkerError(payload)
-                with open(payload, "rb") as fh:
-                    out.append((self.conns.index(conn), pickle.load(fh)))
+                index, path = payload
+                with open(path, "rb") as fh:
+                    out.append((index, pickle.load(fh)))
         return out
 
     def close(self) -> None:
@@ -118,12 +126,18 @@ def _serve(conn: Connection, jobs: dict[str, Callable[[str], object]]) -> None:
             return
         if msg is None:
             return
-        job, path = msg
-        try:
-            result = jobs[job](Path(path).read_text(encoding="utf-8"))
-            out = path + ".out"
-            with open(out, "wb") as fh:
-                pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            conn.send((True, out))
-        except Exception:  # noqa: BLE001 - reported to the parent, which raises it
-            conn.send((False, traceback.format_exc(limit=-3)))
+        job, paths = msg
+        for i, path in enumerate(paths):
+            mine = f"{path}.{os.getpid()}"
+            try:
+                os.rename(path, mine)  # atomic: exactly one worker takes each job
+            except FileNotFoundError:
+                continue
+            try:
+                result = jobs[job](Path(mine).read_text(encoding="utf-8"))
+                out = mine + ".out"
+                with open(out, "wb") as fh:
+                    pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                conn.send((True, (i, out)))
+            except Exception:  # noqa: BLE001 - reported to the parent, which raises it
+                conn.send((False, traceback.format_exc(limit=-3)))

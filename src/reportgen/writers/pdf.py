@@ -29,11 +29,13 @@ from ..view import ReportView
 from . import Options, register
 from ._pdf_chunks import Marks, split
 from ._pdf_merge import Piece, join
-from ._pdf_pydyf import page_references_once
+from ._pdf_pydyf import compress_level_default, page_references_once
 from ._pdf_workers import Workers
 
 #: Typesetting processes at most (one per core up to this).
 MAX_WORKERS = 4
+#: A document of at least this many pages has its margins typeset in parts side by side.
+MARGINS_SPLIT = 40
 
 #: The pieces are typeset without margin boxes (a piece cannot know its page numbers);
 #: `_margins_html` typesets them for the whole document.
@@ -56,6 +58,7 @@ def _warm() -> None:
     import weasyprint  # noqa: F401
 
     page_references_once()
+    compress_level_default()
 
 
 def _typeset(html: str) -> Piece:
@@ -63,6 +66,7 @@ def _typeset(html: str) -> Piece:
     from weasyprint import HTML
 
     page_references_once()
+    compress_level_default()
     doc = HTML(string=html, url_fetcher=_no_fetch, media_type="print").render(pdf_tags=True)
     marks = [(level, label, i, x * _PT, (page.height - y) * _PT, state)
              for i, page in enumerate(doc.pages) for level, label, (x, y), state in page.bookmarks]
@@ -76,16 +80,26 @@ def _typeset_margins(html: str) -> bytes:
     return HTML(string=html, url_fetcher=_no_fetch, media_type="print").render().write_pdf()
 
 
-def _margins_html(page: str, pages: int, view: ReportView) -> str:
-    """A document of `pages` empty pages with the stylesheet's margin boxes: the running
-    header's strings set (hidden) on the first page as the masthead sets them."""
+def _margins_html(page: str, first: int, count: int, total: int, view: ReportView) -> str:
+    """Pages `first`..`first + count - 1` of `total`, empty but for the stylesheet's margin
+    boxes: the running header's strings set (hidden) on the first page as the masthead sets
+    them, the page counter started at `first`, and `counter(pages)` read as `total`, so the
+    margins of a long document can be typeset in parts side by side."""
     reg = view.register
     esc = _html.escape
-    head = page[:page.index("</head>")]
+    head = page[:page.index("</head>")].replace("counter(pages)", f'"{total}"')
     strings = (f'<p style="visibility:hidden;margin:0"><span class="org">{esc(reg.organisation)}</span> '
                f'<span class="doc">{esc(reg.title)}</span> <span class="period">{esc(reg.period)}</span></p>')
     # No background: the margins are drawn over the page, and white would hide it.
-    return head + "<style>html{background:none}</style></head>\n<body>" + strings + '<div style="break-before:page"></div>' * (pages - 1) + "</body></html>"
+    style = f"<style>html{{background:none}}@page:first{{counter-set:page {first}}}</style>"
+    return (head + style + "</head>\n<body>" + strings + '<div style="break-before:page"></div>' * (count - 1)
+            + "</body></html>")
+
+
+def _margin_parts(total: int, parts: int) -> list[tuple[int, int]]:
+    """(first page, count) of each part, in order."""
+    size = -(-total // parts)
+    return [(f, min(size, total - f + 1)) for f in range(1, total + 1, size)]
 
 
 def _cores() -> int:
@@ -124,26 +138,25 @@ class Typesetting:
             def finish_here() -> bytes:
                 _warm()
                 pieces = [_typeset(d) for d in docs]
-                return join(pieces, _typeset_margins(_margins_html(page, sum(p.pages for p in pieces), view)))
+                total = sum(p.pages for p in pieces)
+                return join(pieces, [_typeset_margins(_margins_html(page, 1, total, total, view))])
             return finish_here
 
-        # Longest piece first, each to the worker with the least work so far.
-        queues: list[list[int]] = [[] for _ in workers.conns]
-        load = [0] * len(queues)
-        for i in sorted(range(len(docs)), key=lambda i: (-len(docs[i]), i)):
-            w = min(range(len(queues)), key=lambda w: (load[w], w))
-            load[w] += len(docs[i])
-            queues[w].append(i)
-            workers.submit(w, "piece", docs[i])
+        # Longest piece first: whichever worker is free takes the next.
+        order = sorted(range(len(docs)), key=lambda i: (-len(docs[i]), i))
+        workers.run("piece", [docs[i] for i in order])
 
         def finish() -> bytes:
-            pieces: list[Piece | None] = [None] * len(docs)
-            for w, piece in workers.results(len(docs)):
-                pieces[queues[w].pop(0)] = piece  # a worker answers in the order it was given jobs
-            done = [p for p in pieces if p is not None]
-            workers.submit(0, "margins", _margins_html(page, sum(p.pages for p in done), view))
-            [(_, margins)] = workers.results(1)
-            return join(done, margins)
+            pieces: list[Piece] = [None] * len(docs)  # type: ignore[list-item]
+            for k, piece in workers.results(len(docs)):
+                pieces[order[k]] = piece
+            total = sum(p.pages for p in pieces)
+            parts = _margin_parts(total, len(workers.conns) if total >= MARGINS_SPLIT else 1)
+            workers.run("margins", [_margins_html(page, first, count, total, view) for first, count in parts])
+            margins: list[bytes] = [b""] * len(parts)
+            for k, data in workers.results(len(parts)):
+                margins[k] = data
+            return join(pieces, margins)
 
         return finish
 
