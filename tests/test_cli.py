@@ -104,7 +104,7 @@ def test_write_atomic_leaves_no_partial_file(tmp_path, monkeypatch):
 
 
 def test_unavailable_format_is_said_and_nothing_written(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("reportgen.cli.available", lambda: {})
+    monkeypatch.setattr("reportgen.cli.present", lambda: [])
     assert main(["build", str(SMALL), "-f", "docx", "-o", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert "the docx format is not available in this version of reportgen" in err

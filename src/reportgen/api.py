@@ -7,13 +7,18 @@ import tempfile
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from . import reader, validate, view
 from .diagnostics import Diagnostic, RegisterError
-from .model import Register
 from .writers import EARLY, Options, available
 from .writers import get as get_writer
+
+if TYPE_CHECKING:
+    from .model import Register
+
+# reader, validate and view (pydantic, ruamel.yaml, markdown-it) are imported where they are
+# used: a build starts the PDF's typesetting process first, and that process should not wait
+# for them (nor carry them).
 
 
 @dataclass
@@ -27,6 +32,8 @@ class Checked:
 
 def load(path: str | Path) -> Checked:
     """Read and validate a register; raises `RegisterError` listing every problem."""
+    from . import reader, validate
+
     try:
         loaded = reader.read(path)
     except RegisterError as exc:
@@ -44,6 +51,8 @@ def load(path: str | Path) -> Checked:
 
 def render(register: Register, fmt: str, options: Options | None = None) -> bytes:
     """Render a validated register in one format and return the file's bytes."""
+    from . import view
+
     writers = available()
     if fmt not in writers:
         raise UnavailableFormat(fmt)
@@ -106,6 +115,8 @@ def build(path: str | Path, out_dir: str | Path = "output", formats: list[str] |
         for fmt in formats:
             if fmt not in writers:
                 raise UnavailableFormat(fmt)
+        from . import view
+
         checked = load(path)
         last = load(previous) if previous is not None else None
         v = view.build(checked.register, last.register if last else None, str(previous) if previous else None)

@@ -16,8 +16,7 @@ import click
 
 from . import __version__, api
 from .diagnostics import RegisterError
-from .model import Register
-from .writers import FORMATS, Options, available
+from .writers import FORMATS, Options, present
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -102,8 +101,8 @@ def build(registers: list[Path], out_dir: Path, fmt: str | None, reference_docx:
       reportgen build samples/q2-2018-19.yaml --previous samples/q1-2018-19.yaml
     """
     formats = _formats(fmt)
-    have = available()
-    wanted = formats or list(have)
+    have = present()
+    wanted = formats or have
     missing = [f for f in wanted if f not in have]
     if missing:
         raise ReportgenError(
@@ -167,6 +166,8 @@ def schema() -> None:
     Example:
       reportgen schema > register.schema.json
     """
+    from .model import Register
+
     doc = Register.model_json_schema()
     doc = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "reportgen register", **doc}
     click.echo(json.dumps(doc, indent=2, ensure_ascii=False))

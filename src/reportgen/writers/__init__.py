@@ -7,11 +7,13 @@ atomically. A format whose module is missing is simply not available.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from ..view import ReportView
+if TYPE_CHECKING:  # the view (pydantic, markdown-it) is not imported just to list the writers
+    from ..view import ReportView
 
 #: Every format reportgen knows, in build order, with the module that writes it.
 FORMATS = {"docx": "docx", "pdf": "pdf", "xlsx": "xlsx", "html": "html"}
@@ -69,6 +71,13 @@ def available() -> dict[str, Writer]:
     """The writers that exist, in build order."""
     _load()
     return {n: _REGISTRY[n] for n in FORMATS if n in _REGISTRY}
+
+
+def present() -> list[str]:
+    """The formats whose writer module is installed, in build order, found without importing
+    them (so a build can start the PDF's typesetting before python-docx and openpyxl load)."""
+    return [n for n, module in FORMATS.items()
+            if n in _REGISTRY or importlib.util.find_spec(f"{__name__}.{module}") is not None]
 
 
 def get(name: str) -> Writer | None:

@@ -23,14 +23,16 @@ from __future__ import annotations
 
 import html as _html
 import os
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from ..view import ReportView
 from . import Options, register
 from ._pdf_chunks import Marks, split
 from ._pdf_merge import Piece, join
 from ._pdf_pydyf import compress_level_default, page_references_once
 from ._pdf_workers import Workers
+
+if TYPE_CHECKING:
+    from ..view import ReportView
 
 #: Typesetting processes at most (one per core up to this).
 MAX_WORKERS = 4
