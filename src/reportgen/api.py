@@ -121,12 +121,13 @@ def build(path: str | Path, out_dir: str | Path = "output", formats: list[str] |
         last = load(previous) if previous is not None else None
         v = view.build(checked.register, last.register if last else None, str(previous) if previous else None)
         started = {f: s.begin(v, opts) for f, s in sessions.items()}
-        rendered = []
-        for i, f in enumerate(formats, 1):
+        # The others first, then wait for the background ones; the files keep the build order.
+        done: dict[str, bytes] = {}
+        for i, f in enumerate(sorted(formats, key=lambda f: f in started), 1):
             if progress:
                 progress(f"{checked.path.name}: rendering {f} ({i}/{len(formats)}, {len(v.entries())} entries)")
-            data = started[f]() if f in started else writers[f].render(v, opts)
-            rendered.append((writers[f], data))
+            done[f] = started[f]() if f in started else writers[f].render(v, opts)
+        rendered = [(writers[f], done[f]) for f in formats]
     out = Path(out_dir)
     result = BuildResult(checked.path, warnings=list(checked.warnings))
     if v.comparison:

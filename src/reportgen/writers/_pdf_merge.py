@@ -86,9 +86,10 @@ def _add_outline(pdf, pages, items, parent) -> int:
     return count
 
 
-def join(pieces: list[Piece], margins: list[bytes]) -> bytes:
-    """One PDF: the pieces' pages in order with one structure tree and outline, and
-    page i of the `margins` PDFs (in order) drawn over page i as a pagination artifact."""
+def join(pieces: list[Piece], header: bytes, footers: list[bytes]) -> bytes:
+    """One PDF: the pieces' pages in order with one structure tree and outline; the one
+    page of `header` drawn over every page, and page i of the `footers` PDFs (in order)
+    over page i, as pagination artifacts."""
     import pikepdf
 
     base = pikepdf.open(io.BytesIO(pieces[0].pdf))
@@ -147,7 +148,7 @@ def join(pieces: list[Piece], margins: list[bytes]) -> bytes:
         page_objs = [p.obj for p in base.pages]
         outlines.Count = _add_outline(base, page_objs, tree_items, outlines)
         base.Root.Outlines = outlines
-    _draw_margins(base, [pikepdf.open(io.BytesIO(m)) for m in margins])
+    _draw_margins(base, pikepdf.open(io.BytesIO(header)), [pikepdf.open(io.BytesIO(m)) for m in footers])
     out = io.BytesIO()
     base.save(out, deterministic_id=True, fix_metadata_version=False, compress_streams=True,
               object_stream_mode=pikepdf.ObjectStreamMode.generate)
@@ -162,25 +163,26 @@ def _dests(root) -> list:
     return [(arr[i], arr[i + 1]) for i in range(0, len(arr), 2)]
 
 
-def _draw_margins(base, margins: list) -> None:
+def _draw_margins(base, header, footers: list) -> None:
     import pikepdf
 
-    overs = [page for m in margins for page in m.pages]
+    overs = [page for m in footers for page in m.pages]
     if len(overs) != len(base.pages):
-        raise RuntimeError(f"{len(overs)} margin pages for {len(base.pages)} pages")
+        raise RuntimeError(f"{len(overs)} page numbers for {len(base.pages)} pages")
+    head = base.copy_foreign(header.pages[0].as_form_xobject())  # one form, drawn on every page
     for page, over in zip(base.pages, overs):
-        form = base.copy_foreign(over.as_form_xobject())
+        foot = base.copy_foreign(over.as_form_xobject())
         # WeasyPrint shares one /Resources among pages: give the page its own (the fonts and
-        # images in it stay shared) with the form under a fixed name (pikepdf would invent a
-        # random one, and the bytes would differ run to run).
+        # images in it stay shared) with the forms under fixed names (pikepdf would invent
+        # random ones, and the bytes would differ run to run).
         res = pikepdf.Dictionary({k: v for k, v in page.obj.Resources.items()})
         xobjects = pikepdf.Dictionary({k: v for k, v in res.get("/XObject", {}).items()})
-        name = pikepdf.Name("/RgMargins")
-        xobjects[name] = form
+        xobjects[pikepdf.Name("/RgHeader")] = head
+        xobjects[pikepdf.Name("/RgFooter")] = foot
         res.XObject = xobjects
         page.obj.Resources = res
         # Isolate the page's own drawing (WeasyPrint leaves its y-flip in place), then draw
         # the margins as a pagination artifact: not part of the structure tree, skipped by
         # screen readers, as PDF/UA asks of running heads and page numbers.
         page.contents_add(b"q\n", prepend=True)
-        page.contents_add(b"Q\n/Artifact <</Type /Pagination>> BDC\nq " + bytes(name.unparse()) + b" Do Q\nEMC\n")
+        page.contents_add(b"Q\n/Artifact <</Type /Pagination>> BDC\nq /RgHeader Do Q q /RgFooter Do Q\nEMC\n")

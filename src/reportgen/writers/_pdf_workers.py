@@ -8,7 +8,7 @@ which start with WeasyPrint already loaded. Jobs and results go through files in
 private temporary folder, so the parent never blocks on a full pipe while it writes
 the other formats; the pipes carry only short messages.
 
-`run(job, texts)` writes one file per text and tells every worker; each worker takes
+`run([(job, text), ...])` writes one file per text and tells every worker; each worker takes
 the next file nobody has taken (an atomic rename decides), so a worker that finishes
 early takes more, with no scheduler in the parent. A worker runs `jobs[job](text)` and
 answers with its (picklable) result or the error's text. If the parent goes away, a
@@ -70,17 +70,17 @@ class Workers:
             self.conns.append(parent_end)
         self._seq = 0
 
-    def run(self, job: str, texts: list[str]) -> None:
-        """Queue `job(text)` for each text, taken in this order by whichever worker is free;
-        the answers come from `results`, with the text's index."""
+    def run(self, jobs: list[tuple[str, str]]) -> None:
+        """Queue each (job, text), taken in this order by whichever worker is free; the
+        answers come from `results`, with the item's index in `jobs`."""
         self._seq += 1
-        paths = []
-        for i, text in enumerate(texts):
+        items = []
+        for i, (job, text) in enumerate(jobs):
             path = Path(self.dir.name) / f"{self._seq}-{i}"
             path.write_text(text, encoding="utf-8")
-            paths.append(str(path))
+            items.append((job, str(path)))
         for conn in self.conns:
-            conn.send((job, paths))
+            conn.send(items)
 
     def results(self, count: int) -> list[tuple[int, object]]:
         """The next `count` answers as (index, result), in the order they arrive."""
@@ -126,8 +126,7 @@ def _serve(conn: Connection, jobs: dict[str, Callable[[str], object]]) -> None:
             return
         if msg is None:
             return
-        job, paths = msg
-        for i, path in enumerate(paths):
+        for i, (job, path) in enumerate(msg):
             mine = f"{path}.{os.getpid()}"
             try:
                 os.rename(path, mine)  # atomic: exactly one worker takes each job

@@ -36,8 +36,10 @@ if TYPE_CHECKING:
 
 #: Typesetting processes at most (one per core up to this).
 MAX_WORKERS = 4
-#: A document of at least this many pages has its margins typeset in parts side by side.
-MARGINS_SPLIT = 40
+#: Page numbers are typeset in parts side by side (about 7 ms a page): parts of at least
+#: MARGIN_PART pages, at most MARGIN_PARTS of them.
+MARGIN_PART = 10
+MARGIN_PARTS = 8
 
 #: The pieces are typeset without margin boxes (a piece cannot know its page numbers);
 #: `_margins_html` typesets them for the whole document.
@@ -82,25 +84,36 @@ def _typeset_margins(html: str) -> bytes:
     return HTML(string=html, url_fetcher=_no_fetch, media_type="print").render().write_pdf()
 
 
-def _margins_html(page: str, first: int, count: int, total: int, view: ReportView) -> str:
-    """Pages `first`..`first + count - 1` of `total`, empty but for the stylesheet's margin
-    boxes: the running header's strings set (hidden) on the first page as the masthead sets
-    them, the page counter started at `first`, and `counter(pages)` read as `total`, so the
-    margins of a long document can be typeset in parts side by side."""
+def _margins_html(page: str, view: ReportView, first: int = 1, count: int = 1, total: int | None = None) -> str:
+    """The stylesheet's margin boxes on empty pages, to be drawn over the typeset ones.
+
+    With no `total`: one page with the running header (the top boxes), which is the same
+    on every page: it shows the strings the masthead sets once, set here (hidden) the same
+    way. With `total`: pages `first`..`first + count - 1` with the bottom boxes ("Page X of
+    Y"), the page counter started at `first` and `counter(pages)` read as `total`, so a long
+    document's page numbers can be typeset in parts side by side."""
     reg = view.register
     esc = _html.escape
-    head = page[:page.index("</head>")].replace("counter(pages)", f'"{total}"')
-    strings = (f'<p style="visibility:hidden;margin:0"><span class="org">{esc(reg.organisation)}</span> '
-               f'<span class="doc">{esc(reg.title)}</span> <span class="period">{esc(reg.period)}</span></p>')
+    head = page[:page.index("</head>")]
     # No background: the margins are drawn over the page, and white would hide it.
-    style = f"<style>html{{background:none}}@page:first{{counter-set:page {first}}}</style>"
-    return (head + style + "</head>\n<body>" + strings + '<div style="break-before:page"></div>' * (count - 1)
-            + "</body></html>")
+    style = "html{background:none}"
+    if total is None:
+        body = (f'<p style="visibility:hidden;margin:0"><span class="org">{esc(reg.organisation)}</span> '
+                f'<span class="doc">{esc(reg.title)}</span> <span class="period">{esc(reg.period)}</span></p>')
+        style += "@page{" + "".join(f"@{b}{{content:none}}" for b in _MARGIN_BOXES if not b.startswith("top")) + "}"
+    else:
+        head = head.replace("counter(pages)", f'"{total}"')
+        body = "<div></div>" + '<div style="break-before:page"></div>' * (count - 1)
+        style += "@page{" + "".join(f"@{b}{{content:none}}" for b in _MARGIN_BOXES if b.startswith("top")) + "}"
+        style += f"@page:first{{counter-set:page {first}}}"
+    return head + f"<style>{style}</style></head>\n<body>{body}</body></html>"
 
 
-def _margin_parts(total: int, parts: int) -> list[tuple[int, int]]:
-    """(first page, count) of each part, in order."""
-    size = -(-total // parts)
+def _margin_parts(total: int) -> list[tuple[int, int]]:
+    """(first page, count) of each part the page numbers are typeset in: at least
+    `MARGIN_PART` pages a part and at most `MARGIN_PARTS` parts, by the page count alone,
+    so the bytes do not depend on the machine's cores."""
+    size = max(MARGIN_PART, -(-total // MARGIN_PARTS))
     return [(f, min(size, total - f + 1)) for f in range(1, total + 1, size)]
 
 
@@ -141,24 +154,31 @@ class Typesetting:
                 _warm()
                 pieces = [_typeset(d) for d in docs]
                 total = sum(p.pages for p in pieces)
-                return join(pieces, [_typeset_margins(_margins_html(page, 1, total, total, view))])
+                header = _typeset_margins(_margins_html(page, view))
+                footers = [_typeset_margins(_margins_html(page, view, f, n, total)) for f, n in _margin_parts(total)]
+                return join(pieces, header, footers)
             return finish_here
 
-        # Longest piece first: whichever worker is free takes the next.
+        # Longest piece first, whichever worker is free takes the next; the running header
+        # (the same on every page) is typeset meanwhile, the page numbers once all are counted.
         order = sorted(range(len(docs)), key=lambda i: (-len(docs[i]), i))
-        workers.run("piece", [docs[i] for i in order])
+        workers.run([("piece", docs[i]) for i in order] + [("margins", _margins_html(page, view))])
 
         def finish() -> bytes:
             pieces: list[Piece] = [None] * len(docs)  # type: ignore[list-item]
-            for k, piece in workers.results(len(docs)):
-                pieces[order[k]] = piece
+            header = b""
+            for k, result in workers.results(len(docs) + 1):
+                if k == len(docs):
+                    header = result
+                else:
+                    pieces[order[k]] = result
             total = sum(p.pages for p in pieces)
-            parts = _margin_parts(total, len(workers.conns) if total >= MARGINS_SPLIT else 1)
-            workers.run("margins", [_margins_html(page, first, count, total, view) for first, count in parts])
-            margins: list[bytes] = [b""] * len(parts)
+            parts = _margin_parts(total)
+            workers.run([("margins", _margins_html(page, view, first, count, total)) for first, count in parts])
+            footers: list[bytes] = [b""] * len(parts)
             for k, data in workers.results(len(parts)):
-                margins[k] = data
-            return join(pieces, margins)
+                footers[k] = data
+            return join(pieces, header, footers)
 
         return finish
 
