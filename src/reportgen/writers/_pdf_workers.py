@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import tempfile
 import traceback
 from multiprocessing.connection import Connection, Pipe, wait
@@ -40,6 +41,8 @@ class Workers:
         self.pid = os.fork()
         if self.pid == 0:  # the first worker: prepare, fork the others, serve
             code = 1
+            # Ctrl-C is the parent's to handle: it closes the pipes, and the workers end on EOF.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
             try:
                 for parent_end, _ in ends:
                     parent_end.close()
@@ -137,6 +140,10 @@ def _serve(conn: Connection, jobs: dict[str, Callable[[str], object]]) -> None:
                 out = mine + ".out"
                 with open(out, "wb") as fh:
                     pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                conn.send((True, (i, out)))
+                answer = (True, (i, out))
             except Exception:  # noqa: BLE001 - reported to the parent, which raises it
-                conn.send((False, traceback.format_exc(limit=-3)))
+                answer = (False, traceback.format_exc(limit=-3))
+            try:
+                conn.send(answer)
+            except OSError:  # the parent has gone (interrupted, say): nothing to answer to
+                return

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import html as _html
 import os
+import sys
 from typing import TYPE_CHECKING, Callable
 
 from . import Options, register
@@ -118,7 +119,9 @@ def _margin_parts(total: int) -> list[tuple[int, int]]:
 
 
 def _cores() -> int:
-    if not hasattr(os, "fork"):
+    # fork only on Linux: macOS forbids it after some system libraries have started, and
+    # Windows has none; there the pieces are typeset one after another (same bytes).
+    if not sys.platform.startswith("linux"):
         return 1
     try:
         return len(os.sched_getaffinity(0))
