@@ -79,14 +79,16 @@ def _tree_rss_mb(pid: int) -> float:
 def peak_of(cmd: list[str]) -> tuple[float, float]:
     """Run `cmd`; its wall time and the peak of its memory, summed over it and every process
     it starts (sampled every 20 ms), in MB."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    peak = 0.0
-    while proc.poll() is None:
-        peak = max(peak, _tree_rss_mb(proc.pid))
-        time.sleep(0.02)
-    wall = time.perf_counter() - started
-    err = proc.stderr.read()
+    with tempfile.TemporaryFile("w+") as errors:  # a file, not a pipe: a build's warnings may fill a pipe
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errors, text=True)
+        peak = 0.0
+        while proc.poll() is None:
+            peak = max(peak, _tree_rss_mb(proc.pid))
+            time.sleep(0.02)
+        wall = time.perf_counter() - started
+        errors.seek(0)
+        err = errors.read()
     if proc.returncode != 0:
         raise SystemExit(f"failed: {' '.join(cmd)}\n{err[-2000:]}")
     return wall, peak

@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import html as _html
 import os
+import re
 import sys
+from functools import lru_cache
 from typing import TYPE_CHECKING, Callable
 
 from . import Options, register
@@ -66,23 +68,45 @@ def _warm() -> None:
     compress_level_default()
 
 
-def _typeset(html: str) -> Piece:
-    """One piece as tagged PDF/UA-1, with its page count and bookmarks (for the joined outline)."""
+_STYLE = re.compile(r"<style>(.*?)</style>", re.S)
+
+
+@lru_cache(maxsize=16)
+def _sheet(css: str):
+    from weasyprint import CSS
+
+    return CSS(string=css, media_type="print", url_fetcher=_no_fetch)
+
+
+def _parse(html: str):
+    """The document without its <style> elements, and those as parsed stylesheets. Every
+    piece and margin page carries the same stylesheet; parsing it once per worker instead
+    of once per document saves about a twentieth of the typesetting. (As user stylesheets
+    they rank below the page's own style attributes and above the browser defaults, as
+    the <style> did: the page has no other author styles.)"""
     from weasyprint import HTML
 
+    head_end = html.index("</head>")
+    sheets = [_sheet(m.group(1)) for m in _STYLE.finditer(html, 0, head_end)]
+    page = HTML(string=_STYLE.sub("", html[:head_end]) + html[head_end:], url_fetcher=_no_fetch, media_type="print")
+    return page, sheets
+
+
+def _typeset(html: str) -> Piece:
+    """One piece as tagged PDF/UA-1, with its page count and bookmarks (for the joined outline)."""
     page_references_once()
     compress_level_default()
-    doc = HTML(string=html, url_fetcher=_no_fetch, media_type="print").render(pdf_tags=True)
-    marks = [(level, label, i, x * _PT, (page.height - y) * _PT, state)
-             for i, page in enumerate(doc.pages) for level, label, (x, y), state in page.bookmarks]
+    page, sheets = _parse(html)
+    doc = page.render(stylesheets=sheets, pdf_tags=True)
+    marks = [(level, label, i, x * _PT, (p.height - y) * _PT, state)
+             for i, p in enumerate(doc.pages) for level, label, (x, y), state in p.bookmarks]
     pdf = doc.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
     return Piece(pdf, len(doc.pages), marks)
 
 
 def _typeset_margins(html: str) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=html, url_fetcher=_no_fetch, media_type="print").render().write_pdf()
+    page, sheets = _parse(html)
+    return page.render(stylesheets=sheets).write_pdf()
 
 
 def _margins_html(page: str, view: ReportView, first: int = 1, count: int = 1, total: int | None = None) -> str:
