@@ -102,6 +102,9 @@ class Workers:
         return out
 
     def close(self) -> None:
+        """Stop the workers (they are done, or the build failed). Safe to call twice."""
+        if self.dir is None:
+            return
         for conn in self.conns:
             try:
                 conn.send(None)
@@ -113,6 +116,7 @@ class Workers:
         except ChildProcessError:
             pass
         self.dir.cleanup()
+        self.dir = None
 
     def __enter__(self) -> Workers:
         return self

@@ -205,6 +205,7 @@ class Typesetting:
             footers: list[bytes] = [b""] * len(parts)
             for k, data in workers.results(len(parts)):
                 footers[k] = data
+            workers.close()  # before joining: their memory is not needed while the parent joins
             return join(pieces, header, footers)
 
         return finish
