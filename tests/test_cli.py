@@ -172,6 +172,20 @@ def test_runs_as_python_module():
     assert "valid, 3 entries" in proc.stdout
 
 
+def test_the_command_exits_with_mains_status_and_all_its_output(tmp_path):
+    """`run` (the console command) leaves without interpreter teardown: its exit status and
+    every line it printed, to a pipe, must still arrive, and its files be complete."""
+    missing = tmp_path / "missing.yaml"
+    proc = subprocess.run([sys.executable, "-m", "reportgen", "validate", str(missing)], capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "no such file" in proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "reportgen", "build", str(SMALL), "-o", str(tmp_path)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [f"wrote {tmp_path / ('small.' + ext)}" for ext in ("docx", "pdf", "xlsx", "html")]
+    assert (tmp_path / "small.pdf").read_bytes().rstrip().endswith(b"%%EOF")
+
+
 def test_progress_is_shown_on_a_terminal_only(tmp_path, monkeypatch, tty):
     _fake_html(monkeypatch)
     assert main(["build", str(SMALL), "-f", "html", "-o", str(tmp_path)]) == 0

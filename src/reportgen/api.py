@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .diagnostics import Diagnostic, RegisterError
-from .writers import EARLY, Options, available
+from .writers import EARLY, Options, available, present
 from .writers import get as get_writer
 
 if TYPE_CHECKING:
@@ -110,10 +110,10 @@ def build(path: str | Path, out_dir: str | Path = "output", formats: list[str] |
             early = get_writer(f) if formats is None or f in formats else None
             if early is not None and early.session is not None:
                 sessions[f] = stack.enter_context(early.session())
-        writers = available()
-        formats = formats or list(writers)
+        have = present()  # without importing the other writers' libraries yet
+        formats = formats or have
         for fmt in formats:
-            if fmt not in writers:
+            if fmt not in have:
                 raise UnavailableFormat(fmt)
         from . import view
 
@@ -121,6 +121,7 @@ def build(path: str | Path, out_dir: str | Path = "output", formats: list[str] |
         last = load(previous) if previous is not None else None
         v = view.build(checked.register, last.register if last else None, str(previous) if previous else None)
         started = {f: s.begin(v, opts) for f, s in sessions.items()}
+        writers = available()
         # The others first, then wait for the background ones; the files keep the build order.
         done: dict[str, bytes] = {}
         for i, f in enumerate(sorted(formats, key=lambda f: f in started), 1):

@@ -187,3 +187,27 @@ def test_workers_share_the_jobs_and_report_a_failure():
         pid = w.pid
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
+
+
+def test_weasyprint_imports_without_looking_libraries_up_and_restores_find_library():
+    code = (
+        "import ctypes.util, subprocess\n"
+        "real = ctypes.util.find_library\n"
+        "spawned = []\n"
+        "orig = subprocess.Popen.__init__\n"
+        "def init(self, *a, **k):\n"
+        "    spawned.append(a)\n"
+        "    return orig(self, *a, **k)\n"
+        "subprocess.Popen.__init__ = init\n"
+        "from reportgen.writers._weasyprint_import import import_weasyprint\n"
+        "import_weasyprint()\n"
+        "from weasyprint.text.ffi import pango, harfbuzz, fontconfig\n"
+        "assert ctypes.util.find_library is real\n"
+        "print(len(spawned))\n"
+    )
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "0"  # no ldconfig, gcc or ld processes

@@ -33,6 +33,7 @@ from ._pdf_chunks import Marks, split
 from ._pdf_merge import Piece, join
 from ._pdf_pydyf import compress_level_default, page_references_once
 from ._pdf_workers import Workers
+from ._weasyprint_import import import_weasyprint
 
 if TYPE_CHECKING:
     from ..view import ReportView
@@ -62,8 +63,7 @@ def _no_fetch(url: str, *args, **kwargs):
 
 def _warm() -> None:
     """Worker start: import WeasyPrint once per worker, not once per piece."""
-    import weasyprint  # noqa: F401
-
+    import_weasyprint()
     page_references_once()
     compress_level_default()
 
