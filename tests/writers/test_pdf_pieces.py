@@ -103,6 +103,7 @@ def marked_content(page: pikepdf.Page) -> tuple[list[int], int, int]:
 def test_one_structure_tree_over_all_pieces(path):
     data = render(path)
     pdf_ = pikepdf.open(io.BytesIO(data))
+    assert pdf_.check_pdf_syntax() == []  # qpdf finds nothing wrong with the joined file
     tree = pdf_.Root.StructTreeRoot
     [document] = list(tree.K)
     assert document.S == pikepdf.Name("/Document")
