@@ -8,11 +8,11 @@ its own anyway, so typesetting the pieces apart gives the very same pages; the
 `_pdf_merge` helper joins them into one tagged PDF.
 
 The template marks those places with `pdf_break(kind)`, an HTML comment, only when the
-PDF writer asks. A register table with hundreds of rows has no such place inside it;
-it may also be cut between rows ("soft" marks), which starts a new page there. That
-is done only for a table longer than `MAX_PIECE` characters of HTML (about 100
-entries), where one core would otherwise take minutes and gigabytes; a committee
-register of a few dozen entries is never cut inside a table.
+PDF writer asks. A long register table has no such place inside it, so a stretch
+longer than `SOFT_MIN` characters of HTML (about 25 entries) is also cut between rows;
+the pieces overlap there and are joined where a row starts a page in both (`Pieces`),
+so the pages are still those of one pass. A committee register of a couple of dozen
+entries is cut at forced breaks only.
 
 Where the cuts fall depends only on the HTML, never on the machine's cores, so every
 machine writes the same bytes.
@@ -22,13 +22,19 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-#: A piece longer than this (characters of HTML) is cut between table rows. Lengths here
-#: count the <body>: the stylesheet in the <head> is the same in every piece.
+#: A stretch of the page between forced breaks longer than this (characters of HTML; lengths
+#: here count the <body>, the stylesheet in the <head> being the same in every piece) is also
+#: cut between table rows, into parts of PART to MAX_PIECE characters.
+SOFT_MIN = 80_000
+PART = 60_000
 MAX_PIECE = 200_000
+#: The piece before a cut between rows typesets this much more of the table, to find a row
+#: that starts a page in both pieces (see `Pieces`).
+OVERLAP = 5_000
 #: A page whose body is shorter than this is typeset in one piece: cutting it would cost more than it saves.
 MIN_SPLIT = 24_000
 #: Pieces are about this long where the page allows (a few per core, so the cores finish together).
@@ -44,6 +50,7 @@ class Break:
     forced: bool  # the page breaks here anyway (a section, a card, the heat maps)
     close: str
     reopen: str
+    row: str | None = None  # a cut between rows: the row after it ("risk:17")
 
 
 class Marks:
@@ -52,14 +59,14 @@ class Marks:
     def __init__(self) -> None:
         self.breaks: list[Break] = []
 
-    def __call__(self, kind: str, head: str | None = None) -> Markup:
+    def __call__(self, kind: str, head: str | None = None, row: str | None = None) -> Markup:
         if kind == "entry":  # between two cards, inside <main><section class="sec">
             brk = Break(True, "</section></main>", '<main><section class="sec">')
         elif kind == "section":  # between two sections of <main>
             brk = Break(True, "</main>", "<main>")
         elif kind == "row":  # between two rows of a register table; `head` is its colgroup and thead
             brk = Break(False, "</tbody></table></section></main>",
-                        f'<main><section class="sec"><table class="reg">{head}<tbody>')
+                        f'<main><section class="sec"><table class="reg">{head}<tbody>', row)
         else:
             raise ValueError(f"unknown break kind {kind!r}")
         self.breaks.append(brk)
@@ -78,50 +85,112 @@ def _nearest(cuts: list[_Cut], at: float) -> _Cut:
 
 
 def _choose(marks: list[_Cut], begin: int, total: int) -> list[_Cut]:
-    """Where to cut: at forced marks (any piece longer than MAX_PIECE also at soft ones),
+    """Where to cut: at forced marks (a long stretch between them also between rows),
     into pieces of about equal length."""
     forced = [c for c in marks if c.brk.forced]
     bounds = [begin] + [c.start for c in forced] + [total]
     cuts = list(forced)
+    # A cut between rows needs OVERLAP more of its table after it, for the pieces to meet.
+    room: dict[int, int] = {}
+    last: _Cut | None = None  # the last mark of the run of row marks being walked (backwards)
+    for c in reversed(marks):
+        if c.brk.forced:
+            last = None
+            continue
+        if last is None or last.brk.reopen != c.brk.reopen:
+            last = c
+        room[id(c)] = last.start - c.start
     for a, b in zip(bounds, bounds[1:]):
-        if b - a > MAX_PIECE:
-            inside = [c for c in marks if not c.brk.forced and a < c.start < b]
-            n = math.ceil((b - a) / MAX_PIECE)
+        if b - a > SOFT_MIN:
+            inside = [c for c in marks if not c.brk.forced and a < c.start < b and room[id(c)] >= OVERLAP]
+            n = math.ceil((b - a) / min(MAX_PIECE, max(PART, (b - a) / 8)))
             if inside:
                 cuts.extend({id(c): c for c in (_nearest(inside, a + i * (b - a) / n) for i in range(1, n))}.values())
     cuts.sort(key=lambda c: c.start)
     if not cuts:
         return []
+    soft = [c for c in cuts if not c.brk.forced]
     n = max(2, math.ceil((total - begin) / PIECE))
-    chosen: dict[int, _Cut] = {}
+    chosen: dict[int, _Cut] = {c.start: c for c in soft}  # chosen for length, all kept
     for i in range(1, n):
         c = _nearest(cuts, begin + i * (total - begin) / n)
         chosen[c.start] = c
     return [chosen[k] for k in sorted(chosen)]
 
 
-def split(html: str, breaks: list[Break], extra_head: str = "") -> list[str]:
-    """The page as one or more standalone HTML documents, in order; `extra_head` (a
-    <style> element, say) is added to the <head> of every one."""
+@dataclass
+class Pieces:
+    """The page cut into standalone HTML documents, in order.
+
+    Where a piece ends at a cut between rows, `overlap[i]` names the row the next piece
+    starts with, and `docs[i]` runs on for OVERLAP characters more of the table. A row
+    that starts a page in both pieces is then where the first piece's pages stop and the
+    second's are taken: from a row at the top of a page the table lays out the same
+    whichever piece it is in, so the joined pages are those of one pass. If no row starts
+    a page in both, the first piece's pages stop at its last page that starts with a row
+    before the cut, and `bridge` gives the rows from there to the cut: the cut then starts
+    a page. (`plain[i]`, the piece without the overlap, serves where no bridge can: when
+    that row is the table's first, on a page with the section's heading.)
+    """
+
+    docs: list[str]
+    overlap: list[str | None]
+    plain: list[str | None]
+    _rows: dict = field(default_factory=dict, repr=False)  # row id -> the row mark before it
+    _page: str = ""
+    _head: str = ""
+    _tail: str = ""
+
+    def bridge(self, start: str, stop: str) -> str | None:
+        """The rows from `start` up to `stop` of one table as a document (None if `start`
+        is the table's first row)."""
+        a, b = self._rows.get(start), self._rows.get(stop)
+        if a is None or b is None:
+            return None
+        return self._head + a.brk.reopen + self._page[a.end:b.start] + a.brk.close + "\n" + self._tail
+
+
+def split(html: str, breaks: list[Break], extra_head: str = "") -> Pieces:
+    """The page as one or more standalone HTML documents; `extra_head` (a <style>
+    element, say) is added to the <head> of every one."""
     head_end = html.index("</head>")
     head = html[:head_end] + extra_head + "</head>\n<body>\n"
     first = html[:head_end] + extra_head + html[head_end:]
     marks = [_Cut(m.start(), m.end(), breaks[int(m.group(1))]) for m in _MARK.finditer(first)]
     body = first.index("<body>")
-    if len(first) - body < MIN_SPLIT:
-        return [first]
-    cuts = _choose(marks, body, len(first))
+    cuts = _choose(marks, body, len(first)) if len(first) - body >= MIN_SPLIT else []
     if not cuts:
-        return [first]
+        return Pieces([first], [None], [None])
     tail = first[first.rindex("</body>"):]
-    docs = []
+    docs: list[str] = []
+    overlap: list[str | None] = []
+    plain: list[str | None] = []
     prev: _Cut | None = None
     for c in cuts + [None]:
         begin = head + prev.brk.reopen if prev else ""
         a = prev.end if prev else 0
         if c is None:
             docs.append(begin + first[a:])
-        else:
+            overlap.append(None)
+            plain.append(None)
+        elif c.brk.forced:
             docs.append(begin + first[a:c.start] + c.brk.close + "\n" + tail)
+            overlap.append(None)
+            plain.append(None)
+        else:
+            # Run on through the same table (marks with the same reopening, before any forced one).
+            same = []
+            for m in marks:
+                if m.start <= c.start:
+                    continue
+                if m.brk.forced or m.brk.reopen != c.brk.reopen:
+                    break
+                same.append(m)
+            end = next((m for m in same if m.start - c.start >= OVERLAP), same[-1] if same else c)
+            plain_doc = begin + first[a:c.start] + c.brk.close + "\n" + tail
+            docs.append(begin + first[a:end.start] + c.brk.close + "\n" + tail)
+            overlap.append(c.brk.row if end is not c else None)
+            plain.append(plain_doc if end is not c else None)
         prev = c
-    return docs
+    rows = {m.brk.row: m for m in marks if m.brk.row}
+    return Pieces(docs, overlap, plain, rows, first, head, tail)

@@ -6,9 +6,10 @@ their marked content, but the structure tree that makes the PDF readable by a sc
 reader would be lost. WeasyPrint's tree is a /Document element whose children are one
 element per page fragment (a table that runs over three pages is three /Table
 elements), so joining is appending: the later pieces' children move under the first
-piece's /Document, their entries in the ParentTree (page -> structure elements) are
-renumbered after the first piece's, and so are the pages' /StructParents and the
-annotations' /StructParent. Named destinations (`appendix.pdf#entry-corp-1`) are
+piece's /Document, and the ParentTree (page -> structure elements) is numbered afresh
+with the pages' /StructParents and the annotations' /StructParent. A piece may keep only
+some of its pages (where pieces overlap in a long table, see `_pdf_chunks.Pieces`): the
+elements, destinations and bookmarks of the others are left out. Named destinations (`appendix.pdf#entry-corp-1`) are
 merged; the outline is rebuilt from every piece's bookmarks in order, nested as
 WeasyPrint nests them, so a card in the second piece sits under its section.
 
@@ -32,6 +33,15 @@ class Piece:
     pdf: bytes
     pages: int
     bookmarks: list[Bookmark] = field(default_factory=list)
+    #: Per page, the register-table row it starts with ("risk:17"), and whether that row
+    #: starts there (False: the row runs on from the page before); (None, False) if none.
+    rows: list[tuple[str | None, bool]] = field(default_factory=list)
+    #: The pages of this piece that go into the PDF: [first, last).
+    first: int = 0
+    last: int | None = None
+
+    def kept(self) -> range:
+        return range(self.first, self.pages if self.last is None else self.last)
 
 
 def _outline_tree(bookmarks: list[tuple[int, str, int, float, float, str]]) -> list:
@@ -87,46 +97,70 @@ def _add_outline(pdf, pages, items, parent) -> int:
 
 
 def join(pieces: list[Piece], header: bytes, footers: list[bytes]) -> bytes:
-    """One PDF: the pieces' pages in order with one structure tree and outline; the one
-    page of `header` drawn over every page, and page i of the `footers` PDFs (in order)
-    over page i, as pagination artifacts."""
+    """One PDF: each piece's kept pages in order, with one structure tree and outline; the
+    one page of `header` drawn over every page, and page i of the `footers` PDFs (in
+    order) over page i, as pagination artifacts."""
     import pikepdf
 
     base = pikepdf.open(io.BytesIO(pieces[0].pdf))
     tree = base.Root.StructTreeRoot
-    document = tree.K[0] if isinstance(tree.K, pikepdf.Array) else tree.K
-    nums = tree.ParentTree.Nums
-    next_key = max((int(nums[i]) for i in range(0, len(nums), 2)), default=-1) + 1
-    names = _dests(base.Root)
-    for piece in pieces[1:]:
-        other = pikepdf.open(io.BytesIO(piece.pdf))
-        first = len(base.pages)
-        base.pages.extend(other.pages)
-        # Copied after the pages, so the elements' /Pg point at the copies (qpdf maps them).
-        their = base.copy_foreign(other.Root.StructTreeRoot)
-        for page in base.pages[first:]:
+    document = _document(tree)
+    nums = pikepdf.Array()  # the ParentTree, numbered afresh: pages in order, then annotations
+    annots: list = []
+    names: list = []
+    for n, piece in enumerate(pieces):
+        src = base if n == 0 else pikepdf.open(io.BytesIO(piece.pdf))
+        src_tree = src.Root.StructTreeRoot
+        src_nums = src_tree.ParentTree.Nums
+        parents = {int(src_nums[i]): src_nums[i + 1] for i in range(0, len(src_nums), 2)}
+        pages = [src.pages[i] for i in piece.kept()]
+        kept = {p.obj.objgen for p in pages}
+        kids = [k for k in _document(src_tree).K
+                if not isinstance(k, pikepdf.Dictionary) or "/Pg" not in k or k.Pg.objgen in kept]
+        dests = [(name, dest) for name, dest in _dests(src.Root) if dest[0].objgen in kept]
+        if n == 0:
+            for i in reversed(range(len(base.pages))):
+                if base.pages[i].obj.objgen not in kept:
+                    del base.pages[i]
+            document.K = pikepdf.Array(kids)
+            names.extend(dests)
+
+            def bring(obj):
+                return obj
+        else:
+            base.pages.extend(pages)
+            pages = list(base.pages)[-len(pages):] if pages else []
+
+            def bring(obj, src=src):
+                # Copied after the pages, so the elements' /Pg point at the copies (qpdf maps them).
+                return base.copy_foreign(obj if obj.is_indirect else src.make_indirect(obj))
+            for kid in kids:
+                kid = bring(kid)
+                if isinstance(kid, pikepdf.Dictionary):
+                    kid.P = document
+                document.K.append(kid)
+            names.extend((name, bring(dest)) for name, dest in dests)
+        for page in pages:
             obj = page.obj
             if "/StructParents" in obj:
-                obj.StructParents = int(obj.StructParents) + next_key
+                key = len(nums) // 2
+                value = parents[int(obj.StructParents)]
+                nums.append(key)
+                nums.append(bring(value) if n else value)
+                obj.StructParents = key
             for annot in obj.get("/Annots", []):
                 if "/StructParent" in annot:
-                    annot.StructParent = int(annot.StructParent) + next_key
-        theirs = their.ParentTree.Nums
-        top = next_key
-        for i in range(0, len(theirs), 2):
-            key = int(theirs[i]) + next_key
-            nums.append(key)
-            nums.append(theirs[i + 1])
-            top = max(top, key + 1)
-        next_key = top
-        their_doc = their.K[0] if isinstance(their.K, pikepdf.Array) else their.K
-        for kid in their_doc.K:
-            if isinstance(kid, pikepdf.Dictionary):
-                kid.P = document
-            document.K.append(kid)
-        names.extend((name, base.copy_foreign(other.make_indirect(dest))) for name, dest in _dests(other.Root))
+                    annots.append((annot, bring(parents[int(annot.StructParent)]) if n else parents[int(annot.StructParent)]))
+    for annot, value in annots:
+        key = len(nums) // 2
+        nums.append(key)
+        nums.append(value)
+        annot.StructParent = key
+    tree.ParentTree = pikepdf.Dictionary(Nums=nums)
     if "/ParentTreeNextKey" in tree:
-        tree.ParentTreeNextKey = next_key
+        tree.ParentTreeNextKey = len(nums) // 2
+    if "/Names" in base.Root:
+        del base.Root.Names
     if names:
         names.sort(key=lambda nd: bytes(nd[0]))
         flat = pikepdf.Array()
@@ -134,12 +168,14 @@ def join(pieces: list[Piece], header: bytes, footers: list[bytes]) -> bytes:
             flat.append(name)
             flat.append(dest)
         base.Root.Names = pikepdf.Dictionary(Dests=pikepdf.Dictionary(Names=flat))
-    # The outline, rebuilt over all pieces.
+    # The outline, rebuilt over the kept pages of all pieces.
     bookmarks = []
     offset = 0
     for piece in pieces:
-        bookmarks.extend((lv, lab, page + offset, x, y, st) for lv, lab, page, x, y, st in piece.bookmarks)
-        offset += piece.pages
+        kept_pages = piece.kept()
+        bookmarks.extend((lv, lab, page - kept_pages.start + offset, x, y, st)
+                         for lv, lab, page, x, y, st in piece.bookmarks if page in kept_pages)
+        offset += len(kept_pages)
     if "/Outlines" in base.Root:
         del base.Root.Outlines
     tree_items = _outline_tree(bookmarks)
@@ -153,6 +189,13 @@ def join(pieces: list[Piece], header: bytes, footers: list[bytes]) -> bytes:
     base.save(out, deterministic_id=True, fix_metadata_version=False, compress_streams=True,
               object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return out.getvalue()
+
+
+def _document(tree):
+    """The /Document element WeasyPrint puts at the top of its structure tree."""
+    import pikepdf
+
+    return tree.K[0] if isinstance(tree.K, pikepdf.Array) else tree.K
 
 
 def _dests(root) -> list:

@@ -29,7 +29,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Callable
 
 from . import Options, register
-from ._pdf_chunks import Marks, split
+from ._pdf_chunks import Marks, Pieces, split
 from ._pdf_merge import Piece, join
 from ._pdf_pydyf import compress_level_default, page_references_once
 from ._pdf_workers import Workers
@@ -93,15 +93,76 @@ def _parse(html: str):
 
 
 def _typeset(html: str) -> Piece:
-    """One piece as tagged PDF/UA-1, with its page count and bookmarks (for the joined outline)."""
+    """One piece as tagged PDF/UA-1, with its page count, bookmarks (for the joined
+    outline) and the register-table row each page starts with (to join overlapping pieces)."""
     page_references_once()
     compress_level_default()
     page, sheets = _parse(html)
     doc = page.render(stylesheets=sheets, pdf_tags=True)
     marks = [(level, label, i, x * _PT, (p.height - y) * _PT, state)
              for i, p in enumerate(doc.pages) for level, label, (x, y), state in p.bookmarks]
+    rows = _page_rows(doc)
     pdf = doc.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
-    return Piece(pdf, len(doc.pages), marks)
+    return Piece(pdf, len(doc.pages), marks, rows)
+
+
+def _page_rows(doc) -> list[tuple[str | None, bool]]:
+    """Per page: the first register-table row on it (its `data-r`), and whether the row
+    starts on that page rather than running on from the page before."""
+    from weasyprint.formatting_structure.boxes import TableRowBox
+
+    out: list[tuple[str | None, bool]] = []
+    last = None
+    for p in doc.pages:
+        ids = [b.element.get("data-r") for b in p._page_box.descendants()
+               if isinstance(b, TableRowBox) and b.element is not None and b.element.get("data-r")]
+        first = ids[0] if ids else None
+        out.append((first, first is not None and first != last))
+        last = ids[-1] if ids else last
+    return out
+
+
+def _pages_meet(here: dict[int, int], there: dict[int, int]) -> list[int]:
+    """The rows that start a page in both pieces, in order."""
+    return sorted(set(here) & set(there))
+
+
+def _sync(pieces: list[Piece], cut: Pieces) -> tuple[dict[int, str], list[int]]:
+    """Where a piece runs on past a cut between rows, keep its pages up to the first row
+    that starts a page in it and in the next piece, and the next piece's from there (see
+    `_pdf_chunks.Pieces`). Where no row does: the bridges to typeset (after which piece,
+    its document), and the pieces to typeset again without the overlap."""
+    bridges: dict[int, str] = {}
+    redo: list[int] = []
+    for i, row in enumerate(cut.overlap):
+        if row is None:
+            continue
+        table, start = row.rsplit(":", 1)
+
+        def starts(piece: Piece, before: bool = False) -> dict[int, int]:
+            out: dict[int, int] = {}
+            for page, (r, fresh) in enumerate(piece.rows):
+                if page < piece.first or not (r and fresh) or r.rsplit(":", 1)[0] != table:
+                    continue
+                n = int(r.rsplit(":", 1)[1])
+                if (n < int(start)) if before else (n >= int(start)):
+                    out.setdefault(n, page)
+            return out
+
+        here, there = starts(pieces[i]), starts(pieces[i + 1])
+        common = _pages_meet(here, there)
+        if common:
+            pieces[i].last = here[common[0]]
+            pieces[i + 1].first = there[common[0]]
+            continue
+        earlier = starts(pieces[i], before=True)
+        doc = cut.bridge(f"{table}:{max(earlier)}", row) if earlier else None
+        if doc is None:
+            redo.append(i)
+        else:
+            pieces[i].last = earlier[max(earlier)]
+            bridges[i] = doc
+    return bridges, redo
 
 
 def _typeset_margins(html: str) -> bytes:
@@ -168,44 +229,57 @@ class Typesetting:
         if self.workers is not None:
             self.workers.close()
 
+    def _start(self, jobs: list[tuple[str, str]]) -> Callable[[], list]:
+        """Start `jobs` ((job, text) pairs); the function returned waits for their results, in order."""
+        workers = self.workers
+        if workers is None:
+            def here() -> list:
+                _warm()
+                run = {"piece": _typeset, "margins": _typeset_margins}
+                return [run[job](text) for job, text in jobs]
+            return here
+        workers.run(jobs)
+
+        def results() -> list:
+            out: list = [None] * len(jobs)
+            for k, result in workers.results(len(jobs)):
+                out[k] = result
+            return out
+        return results
+
     def begin(self, view: ReportView, options: Options) -> Callable[[], bytes]:
         """Hand the pieces to the workers; the returned function waits for them and joins."""
         from .html import build_html
 
         marks = Marks()
         page = build_html(view, pdf_break=marks)
-        docs = split(page, marks.breaks, extra_head=_NO_MARGINS)
-        workers = self.workers
-        if workers is None:
-            def finish_here() -> bytes:
-                _warm()
-                pieces = [_typeset(d) for d in docs]
-                total = sum(p.pages for p in pieces)
-                header = _typeset_margins(_margins_html(page, view))
-                footers = [_typeset_margins(_margins_html(page, view, f, n, total)) for f, n in _margin_parts(total)]
-                return join(pieces, header, footers)
-            return finish_here
-
+        cut = split(page, marks.breaks, extra_head=_NO_MARGINS)
+        docs = cut.docs
         # Longest piece first, whichever worker is free takes the next; the running header
         # (the same on every page) is typeset meanwhile, the page numbers once all are counted.
         order = sorted(range(len(docs)), key=lambda i: (-len(docs[i]), i))
-        workers.run([("piece", docs[i]) for i in order] + [("margins", _margins_html(page, view))])
+        pending = self._start([("piece", docs[i]) for i in order] + [("margins", _margins_html(page, view))])
 
         def finish() -> bytes:
+            results = pending()
             pieces: list[Piece] = [None] * len(docs)  # type: ignore[list-item]
-            header = b""
-            for k, result in workers.results(len(docs) + 1):
-                if k == len(docs):
-                    header = result
-                else:
-                    pieces[order[k]] = result
-            total = sum(p.pages for p in pieces)
-            parts = _margin_parts(total)
-            workers.run([("margins", _margins_html(page, view, first, count, total)) for first, count in parts])
-            footers: list[bytes] = [b""] * len(parts)
-            for k, data in workers.results(len(parts)):
-                footers[k] = data
-            workers.close()  # before joining: their memory is not needed while the parent joins
+            for k, i in enumerate(order):
+                pieces[i] = results[k]
+            header = results[-1]
+            bridges, redo = _sync(pieces, cut)
+            if bridges or redo:
+                again = self._start([("piece", cut.plain[i]) for i in redo]
+                                    + [("piece", doc) for doc in bridges.values()])()
+                for i, piece in zip(redo, again):
+                    piece.first = pieces[i].first  # the same beginning as the piece it replaces
+                    pieces[i] = piece
+                extra = dict(zip(bridges, again[len(redo):]))
+                pieces = [p for i, piece in enumerate(pieces) for p in [piece] + ([extra[i]] if i in extra else [])]
+            total = sum(len(p.kept()) for p in pieces)
+            footers = self._start([("margins", _margins_html(page, view, first, count, total))
+                                   for first, count in _margin_parts(total)])()
+            if self.workers is not None:
+                self.workers.close()  # before joining: their memory is not needed while the parent joins
             return join(pieces, header, footers)
 
         return finish
