@@ -242,3 +242,31 @@ def test_weasyprint_imports_without_looking_libraries_up_and_restores_find_libra
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "0"  # no ldconfig, gcc or ld processes
+
+
+def test_page_numbers_typeset_as_margin_boxes_when_the_sheet_does_not_match(monkeypatch):
+    monkeypatch.setattr(pdf, "numbered_lines", lambda sheet, reference: None)
+    monkeypatch.setattr(pdf, "MARGIN_PART", 3)
+    reg = api.load(CARDS).register
+    texts = page_texts(render(CARDS))
+    assert len(texts) > 10
+    for i, t in enumerate(texts, 1):
+        assert f"Page {i} of {len(texts)}" in t
+        assert reg.organisation in t and reg.period in t
+
+
+def test_the_sheet_of_numbers_is_checked_against_the_stylesheets_page_number():
+    """Page numbers are drawn from one typeset sheet of lines only when its probe line is
+    drawn exactly as the stylesheet's margin box draws "Page 1 of 1"."""
+    from reportgen.writers._pdf_merge import numbered_lines
+
+    pdf._warm()
+    v = view.build(api.load(CARDS).register)
+    page = build_html(v)
+    reference = pdf._typeset_margins(pdf._margins_html(page, v, 1, 1, 1))
+    sheet = pdf._typeset_margins(pdf._numbers_html(19))
+    assert numbered_lines(sheet, reference) is not None
+    bigger = pdf._typeset_margins(pdf._numbers_html(19).replace("7.5pt", "8pt"))
+    assert numbered_lines(bigger, reference) is None
+    worded = pdf._typeset_margins(pdf._numbers_html(19).replace("<p>Page 1 of 1<", "<p>page 1 of 1<", 1))
+    assert numbered_lines(worded, reference) is None

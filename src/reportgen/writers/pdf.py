@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Callable
 
 from . import Options, register
 from ._pdf_chunks import Marks, Pieces, split
-from ._pdf_merge import Piece, join
+from ._pdf_merge import Piece, join, numbered_lines
 from ._pdf_pydyf import compress_level_default, page_references_once
 from ._pdf_workers import Workers
 from ._weasyprint_import import import_weasyprint
@@ -195,6 +195,18 @@ def _margins_html(page: str, view: ReportView, first: int = 1, count: int = 1, t
     return head + f"<style>{style}</style></head>\n<body>{body}</body></html>"
 
 
+def _numbers_html(total: int) -> str:
+    """A sheet of page numbers, one a line: "Page 1 of 1" (a probe, compared with the
+    stylesheet's page-number margin box), then "Page 1 of N" ... "Page N of N", in the margin
+    box's type and centred on the page as it is; `_pdf_merge` draws line i on page i."""
+    lines = ["Page 1 of 1"] + [f"Page {i} of {total}" for i in range(1, total + 1)]
+    css = ('@page{size:A4 landscape;margin:0}body{margin:0}'
+           'p{margin:0;height:20px;line-height:20px;text-align:center;white-space:pre;'
+           'font:7.5pt "Liberation Sans", Arial, sans-serif;color:#333}')
+    return f'<html lang="en-GB"><head><style>{css}</style></head><body>' + "".join(
+        f"<p>{line}</p>" for line in lines) + "</body></html>"
+
+
 def _margin_parts(total: int) -> list[tuple[int, int]]:
     """(first page, count) of each part the page numbers are typeset in: at least
     `MARGIN_PART` pages a part and at most `MARGIN_PARTS` parts, by the page count alone,
@@ -258,14 +270,15 @@ class Typesetting:
         # Longest piece first, whichever worker is free takes the next; the running header
         # (the same on every page) is typeset meanwhile, the page numbers once all are counted.
         order = sorted(range(len(docs)), key=lambda i: (-len(docs[i]), i))
-        pending = self._start([("piece", docs[i]) for i in order] + [("margins", _margins_html(page, view))])
+        pending = self._start([("piece", docs[i]) for i in order] + [("margins", _margins_html(page, view)),
+                                                                      ("margins", _margins_html(page, view, 1, 1, 1))])
 
         def finish() -> bytes:
             results = pending()
             pieces: list[Piece] = [None] * len(docs)  # type: ignore[list-item]
             for k, i in enumerate(order):
                 pieces[i] = results[k]
-            header = results[-1]
+            header, reference = results[-2], results[-1]
             bridges, redo = _sync(pieces, cut)
             if bridges or redo:
                 again = self._start([("piece", cut.plain[i]) for i in redo]
@@ -276,11 +289,15 @@ class Typesetting:
                 extra = dict(zip(bridges, again[len(redo):]))
                 pieces = [p for i, piece in enumerate(pieces) for p in [piece] + ([extra[i]] if i in extra else [])]
             total = sum(len(p.kept()) for p in pieces)
-            footers = self._start([("margins", _margins_html(page, view, first, count, total))
-                                   for first, count in _margin_parts(total)])()
+            [sheet] = self._start([("margins", _numbers_html(total))])()
+            numbers = numbered_lines(sheet, reference)
+            footers = None
+            if numbers is None:  # the stylesheet's page number is not the sheet's line: typeset it
+                footers = self._start([("margins", _margins_html(page, view, first, count, total))
+                                       for first, count in _margin_parts(total)])()
             if self.workers is not None:
                 self.workers.close()  # before joining: their memory is not needed while the parent joins
-            return join(pieces, header, footers)
+            return join(pieces, header, footers, numbers)
 
         return finish
 
