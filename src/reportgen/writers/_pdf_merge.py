@@ -187,7 +187,7 @@ def join(pieces: list[Piece], header: bytes, footers: list[bytes] | None = None,
         outlines.Count = _add_outline(base, page_objs, tree_items, outlines)
         base.Root.Outlines = outlines
     if numbers is not None:
-        feet = _number_forms(base, numbers[0], numbers[1], len(base.pages))
+        feet = _number_forms(base, *numbers, len(base.pages))
     else:
         feet = [base.copy_foreign(page.as_form_xobject())
                 for m in footers or [] for page in pikepdf.open(io.BytesIO(m)).pages]
@@ -289,18 +289,18 @@ def numbered_lines(numbers: bytes, reference: bytes) -> list | None:
             and [float(c) for c in probe.colour] == [float(c) for c in want.colour]
             and abs(float(probe.tm[4]) - float(want.tm[4])) < 0.01
             and [[float(x) for x in cm] for cm in probe.cms] == [[float(x) for x in cm] for cm in want.cms])
-    return [numbers, reference] if same else None
+    return [numbers, lines, want] if same else None
 
 
-def _number_forms(base, numbers: bytes, reference: bytes, count: int) -> list:
-    """Page i's number as a form: the line "Page i of N" from `numbers`, at the margin box's
-    height in `reference`. Typesetting one sheet of lines is far cheaper than a page with a
-    margin box per number (7 ms a page, a few seconds for a thousand pages)."""
+def _number_forms(base, numbers: bytes, lines: list, want, count: int) -> list:
+    """Page i's number as a form: the line "Page i of N" from `numbers` (its `lines`, the
+    first a probe), at the height of `want`, the margin box's. Typesetting one sheet of
+    lines is far cheaper than a page with a margin box per number (7 ms a page, a few
+    seconds for a thousand pages)."""
     import pikepdf
 
     src = pikepdf.open(io.BytesIO(numbers))
-    lines = _lines(src)[1:]
-    want = _lines(pikepdf.open(io.BytesIO(reference)))[0]
+    lines = lines[1:]
     if len(lines) != count:
         raise RuntimeError(f"{len(lines)} page numbers for {count} pages")
     font = base.copy_foreign(src.pages[0].obj.Resources.Font[str(lines[0].font)])
