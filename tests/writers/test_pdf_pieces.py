@@ -270,3 +270,14 @@ def test_the_sheet_of_numbers_is_checked_against_the_stylesheets_page_number():
     assert numbered_lines(bigger, reference) is None
     worded = pdf._typeset_margins(pdf._numbers_html(19).replace("<p>Page 1 of 1<", "<p>page 1 of 1<", 1))
     assert numbered_lines(worded, reference) is None
+
+
+def _cannot_start() -> None:
+    raise OSError("cannot load library 'libpango-1.0-0'")
+
+
+def test_workers_that_cannot_start_say_why():
+    with Workers(2, _cannot_start, {"ok": str.upper}) as w:
+        w.run([("ok", "abc")])
+        with pytest.raises(WorkerError, match="the PDF cannot be typeset: OSError: cannot load library"):
+            w.results(1)

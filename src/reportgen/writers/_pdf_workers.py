@@ -46,7 +46,12 @@ class Workers:
             try:
                 for parent_end, _ in ends:
                     parent_end.close()
-                prepare()
+                try:
+                    prepare()
+                except Exception as exc:  # noqa: BLE001 - e.g. WeasyPrint's libraries are missing
+                    _refuse([child_end for _, child_end in ends], f"{type(exc).__name__}: {exc}")
+                    code = 0
+                    return  # (the finally below exits)
                 mine = ends[0][1]
                 children = []
                 for i in range(1, n):
@@ -151,3 +156,14 @@ def _serve(conn: Connection, jobs: dict[str, Callable[[str], object]]) -> None:
                 conn.send(answer)
             except OSError:  # the parent has gone (interrupted, say): nothing to answer to
                 return
+
+
+def _refuse(conns: list[Connection], why: str) -> None:
+    """The workers could not start: answer the parent's first jobs with why, on every pipe,
+    so the build fails with that one line rather than 'stopped unexpectedly'."""
+    for conn in conns:
+        try:
+            if conn.poll(60) and conn.recv() is not None:
+                conn.send((False, f"the PDF cannot be typeset: {why}"))
+        except (EOFError, OSError):
+            pass
