@@ -6,10 +6,8 @@ problem and exit non-zero; a Python traceback appears only with `--debug`.
 
 from __future__ import annotations
 
-import json
 import sys
 import traceback
-from importlib import resources
 from pathlib import Path
 
 import click
@@ -170,6 +168,8 @@ def schema() -> None:
 
     doc = Register.model_json_schema()
     doc = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "reportgen register", **doc}
+    import json
+
     click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
 
 
@@ -185,6 +185,8 @@ def init(path: Path, force: bool) -> None:
     """
     if path.exists() and not force:
         raise ReportgenError(f"{path} already exists; use --force to overwrite it")
+    from importlib import resources
+
     text = resources.files("reportgen").joinpath("starter.yaml").read_bytes()
     api.write_atomic(path, text)
     click.echo(f"wrote {path}")

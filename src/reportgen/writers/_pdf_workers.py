@@ -106,16 +106,23 @@ class Workers:
                     out.append((index, pickle.load(fh)))
         return out
 
-    def close(self) -> None:
-        """Stop the workers (they are done, or the build failed). Safe to call twice."""
-        if self.dir is None:
-            return
+    def stop(self) -> None:
+        """Tell the workers to end (they are done); they exit while the caller goes on."""
         for conn in self.conns:
+            if conn.closed:
+                continue
             try:
                 conn.send(None)
             except OSError:
                 pass
             conn.close()
+
+    def close(self) -> None:
+        """Stop the workers and wait for them (they are done, or the build failed). Safe to
+        call twice."""
+        if self.dir is None:
+            return
+        self.stop()
         try:
             os.waitpid(self.pid, 0)
         except ChildProcessError:

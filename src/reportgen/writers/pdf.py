@@ -296,7 +296,7 @@ class Typesetting:
                 footers = self._start([("margins", _margins_html(page, view, first, count, total))
                                        for first, count in _margin_parts(total)])()
             if self.workers is not None:
-                self.workers.close()  # before joining: their memory is not needed while the parent joins
+                self.workers.stop()  # they exit, and free their memory, while the parent joins
             return join(pieces, header, footers, numbers)
 
         return finish
