@@ -9,7 +9,7 @@ from reportgen import api, writers
 from reportgen.cli import main
 
 from conftest import SAMPLES, sample_paths
-from test_import_docx import _comparable, assert_round_trip
+from test_import_docx import _comparable, assert_previous_build_imports_without_trends, assert_round_trip
 
 pytestmark = pytest.mark.skipif("xlsx" not in writers.available(), reason="the Excel writer is not available")
 
@@ -89,10 +89,4 @@ def test_truncated_workbook_is_refused(tmp_path, capsys):
 
 
 def test_a_build_with_previous_imports_without_its_computed_trends(tmp_path, capsys):
-    q2, q1 = SAMPLES / "q2-2018-19.yaml", SAMPLES / "q1-2018-19.yaml"
-    assert main(["build", str(q2), "--previous", str(q1), "-f", "xlsx", "-o", str(tmp_path)]) == 0
-    back = tmp_path / "back.yaml"
-    assert main(["import", str(tmp_path / "q2-2018-19.xlsx"), "-o", str(back)]) == 0
-    assert "not imported" not in capsys.readouterr().err
-    assert _comparable(api.load(back).register) == _comparable(api.load(q2).register)
-    assert "▼" not in back.read_text()
+    assert_previous_build_imports_without_trends("xlsx", tmp_path, capsys)

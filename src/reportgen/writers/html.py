@@ -33,25 +33,26 @@ _MD_HEADING_OPEN = re.compile(r"<h[1-6]>")
 _MD_HEADING_CLOSE = re.compile(r"</h[1-6]>")
 
 #: Labels of the card layout, as the council's card appendix prints them.
+_CARD_COMMON = {
+    "target_date": "Target date", "current_likelihood": "Current likelihood", "current_impact": "Current impact",
+    "target_likelihood": "Target likelihood", "target_impact": "Target impact",
+    "direction": "Direction of travel", "controls": "Current controls", "control_owner": "Control owner",
+}
 CARD_LABELS = {
     "risk": {
+        **_CARD_COMMON,
         "id": "Risk ID", "current": "Current risk score", "target": "Target risk score",
         "residual": "Residual risk score", "description": "Risk description",
-        "consequences": "Risk consequences", "owner": "Risk owner", "target_date": "Target date",
-        "current_likelihood": "Current likelihood", "current_impact": "Current impact",
-        "target_likelihood": "Target likelihood", "target_impact": "Target impact",
+        "consequences": "Risk consequences", "owner": "Risk owner",
         "target_confidence": "Target risk confidence", "types": "Risk type",
-        "direction": "Direction of travel", "controls": "Current controls", "control_owner": "Control owner",
         "actions": "Mitigating actions", "action_owner": "Mitigation owner", "progress": "Progress",
     },
     "opportunity": {
+        **_CARD_COMMON,
         "id": "Opportunity ID", "current": "Current opportunity score", "target": "Target opportunity score",
         "residual": "Residual opportunity score", "description": "Opportunity description",
-        "consequences": "Opportunity consequences", "owner": "Opportunity owner", "target_date": "Target date",
-        "current_likelihood": "Current likelihood", "current_impact": "Current impact",
-        "target_likelihood": "Target likelihood", "target_impact": "Target impact",
+        "consequences": "Opportunity consequences", "owner": "Opportunity owner",
         "target_confidence": "Target confidence", "types": "Opportunity type",
-        "direction": "Direction of travel", "controls": "Current controls", "control_owner": "Control owner",
         "actions": "Actions to realise", "action_owner": "Action owner", "progress": "Progress to date",
     },
 }

@@ -50,7 +50,14 @@ MARGIN_PARTS = 8
 _MARGIN_BOXES = ("top-left-corner", "top-left", "top-center", "top-right", "top-right-corner",
                  "right-top", "right-middle", "right-bottom", "bottom-right-corner", "bottom-right",
                  "bottom-center", "bottom-left", "bottom-left-corner", "left-bottom", "left-middle", "left-top")
-_NO_MARGINS = "<style>@page{" + "".join(f"@{b}{{content:none}}" for b in _MARGIN_BOXES) + "}</style>"
+
+
+def _blank(boxes) -> str:
+    """CSS that empties these page-margin boxes."""
+    return "@page{" + "".join(f"@{b}{{content:none}}" for b in boxes) + "}"
+
+
+_NO_MARGINS = f"<style>{_blank(_MARGIN_BOXES)}</style>"
 
 # CSS px to PDF points (WeasyPrint's `zoom=1` scale).
 _PT = 0.75
@@ -186,11 +193,11 @@ def _margins_html(page: str, view: ReportView, first: int = 1, count: int = 1, t
     if total is None:
         body = (f'<p style="visibility:hidden;margin:0"><span class="org">{esc(reg.organisation)}</span> '
                 f'<span class="doc">{esc(reg.title)}</span> <span class="period">{esc(reg.period)}</span></p>')
-        style += "@page{" + "".join(f"@{b}{{content:none}}" for b in _MARGIN_BOXES if not b.startswith("top")) + "}"
+        style += _blank(b for b in _MARGIN_BOXES if not b.startswith("top"))
     else:
         head = head.replace("counter(pages)", f'"{total}"')
         body = "<div></div>" + '<div style="break-before:page"></div>' * (count - 1)
-        style += "@page{" + "".join(f"@{b}{{content:none}}" for b in _MARGIN_BOXES if b.startswith("top")) + "}"
+        style += _blank(b for b in _MARGIN_BOXES if b.startswith("top"))
         style += f"@page:first{{counter-set:page {first}}}"
     return head + f"<style>{style}</style></head>\n<body>{body}</body></html>"
 
