@@ -272,7 +272,7 @@ def test_register_text_is_escaped(tmp_path, layout):
     for tag in ("script", "img", "a", "b", "i"):
         assert not page.find(tag), f"register text became a <{tag}> element"
     assert [e["text"] for e in page.find("em")] == ["italic"]  # Markdown *italic*, not the <em> typed in
-    assert len(page.find("style")) == 1
+    assert len(page.find("style")) == 2  # ours: the stylesheet, then the register's band colours
     assert len(page.find("h1")) == 1
     text = " ".join(page.text.split())
     for s in ("<script>alert('x')</script>", "</td></tr>", "&amp;", "<b>not bold</b>", "<i>Economic</i>",

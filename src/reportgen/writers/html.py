@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
@@ -23,9 +22,8 @@ from .. import richtext
 from ..compare import Trend
 from ..view import ColumnView, EntryView, HeatMap, MatrixCell, ReportView, Section
 from . import Options, register
+from ._stylesheet import STYLESHEET, TEMPLATES, stylesheet
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-STYLESHEET = "report.css"
 
 # Markdown headings inside a cell would break the page's heading order (h1 > h2 > h3);
 # they are shown as bold sub-heading paragraphs instead, like a wholly bold line.
@@ -201,10 +199,6 @@ def _env() -> jinja2.Environment:
     env.globals["changes"] = changes
     env.globals["ids"] = ids
     return env
-
-
-def stylesheet() -> str:
-    return (TEMPLATES / STYLESHEET).read_text(encoding="utf-8")
 
 
 def build_html(view: ReportView, pdf_break=None) -> str:

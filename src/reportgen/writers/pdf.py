@@ -33,6 +33,7 @@ from ._pdf_chunks import Marks, Pieces, split
 from ._pdf_merge import Piece, join, numbered_lines
 from ._pdf_pydyf import compress_level_default, page_references_once
 from ._pdf_workers import Workers
+from ._stylesheet import inline_stylesheet
 from ._weasyprint_import import import_weasyprint
 
 if TYPE_CHECKING:
@@ -69,10 +70,23 @@ def _no_fetch(url: str, *args, **kwargs):
 
 
 def _warm() -> None:
-    """Worker start: import WeasyPrint once per worker, not once per piece."""
+    """Worker start, before the workers fork from the first: import WeasyPrint and parse the
+    stylesheet once for all of them, not once a worker or a piece."""
     import_weasyprint()
     page_references_once()
     compress_level_default()
+    _sheet(inline_stylesheet())
+
+
+@lru_cache(maxsize=1)
+def _fonts():
+    """One font configuration a worker. WeasyPrint makes a new one (a new Pango font map,
+    whose fonts are loaded and measured afresh) for each document unless given one; the
+    pieces and margin pages of a build all use the same system fonts, and the bytes are
+    the same either way."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
 
 
 _STYLE = re.compile(r"<style>(.*?)</style>", re.S)
@@ -105,7 +119,7 @@ def _typeset(html: str) -> Piece:
     page_references_once()
     compress_level_default()
     page, sheets = _parse(html)
-    doc = page.render(stylesheets=sheets, pdf_tags=True)
+    doc = page.render(stylesheets=sheets, pdf_tags=True, font_config=_fonts())
     marks = [(level, label, i, x * _PT, (p.height - y) * _PT, state)
              for i, p in enumerate(doc.pages) for level, label, (x, y), state in p.bookmarks]
     rows = _page_rows(doc)
@@ -174,7 +188,7 @@ def _sync(pieces: list[Piece], cut: Pieces) -> tuple[dict[int, str], list[int]]:
 
 def _typeset_margins(html: str) -> bytes:
     page, sheets = _parse(html)
-    return page.render(stylesheets=sheets).write_pdf()
+    return page.render(stylesheets=sheets, font_config=_fonts()).write_pdf()
 
 
 def _margins_html(page: str, view: ReportView, first: int = 1, count: int = 1, total: int | None = None) -> str:
