@@ -29,6 +29,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Callable
 
 from . import Options, register
+from ._pdf_cffi import unsized_arrays
 from ._pdf_chunks import Marks, Pieces, split
 from ._pdf_merge import Piece, join, numbered_lines
 from ._pdf_pydyf import compress_level_default, page_references_once
@@ -75,6 +76,7 @@ def _warm() -> None:
     import_weasyprint()
     page_references_once()
     compress_level_default()
+    unsized_arrays()
     _sheet(inline_stylesheet())
 
 
@@ -118,6 +120,7 @@ def _typeset(html: str) -> Piece:
     outline) and the register-table row each page starts with (to join overlapping pieces)."""
     page_references_once()
     compress_level_default()
+    unsized_arrays()
     page, sheets = _parse(html)
     doc = page.render(stylesheets=sheets, pdf_tags=True, font_config=_fonts())
     marks = [(level, label, i, x * _PT, (p.height - y) * _PT, state)
