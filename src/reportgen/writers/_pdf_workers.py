@@ -174,11 +174,13 @@ def _ungathered(job: Callable[[str], object], text: str) -> object:
     thousands of objects, so the collector runs thousands of times in a piece, about a seventh
     of its time; yet it finds nothing: WeasyPrint's boxes are freed by reference counting alone
     (`gc.collect()` after a piece returns 0). One collection after the job keeps it so."""
+    was = gc.isenabled()
     gc.disable()
     try:
         return job(text)
     finally:
-        gc.enable()
+        if was:
+            gc.enable()
         gc.collect()
 
 
