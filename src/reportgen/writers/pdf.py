@@ -32,6 +32,7 @@ from . import Options, register
 from ._pdf_cffi import unsized_arrays
 from ._pdf_chunks import Marks, Pieces, split
 from ._pdf_merge import Piece, join, numbered_lines
+from ._pdf_rows import give_up_rows_early
 from ._pdf_pydyf import compress_level_default, page_references_once
 from ._pdf_workers import Workers
 from ._stylesheet import inline_stylesheet
@@ -77,6 +78,7 @@ def _warm() -> None:
     page_references_once()
     compress_level_default()
     unsized_arrays()
+    give_up_rows_early()
     _sheet(inline_stylesheet())
 
 
@@ -121,6 +123,7 @@ def _typeset(html: str) -> Piece:
     page_references_once()
     compress_level_default()
     unsized_arrays()
+    give_up_rows_early()
     page, sheets = _parse(html)
     doc = page.render(stylesheets=sheets, pdf_tags=True, font_config=_fonts())
     marks = [(level, label, i, x * _PT, (p.height - y) * _PT, state)
