@@ -7,9 +7,14 @@ Golden files are regenerated, never hand-edited:
 from __future__ import annotations
 
 import difflib
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Compiled templates go to a folder of the test run's own, not the user's ~/.cache.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="reportgen-tests-cache-")
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"

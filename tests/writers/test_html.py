@@ -8,10 +8,12 @@ import textwrap
 from html.parser import HTMLParser
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from reportgen import api, view
 from reportgen.writers import available
+from reportgen.writers._stylesheet import TEMPLATES
 
 from conftest import register_strings, sample_paths
 
@@ -480,3 +482,18 @@ def test_compared_page_is_accessible_markup(tmp_path, path, previous):
         box = next(e for e in reversed(page.elements[: page.elements.index(table)]) if e["tag"] == "div")
         assert box["attrs"].get("class") == "scroll" and box["attrs"].get("role") == "region"
         assert box["attrs"].get("aria-labelledby") in ids
+
+
+def test_compiled_templates_are_kept_between_builds_and_not_needed(tmp_path, monkeypatch):
+    from reportgen.writers._template_cache import template_cache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    cache = template_cache()
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), bytecode_cache=cache)
+    env.get_template("report.html.j2")
+    kept = list((tmp_path / "cache" / "reportgen" / "templates").iterdir())
+    assert kept and all(p.stat().st_size > 1000 for p in kept)
+    # Where no folder can be made (here: under a file), there is no cache, and nothing fails.
+    (tmp_path / "file").write_text("x")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))
+    assert template_cache() is None

@@ -23,6 +23,7 @@ from ..compare import Trend
 from ..view import ColumnView, EntryView, HeatMap, MatrixCell, ReportView, Section
 from . import Options, register
 from ._stylesheet import STYLESHEET, TEMPLATES, stylesheet
+from ._template_cache import template_cache
 
 
 # Markdown headings inside a cell would break the page's heading order (h1 > h2 > h3);
@@ -184,6 +185,7 @@ def ids(hm: HeatMap, cell: MatrixCell) -> Markup:
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        bytecode_cache=template_cache(),
         autoescape=True,  # every register string is escaped; only `rich` output is trusted Markup
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

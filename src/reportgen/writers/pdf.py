@@ -301,6 +301,8 @@ class Typesetting:
                                                                       ("margins", _margins_html(page, view, 1, 1, 1))])
 
         def finish() -> bytes:
+            import pikepdf  # noqa: F401 - the join's library loads while the workers typeset, not after
+
             results = pending()
             pieces: list[Piece] = [None] * len(docs)  # type: ignore[list-item]
             for k, i in enumerate(order):
