@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Callable
 
 from . import Options, register
 from ._pdf_cffi import unsized_arrays
-from ._pdf_chunks import Marks, Pieces, split
+from ._pdf_chunks import Marks, Pieces, cost, split
 from ._pdf_merge import Piece, join, numbered_lines
 from ._pdf_rows import give_up_rows_early
 from ._pdf_pydyf import compress_level_default, page_references_once
@@ -294,9 +294,9 @@ class Typesetting:
         page = build_html(view, pdf_break=marks)
         cut = split(page, marks.breaks, extra_head=_NO_MARGINS)
         docs = cut.docs
-        # Longest piece first, whichever worker is free takes the next; the running header
+        # Costliest piece first, whichever worker is free takes the next; the running header
         # (the same on every page) is typeset meanwhile, the page numbers once all are counted.
-        order = sorted(range(len(docs)), key=lambda i: (-len(docs[i]), i))
+        order = sorted(range(len(docs)), key=lambda i: (-cost(docs[i]), i))
         pending = self._start([("piece", docs[i]) for i in order] + [("margins", _margins_html(page, view)),
                                                                       ("margins", _margins_html(page, view, 1, 1, 1))])
 
