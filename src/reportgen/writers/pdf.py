@@ -301,8 +301,14 @@ class Typesetting:
                                                                       ("margins", _margins_html(page, view, 1, 1, 1))])
 
         def finish() -> bytes:
+            import gc
+
             import pikepdf  # noqa: F401 - the join's library loads while the workers typeset, not after
 
+            # While the workers typeset, free what the formats written meanwhile left in cycles
+            # (openpyxl's workbook is full of them; the command runs without the cyclic
+            # collector), before the join needs the memory.
+            gc.collect()
             results = pending()
             pieces: list[Piece] = [None] * len(docs)  # type: ignore[list-item]
             for k, i in enumerate(order):
