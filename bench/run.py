@@ -3,7 +3,8 @@
 Prints wall time and peak memory (resident memory of the build and its typesetting
 processes together, sampled every 20 ms) per format and size, and
 the ratio of a full build (all formats) of the largest sample register to LibreOffice
-converting that register's .docx to PDF, measured in the same run.
+converting that register's .docx to PDF: three of each in turns, in the same run, the
+median ratio (the machine's speed drifts by a third from minute to minute).
 
     .venv/bin/python bench/run.py              # all sizes
     .venv/bin/python bench/run.py --sizes 15,100
@@ -16,9 +17,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shutil
-import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -94,6 +96,12 @@ def peak_of(cmd: list[str]) -> tuple[float, float]:
     return wall, peak
 
 
+def timed(cmd: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - started
+
+
 def reportgen() -> list[str]:
     exe = ROOT / ".venv" / "bin" / "reportgen"
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "reportgen"]
@@ -123,23 +131,30 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
         return 0
 
-    # The largest sample register: a full build against LibreOffice converting its .docx.
+    # The largest sample register: a full build against LibreOffice converting its .docx, in
+    # turns, three times each (timed alone: no memory sampling beside them); the median ratio.
     samples = sorted(p for p in SAMPLES.iterdir() if p.suffix in (".yaml", ".json"))
     largest = max(samples, key=lambda p: p.stat().st_size)
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    full, _ = peak_of(rg + ["build", str(largest), "-o", str(work / "s")])
-    print(f"\nfull build of {largest.name} (all formats): {full:.2f} s")
-    if soffice:
-        profile = work / "lo-profile"
-        lo, _ = peak_of([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                         "--outdir", str(work / "lo"), str(work / "s" / f"{largest.stem}.docx")])
-        # the first LibreOffice start creates its profile; time a second, warm conversion too
-        lo_warm, _ = peak_of([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                              "--outdir", str(work / "lo"), str(work / "s" / f"{largest.stem}.docx")])
-        print(f"LibreOffice .docx -> PDF of the same register: {lo:.2f} s (cold), {lo_warm:.2f} s (warm)")
-        print(f"ratio full build / LibreOffice (warm): {full / lo_warm:.2f}")
-    else:
+    build = rg + ["build", str(largest), "-o", str(work / "s")]
+    if not soffice:
+        print(f"\nfull build of {largest.name} (all formats): {timed(build):.2f} s")
         print("LibreOffice not found: ratio not measured")
+        shutil.rmtree(work, ignore_errors=True)
+        return 0
+    profile = work / "lo-profile"
+    convert = [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+               "--outdir", str(work / "lo"), str(work / "s" / f"{largest.stem}.docx")]
+    timed(build)
+    cold = timed(convert)  # the first LibreOffice start creates its profile
+    ours, theirs = [], []
+    for _ in range(3):
+        ours.append(timed(build))
+        theirs.append(timed(convert))
+    print(f"\nfull build of {largest.name} (all formats): {', '.join(f'{t:.2f}' for t in ours)} s")
+    print(f"LibreOffice .docx -> PDF of the same register: {', '.join(f'{t:.2f}' for t in theirs)} s "
+          f"(first start {cold:.2f} s)")
+    print(f"ratio full build / LibreOffice, median of 3: {statistics.median(o / t for o, t in zip(ours, theirs)):.2f}")
     shutil.rmtree(work, ignore_errors=True)
     return 0
 

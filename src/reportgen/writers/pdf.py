@@ -75,11 +75,16 @@ def _warm() -> None:
     """Worker start, before the workers fork from the first: import WeasyPrint and parse the
     stylesheet once for all of them, not once a worker or a piece."""
     import_weasyprint()
+    _work_arounds()
+    _sheet(inline_stylesheet())
+
+
+def _work_arounds() -> None:
+    """The library work-arounds (each its own helper, each keeping the bytes); each is made once a process."""
     page_references_once()
     compress_level_default()
     unsized_arrays()
     give_up_rows_early()
-    _sheet(inline_stylesheet())
 
 
 @lru_cache(maxsize=1)
@@ -120,10 +125,7 @@ def _parse(html: str):
 def _typeset(html: str) -> Piece:
     """One piece as tagged PDF/UA-1, with its page count, bookmarks (for the joined
     outline) and the register-table row each page starts with (to join overlapping pieces)."""
-    page_references_once()
-    compress_level_default()
-    unsized_arrays()
-    give_up_rows_early()
+    _work_arounds()
     page, sheets = _parse(html)
     doc = page.render(stylesheets=sheets, pdf_tags=True, font_config=_fonts())
     marks = [(level, label, i, x * _PT, (p.height - y) * _PT, state)
