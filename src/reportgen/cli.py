@@ -291,10 +291,12 @@ def run() -> None:
     synced by then (`api.write_atomic`), and nothing of ours runs at exit, so flush the
     output and logging and exit without it. Tests call `main`, which returns.
 
-    The cyclic garbage collector is off for the command's short life: its passes over the
-    objects of the libraries it imports were about a tenth of a build's CPU time and found
-    next to nothing (reference counting frees the rest); a 1000-entry build's peak memory
-    grows by about a tenth. The PDF's workers collect after each piece (`_pdf_workers`)."""
+    The cyclic garbage collector's automatic passes are off for the command's short life:
+    walking the objects of the libraries it imports, they were about a tenth of a build's
+    CPU time. The cycles a build does leave are collected at chosen moments instead: by the
+    PDF's workers after each piece (`_pdf_workers`), and here while they typeset, after the
+    other formats are written (`pdf.Typesetting.begin`); a 1000-entry build's peak memory
+    is then within 2% of what it was with the collector on (598 against 590 MB)."""
     import gc
     import logging
     import os
