@@ -59,3 +59,17 @@ def test_work_arounds_leave_the_pdf_as_it_was(name):
     if name == "q2-2018-19":
         # Rows moved to the next page: their cells after the first that ran over were not laid out.
         assert skipped > 20
+
+
+def test_the_stylesheet_parsed_before_the_workers_fork_is_the_pages():
+    from reportgen import api, view
+    from reportgen.writers import pdf
+    from reportgen.writers.html import build_html
+
+    pdf._sheet.cache_clear()
+    pdf._warm()
+    before = pdf._sheet.cache_info()
+    pdf._parse(build_html(view.build(api.load(SAMPLES["q3-2021-22"]).register)))
+    after = pdf._sheet.cache_info()
+    # The stylesheet was parsed already; only the register's band colours are new.
+    assert (after.hits - before.hits, after.misses - before.misses) == (1, 1)

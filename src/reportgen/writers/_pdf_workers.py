@@ -175,7 +175,7 @@ def _serve(conn: Connection, jobs: dict[str, Callable[[str], object]]) -> None:
             finally:
                 if was:
                     gc.enable()
-            result = None
+            result = None  # the piece (its PDF bytes) is written out: not kept while collecting
             try:
                 conn.send(answer)
             except OSError:  # the parent has gone (interrupted, say): nothing to answer to

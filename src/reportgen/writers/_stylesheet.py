@@ -11,9 +11,3 @@ STYLESHEET = "report.css"
 
 def stylesheet() -> str:
     return (TEMPLATES / STYLESHEET).read_text(encoding="utf-8")
-
-
-def inline_stylesheet() -> str:
-    """The stylesheet as the page's first <style> element holds it (the register's band
-    colours follow in a <style> of their own)."""
-    return "\n" + stylesheet() + "\n"

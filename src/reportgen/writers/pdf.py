@@ -35,7 +35,7 @@ from ._pdf_merge import Piece, join, numbered_lines
 from ._pdf_rows import give_up_rows_early
 from ._pdf_pydyf import compress_level_default, page_references_once
 from ._pdf_workers import Workers
-from ._stylesheet import inline_stylesheet
+from ._stylesheet import stylesheet
 from ._weasyprint_import import import_weasyprint
 
 if TYPE_CHECKING:
@@ -75,16 +75,12 @@ def _warm() -> None:
     """Worker start, before the workers fork from the first: import WeasyPrint and parse the
     stylesheet once for all of them, not once a worker or a piece."""
     import_weasyprint()
-    _work_arounds()
-    _sheet(inline_stylesheet())
-
-
-def _work_arounds() -> None:
-    """The library work-arounds (each its own helper, each keeping the bytes); each is made once a process."""
+    # The library work-arounds, each its own helper, each keeping the bytes.
     page_references_once()
     compress_level_default()
     unsized_arrays()
     give_up_rows_early()
+    _sheet(stylesheet().strip())
 
 
 @lru_cache(maxsize=1)
@@ -117,7 +113,8 @@ def _parse(html: str):
     from weasyprint import HTML
 
     head_end = html.index("</head>")
-    sheets = [_sheet(m.group(1)) for m in _STYLE.finditer(html, 0, head_end)]
+    # (stripped: the same text as `stylesheet()`, which `_warm` parsed before the page existed)
+    sheets = [_sheet(m.group(1).strip()) for m in _STYLE.finditer(html, 0, head_end)]
     page = HTML(string=_STYLE.sub("", html[:head_end]) + html[head_end:], url_fetcher=_no_fetch, media_type="print")
     return page, sheets
 
@@ -125,7 +122,6 @@ def _parse(html: str):
 def _typeset(html: str) -> Piece:
     """One piece as tagged PDF/UA-1, with its page count, bookmarks (for the joined
     outline) and the register-table row each page starts with (to join overlapping pieces)."""
-    _work_arounds()
     page, sheets = _parse(html)
     doc = page.render(stylesheets=sheets, pdf_tags=True, font_config=_fonts())
     marks = [(level, label, i, x * _PT, (p.height - y) * _PT, state)
@@ -244,6 +240,10 @@ def _margin_parts(total: int) -> list[tuple[int, int]]:
     return [(f, min(size, total - f + 1)) for f in range(1, total + 1, size)]
 
 
+#: What the workers (or, with one core, this process after `_warm`) are asked to do.
+_JOBS = {"piece": _typeset, "margins": _typeset_margins}
+
+
 def _cores() -> int:
     # fork only on Linux: macOS forbids it after some system libraries have started, and
     # Windows has none; there the pieces are typeset one after another (same bytes).
@@ -261,7 +261,7 @@ class Typesetting:
 
     def __init__(self) -> None:
         n = min(_cores(), MAX_WORKERS)
-        self.workers = Workers(n, _warm, {"piece": _typeset, "margins": _typeset_margins}) if n > 1 else None
+        self.workers = Workers(n, _warm, _JOBS) if n > 1 else None
 
     def __enter__(self) -> Typesetting:
         return self
@@ -276,8 +276,7 @@ class Typesetting:
         if workers is None:
             def here() -> list:
                 _warm()
-                run = {"piece": _typeset, "margins": _typeset_margins}
-                return [run[job](text) for job, text in jobs]
+                return [_JOBS[job](text) for job, text in jobs]
             return here
         workers.run(jobs)
 
