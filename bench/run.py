@@ -107,6 +107,19 @@ def reportgen() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "reportgen"]
 
 
+def interpreter(rg: list[str]) -> str:
+    """The Python the build runs on (the virtualenv's base interpreter, which matters: see
+    scripts/pick-python), and how long it takes for a fixed loop now: the machine's speed
+    drifts, and this says whether a slow figure is the build's or the machine's."""
+    python = str(ROOT / ".venv" / "bin" / "python") if rg[0] != sys.executable else sys.executable
+    probe = ("import os, sys, time\nt = time.process_time()\nd = {}\n"
+             "for i in range(2_000_000):\n    d[i % 1000] = d.get(i % 1000, 0) + i\n"
+             "print(os.path.realpath(sys.executable), sys.version.split()[0], f'{time.process_time() - t:.2f}')")
+    exe, version, loop = subprocess.run([python, "-c", probe], capture_output=True, text=True,
+                                        check=True).stdout.split()
+    return f"reportgen runs on {exe} (Python {version}); reference loop {loop} s of CPU"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="15,100,1000")
@@ -117,6 +130,7 @@ def main() -> int:
     sizes = [int(s) for s in args.sizes.split(",")]
     work = Path(tempfile.mkdtemp(prefix="reportgen-bench-"))
     rg = reportgen()
+    print(interpreter(rg) + "\n")
     print(f"{'entries':>8} {'format':>6} {'seconds':>8} {'peak MB':>8}")
     for n in sizes:
         reg = work / f"bench-{n}.json"
