@@ -334,7 +334,8 @@ def _workbook(view: ReportView) -> Workbook:
 def render(view: ReportView, options: Options) -> bytes:
     wb = _workbook(view)
     buf = io.BytesIO()
-    # ExcelWriter rather than wb.save(): save() stamps the modified date with the clock.
-    archive = zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    # ExcelWriter rather than wb.save(): save() stamps the modified date with the clock. Stored,
+    # not compressed: `normalise` compresses every entry once, as it rewrites them.
+    archive = zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED, allowZip64=True)
     ExcelWriter(wb, archive).save()
     return _zip.normalise(buf.getvalue(), view.date)
