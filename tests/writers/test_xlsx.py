@@ -111,7 +111,8 @@ def dump(data: bytes) -> str:
         out.append(f"== sheet {ws.title!r} ({ws.dimensions})")
         out.append(f"freeze: {ws.freeze_panes}  print titles: {ws.print_title_rows}")
         out.append(f"page: {ps.orientation} paper={ps.paperSize} fitToWidth={ps.fitToWidth} "
-                   f"fitToHeight={ps.fitToHeight} fitToPage={ws.sheet_properties.pageSetUpPr.fitToPage}")
+                   f"fitToHeight={ps.fitToHeight} fitToPage={ws.sheet_properties.pageSetUpPr.fitToPage}"
+                   + (f" order={ps.pageOrder} title columns={ws.print_title_cols}" if ps.pageOrder else ""))
         out.append(f"header: {ws.oddHeader.center.text!r}  footer: {ws.oddFooter.left.text!r} | "
                    f"{ws.oddFooter.right.text!r}")
         widths = []
@@ -704,18 +705,43 @@ def test_cards_sheet_only_for_the_card_layout_and_holds_every_word():
 # --------------------------------------------------------------------------- print set-up, properties, determinism
 
 
+def _printed_scale(ws, pages: int) -> float:
+    """The scale at which the sheet's columns fill `pages` pages across (the first ones, its print
+    title columns, again on every page), read back from the saved widths."""
+    dims = [ws.column_dimensions[openpyxl.utils.get_column_letter(c)] for c in range(1, ws.max_column + 1)]
+    widths = [0 if d.hidden else (d.width or 8.43) * 7 for d in dims]  # hidden columns do not print
+    titles = 0.0
+    if ws.print_title_cols:
+        last = column_index_from_string(ws.print_title_cols.split(":")[1].strip("$"))
+        titles = sum(widths[:last])
+    printable = (297 / 25.4 - ws.page_margins.left - ws.page_margins.right) * 96
+    return min(1.0, pages * printable / (sum(widths) + (pages - 1) * titles))
+
+
 @pytest.mark.parametrize("stem", sorted(SAMPLES))
-def test_every_sheet_prints_a4_landscape_one_page_wide(stem):
+def test_every_sheet_prints_a4_landscape_readably(stem):
     wb = open_wb(render(SAMPLES[stem]))
     for ws in wb.worksheets:
         ps = ws.page_setup
         assert ps.orientation == "landscape", ws.title
         assert int(ps.paperSize) == 9, ws.title  # A4
-        assert (int(ps.fitToWidth), int(ps.fitToHeight)) == (1, 0), ws.title
+        across = int(ps.fitToWidth)
+        assert int(ps.fitToHeight) == 0, ws.title  # as many pages down as it takes
         assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        # As few pages across as keep the text at half its size or larger.
+        assert _printed_scale(ws, across) >= 0.5, ws.title
+        assert across == 1 or _printed_scale(ws, across - 1) < 0.5, ws.title
         assert ws.print_title_rows, ws.title
         assert ws.oddFooter.left.text == "&A" and ws.oddFooter.right.text == "Page &P of &N", ws.title
-    assert wb["Register"].print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
+    register = wb["Register"]
+    assert register.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
+    # The Register's 32 columns would print at about a fifth of their size on one page: they
+    # are spread across pages, read across then down, each page starting with ID, Type, Title.
+    assert int(register.page_setup.fitToWidth) > 1
+    assert register.page_setup.pageOrder == "overThenDown"
+    assert register.print_title_cols == "$A:$C"
+    assert [register.cell(HEADER_ROW, c).value for c in (1, 2, 3)] == ["ID", "Type", "Title"]
+    assert int(wb["Key to Scores"].page_setup.fitToWidth) == 1
 
 
 def test_properties_and_deterministic_output():

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
+from openpyxl.utils import get_column_letter
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -13,7 +16,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .. import richtext
 from ..model import Band
 from ..view import GroupView
+from ._xlsx_layout import PX_PER_UNIT
 
+DEFAULT_WIDTH = 8.43  # Excel's column width where the sheet sets none
 MAX_CELL = 32767  # Excel's limit on the characters in a cell
 FONT = "Arial"  # metric-compatible with Liberation Sans: LibreOffice lays it out as Excel does
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -200,13 +205,47 @@ def put_text(cell, text: str, style: str) -> None:
         cell.quotePrefix = True  # Excel keeps it text when the cell is edited, too
 
 
-def print_setup(ws: Worksheet, title_rows: str, header: str) -> None:
+#: The width A4 landscape leaves inside the side margins `print_setup` sets (0.4 in each), in
+#: pixels at 96 dpi, as column widths are measured.
+PRINTABLE_PX = (297 / 25.4 - 0.8) * 96
+#: The smallest scale a sheet is shrunk to when printed (10-point text prints at 5 points). A
+#: sheet wider than that is spread over more pages across, its title columns on each.
+MIN_PRINT_SCALE = 0.5
+
+
+def column_px(ws: Worksheet, col: int) -> float:
+    """A column's printed width in pixels (Excel's default width where none is set; none if hidden)."""
+    dim = ws.column_dimensions[get_column_letter(col)]
+    return 0.0 if dim.hidden else (dim.width or DEFAULT_WIDTH) * PX_PER_UNIT
+
+
+def pages_across(ws: Worksheet, title_cols: int = 0) -> int:
+    """The fewest pages across that print the sheet at `MIN_PRINT_SCALE` or larger, with its first
+    `title_cols` columns repeated on every page."""
+    px = [column_px(ws, c) for c in range(1, ws.max_column + 1)]
+    page = PRINTABLE_PX / MIN_PRINT_SCALE
+    if sum(px) <= page:
+        return 1
+    titles = sum(px[:title_cols])
+    return math.ceil((sum(px) - titles) / (page - titles))
+
+
+def print_setup(ws: Worksheet, title_rows: str, header: str, title_cols: int = 0) -> None:
+    """A4 landscape, the header row(s) on every page, one page wide unless that would shrink the
+    text below `MIN_PRINT_SCALE` (the Register's 32 columns printed at about a fifth of their
+    size): then as many pages across as keep it readable, read across before down, so an
+    entry's columns come out on consecutive pages, each starting with its first `title_cols`
+    columns (ID, type and title)."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToWidth = pages_across(ws, title_cols)
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_title_rows = title_rows
+    if ws.page_setup.fitToWidth > 1:
+        ws.page_setup.pageOrder = "overThenDown"
+        if title_cols:
+            ws.print_title_cols = f"A:{get_column_letter(title_cols)}"
     ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.7, bottom=0.7, header=0.3, footer=0.3)
     ws.oddHeader.center.text = header[:120].replace("&", "&&")  # Excel allows 255 characters
     ws.oddHeader.center.size = 9

@@ -117,6 +117,9 @@ COLUMNS: tuple[_Col, ...] = (
     _Col("Residual / Target Trend", 18, "text", lambda ev: ev.residual_trend.text if ev.residual_trend else ""),
     _Col("Progress to Date", 45, "text", lambda ev: md(ev.entry.progress), grow_to=90),
 )
+#: The columns printed at the left of every page across when the Register is wider than a page:
+#: ID, Type and Title, so each page says which entry a row is.
+TITLE_COLS = 3
 
 
 def _scale_prompt(labels: list[str]) -> str:
@@ -246,7 +249,7 @@ def _register_sheet(ws: Worksheet, view: ReportView) -> None:
     kinds.add(f"B{first}:B{last_row}")
     ws.add_data_validation(kinds)
 
-    print_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}", view.full_title)
+    print_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}", view.full_title, title_cols=TITLE_COLS)
 
 
 # --------------------------------------------------------------------------- key to scores
