@@ -7,8 +7,8 @@ import math
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
-from openpyxl.utils import get_column_letter
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
@@ -205,9 +205,10 @@ def put_text(cell, text: str, style: str) -> None:
         cell.quotePrefix = True  # Excel keeps it text when the cell is edited, too
 
 
-#: The width A4 landscape leaves inside the side margins `print_setup` sets (0.4 in each), in
-#: pixels at 96 dpi, as column widths are measured.
-PRINTABLE_PX = (297 / 25.4 - 0.8) * 96
+#: The left and right page margins, in inches.
+SIDE_MARGIN = 0.4
+#: The width A4 landscape leaves inside them, in pixels at 96 dpi, as column widths are measured.
+PRINTABLE_PX = (297 / 25.4 - 2 * SIDE_MARGIN) * 96
 #: The smallest scale a sheet is shrunk to when printed (10-point text prints at 5 points). A
 #: sheet wider than that is spread over more pages across, its title columns on each.
 MIN_PRINT_SCALE = 0.5
@@ -246,7 +247,7 @@ def print_setup(ws: Worksheet, title_rows: str, header: str, title_cols: int = 0
         ws.page_setup.pageOrder = "overThenDown"
         if title_cols:
             ws.print_title_cols = f"A:{get_column_letter(title_cols)}"
-    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.7, bottom=0.7, header=0.3, footer=0.3)
+    ws.page_margins = PageMargins(left=SIDE_MARGIN, right=SIDE_MARGIN, top=0.7, bottom=0.7, header=0.3, footer=0.3)
     ws.oddHeader.center.text = header[:120].replace("&", "&&")  # Excel allows 255 characters
     ws.oddHeader.center.size = 9
     ws.oddFooter.left.text = "&A"
