@@ -111,7 +111,7 @@ def interpreter(rg: list[str]) -> str:
     """The Python the build runs on (the virtualenv's base interpreter, which matters: see
     scripts/pick-python), and how long it takes for a fixed loop now: the machine's speed
     drifts, and this says whether a slow figure is the build's or the machine's."""
-    python = str(ROOT / ".venv" / "bin" / "python") if rg[0] != sys.executable else sys.executable
+    python = rg[0] if rg[0] == sys.executable else str(Path(rg[0]).with_name("python"))
     probe = ("import os, sys, time\nt = time.process_time()\nd = {}\n"
              "for i in range(2_000_000):\n    d[i % 1000] = d.get(i % 1000, 0) + i\n"
              "print(os.path.realpath(sys.executable), sys.version.split()[0], f'{time.process_time() - t:.2f}')")

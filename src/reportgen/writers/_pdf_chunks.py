@@ -105,25 +105,33 @@ class _Weight:
         return pos + TAG * bisect.bisect_left(self.tags, pos)
 
 
-def _choose(marks: list[_Cut], begin: int, total: int, weight=lambda pos: pos) -> list[_Cut]:
-    """Where to cut: at forced marks (a long stretch between them also between rows),
-    into pieces of about equal cost (`weight(pos)`: the cost of the page up to `pos`)."""
-    forced = [c for c in marks if c.brk.forced]
-    bounds = [begin] + [c.start for c in forced] + [total]
-    cuts = list(forced)
-    # A cut between rows needs OVERLAP more of its table after it, for the pieces to meet.
-    room: dict[int, int] = {}
-    last: _Cut | None = None  # the last mark of the run of row marks being walked (backwards)
+def _table_ends(marks: list[_Cut]) -> dict[int, _Cut]:
+    """For each mark between rows (by `id`), the last row mark of its table: the end of its
+    run of row marks with the same reopening, before any forced mark."""
+    ends: dict[int, _Cut] = {}
+    last: _Cut | None = None  # walking backwards: the last mark of the run being walked
     for c in reversed(marks):
         if c.brk.forced:
             last = None
             continue
         if last is None or last.brk.reopen != c.brk.reopen:
             last = c
-        room[id(c)] = last.start - c.start
+        ends[id(c)] = last
+    return ends
+
+
+def _choose(marks: list[_Cut], begin: int, total: int, ends: dict[int, _Cut],
+            weight=lambda pos: pos) -> list[_Cut]:
+    """Where to cut: at forced marks (a long stretch between them also between rows, where
+    OVERLAP more of the table follows, for the pieces to meet: `ends`), into pieces of about
+    equal cost (`weight(pos)`: the cost of the page up to `pos`)."""
+    forced = [c for c in marks if c.brk.forced]
+    bounds = [begin] + [c.start for c in forced] + [total]
+    cuts = list(forced)
     for a, b in zip(bounds, bounds[1:]):
         if b - a > SOFT_MIN:
-            inside = [c for c in marks if not c.brk.forced and a < c.start < b and room[id(c)] >= OVERLAP]
+            inside = [c for c in marks if not c.brk.forced and a < c.start < b
+                      and ends[id(c)].start - c.start >= OVERLAP]
             n = math.ceil((b - a) / min(MAX_PIECE, max(PART, (b - a) / 8)))
             if inside:
                 cuts.extend({id(c): c for c in (_nearest(inside, a + i * (b - a) / n) for i in range(1, n))}.values())
@@ -180,7 +188,8 @@ def split(html: str, breaks: list[Break], extra_head: str = "") -> Pieces:
     first = html[:head_end] + extra_head + html[head_end:]
     marks = [_Cut(m.start(), m.end(), breaks[int(m.group(1))]) for m in _MARK.finditer(first)]
     body = first.index("<body>")
-    cuts = _choose(marks, body, len(first), _Weight(first)) if len(first) - body >= MIN_SPLIT else []
+    ends = _table_ends(marks)
+    cuts = _choose(marks, body, len(first), ends, _Weight(first)) if len(first) - body >= MIN_SPLIT else []
     if not cuts:
         return Pieces([first], [None], [None])
     tail = first[first.rindex("</body>"):]
@@ -200,14 +209,8 @@ def split(html: str, breaks: list[Break], extra_head: str = "") -> Pieces:
             overlap.append(None)
             plain.append(None)
         else:
-            # Run on through the same table (marks with the same reopening, before any forced one).
-            same = []
-            for m in marks:
-                if m.start <= c.start:
-                    continue
-                if m.brk.forced or m.brk.reopen != c.brk.reopen:
-                    break
-                same.append(m)
+            # Run on through the same table.
+            same = [m for m in marks if c.start < m.start <= ends[id(c)].start]
             end = next((m for m in same if m.start - c.start >= OVERLAP), same[-1] if same else c)
             plain_doc = begin + first[a:c.start] + c.brk.close + "\n" + tail
             docs.append(begin + first[a:end.start] + c.brk.close + "\n" + tail)

@@ -148,11 +148,11 @@ def join(pieces: list[Piece], header: bytes, footers: list[bytes] | None = None,
                 key = len(nums) // 2
                 value = parents[int(obj.StructParents)]
                 nums.append(key)
-                nums.append(bring(value) if n else value)
+                nums.append(bring(value))
                 obj.StructParents = key
             for annot in obj.get("/Annots", []):
                 if "/StructParent" in annot:
-                    annots.append((annot, bring(parents[int(annot.StructParent)]) if n else parents[int(annot.StructParent)]))
+                    annots.append((annot, bring(parents[int(annot.StructParent)])))
     for annot, value in annots:
         key = len(nums) // 2
         nums.append(key)
