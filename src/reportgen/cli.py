@@ -294,7 +294,7 @@ def run() -> None:
     The cyclic garbage collector's automatic passes are off for the command's short life:
     walking the objects of the libraries it imports, they were about a tenth of a build's
     CPU time. The cycles a build does leave are collected at chosen moments instead: by the
-    PDF's workers after each piece (`_pdf_workers`), and here while they typeset, after the
+    PDF's workers after each piece (`writers.pdf.workers`), and here while they typeset, after the
     other formats are written (`pdf.Typesetting.begin`); a 1000-entry build's peak memory
     is then within 2% of what it was with the collector on (598 against 590 MB)."""
     import gc

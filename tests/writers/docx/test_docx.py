@@ -221,7 +221,7 @@ def all_text(data: bytes) -> str:
 
 
 SAMPLES = sample_paths()
-SAMPLE_DIR = Path(__file__).resolve().parents[2] / "samples"
+SAMPLE_DIR = Path(__file__).resolve().parents[3] / "samples"
 
 
 def golden_name(sample: Path) -> str:

@@ -18,10 +18,10 @@ Sheets:
   the same rules, and a legend of the bands.
 * **Heat Map**: the same grid with each entry's ID in the cell of its likelihood
   and impact, for current and for residual/target scores; entries with a score
-  only are listed under each grid (`_xlsx_grid.py`).
+  only are listed under each grid (`grid.py`).
 * **Changes** (built with --previous only; first, and the sheet the workbook
   opens on): the periods compared, entries new, closed and moved, largest move
-  first (`_xlsx_changes.py`). The Register's trend columns show each entry's move.
+  first (`changes.py`). The Register's trend columns show each entry's move.
 
 Every text cell is stored as a string (never a formula), the output is byte-for-byte
 reproducible, and styles are a handful of named styles shared by every cell.
@@ -43,13 +43,13 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from ..view import EntryView, ReportView, ScoreView
-from . import Options, _zip, register
-from . import _xlsx_layout as lay
-from . import _xlsx_grid as grid
-from ._xlsx_cards import CARDS_SHEET, cards_sheet
-from ._xlsx_changes import CHANGES_SHEET, changes_sheet
-from ._xlsx_style import (BODY_FONT, STYLE_OF_KIND, TEXT_STYLES, band_rules, groups_text, md, named_styles,
+from ...view import EntryView, ReportView, ScoreView
+from .. import Options, ooxml, register
+from . import grid
+from . import layout as lay
+from .cards import CARDS_SHEET, cards_sheet
+from .changes import CHANGES_SHEET, changes_sheet
+from .style import (BODY_FONT, STYLE_OF_KIND, TEXT_STYLES, band_rules, groups_text, md, named_styles,
                           owners_text, print_setup, put_text)
 
 REGISTER_SHEET = "Register"
@@ -341,4 +341,4 @@ def render(view: ReportView, options: Options) -> bytes:
     # not compressed: `normalise` compresses every entry once, as it rewrites them.
     archive = zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED, allowZip64=True)
     ExcelWriter(wb, archive).save()
-    return _zip.normalise(buf.getvalue(), view.date)
+    return ooxml.normalise(buf.getvalue(), view.date)

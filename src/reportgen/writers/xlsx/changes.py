@@ -15,10 +15,10 @@ from __future__ import annotations
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .. import richtext
-from ..view import EntryView, ReportView, band_for
-from . import _xlsx_layout as lay
-from ._xlsx_style import band_rules, print_setup, put_text
+from ... import richtext
+from ...view import EntryView, ReportView, band_for
+from . import layout as lay
+from .style import band_rules, print_setup, put_text
 
 CHANGES_SHEET = "Changes"
 #: ID, Type, Title, three number columns (score / from, band / to, change), trend.

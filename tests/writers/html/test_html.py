@@ -13,11 +13,11 @@ import pytest
 
 from reportgen import api, view
 from reportgen.writers import available
-from reportgen.writers._stylesheet import TEMPLATES
+from reportgen.writers.html.assets import TEMPLATES
 
 from conftest import register_strings, sample_paths
 
-STARTER = Path(__file__).resolve().parents[2] / "src" / "reportgen" / "starter.yaml"
+STARTER = Path(__file__).resolve().parents[3] / "src" / "reportgen" / "starter.yaml"
 BLOCKS = {"title", "h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "th", "td", "caption", "dt", "dd"}
 VOID = {"meta", "br", "col", "img", "link", "input", "hr"}
 
@@ -297,7 +297,7 @@ def test_deterministic():
 
 # --------------------------------------------------------------------------- quarter on quarter
 
-SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+SAMPLES = Path(__file__).resolve().parents[3] / "samples"
 Q1, Q2, CARDS = SAMPLES / "q1-2018-19.yaml", SAMPLES / "q2-2018-19.yaml", SAMPLES / "q3-2021-22.yaml"
 
 
@@ -485,7 +485,7 @@ def test_compared_page_is_accessible_markup(tmp_path, path, previous):
 
 
 def test_compiled_templates_are_kept_between_builds_and_not_needed(tmp_path, monkeypatch):
-    from reportgen.writers._template_cache import template_cache
+    from reportgen.writers.html.template_cache import template_cache
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     cache = template_cache()

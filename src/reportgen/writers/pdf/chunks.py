@@ -5,7 +5,7 @@ most of a build's time. The page already breaks in known places: before each sec
 after the first, before each card after a section's first, and before the heat maps
 (`break-before: page` in the stylesheet). Cut there and each piece starts on a page of
 its own anyway, so typesetting the pieces apart gives the very same pages; the
-`_pdf_merge` helper joins them into one tagged PDF.
+`merge` helper joins them into one tagged PDF.
 
 The template marks those places with `pdf_break(kind)`, an HTML comment, only when the
 PDF writer asks. A long register table has no such place inside it, so a stretch

@@ -21,9 +21,9 @@ from reportgen import api
 
 from conftest import sample_paths
 
-A11Y = Path(__file__).resolve().parents[1] / "a11y"
+A11Y = Path(__file__).resolve().parents[2] / "a11y"
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-STARTER = Path(__file__).resolve().parents[2] / "src" / "reportgen" / "starter.yaml"
+STARTER = Path(__file__).resolve().parents[3] / "src" / "reportgen" / "starter.yaml"
 
 
 def _missing() -> str | None:

@@ -7,8 +7,8 @@ language and dates in the metadata (from the page's <title>, <meta> and lang).
 Dates come from `view.date`, so the same register gives the same bytes.
 
 Typesetting is most of a build's time, and WeasyPrint uses one core. So the page is
-cut where it breaks anyway (`_pdf_chunks`), the pieces are typeset by worker
-processes side by side, and `_pdf_merge` joins them into one tagged PDF with the
+cut where it breaks anyway (`chunks`), the pieces are typeset by worker
+processes side by side, and `merge` joins them into one tagged PDF with the
 running header and page numbers drawn once the page count is known. The cuts depend
 only on the register, so the bytes are the same on a machine with any number of cores;
 with one core (or no `fork`) the pieces are typeset one after another.
@@ -28,18 +28,15 @@ import sys
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable
 
-from . import Options, register
-from ._pdf_cffi import unsized_arrays
-from ._pdf_chunks import Marks, Pieces, cost, split
-from ._pdf_merge import Piece, join, numbered_lines
-from ._pdf_rows import give_up_rows_early
-from ._pdf_pydyf import compress_level_default, page_references_once
-from ._pdf_workers import Workers
-from ._stylesheet import stylesheet
-from ._weasyprint_import import import_weasyprint
+from .. import Options, register
+from ..html.assets import stylesheet
+from . import workarounds
+from .chunks import Marks, Pieces, cost, split
+from .merge import Piece, join, numbered_lines
+from .workers import Workers
 
 if TYPE_CHECKING:
-    from ..view import ReportView
+    from ...view import ReportView
 
 #: Typesetting processes at most (one per core up to this).
 MAX_WORKERS = 4
@@ -74,12 +71,8 @@ def _no_fetch(url: str, *args, **kwargs):
 def _warm() -> None:
     """Worker start, before the workers fork from the first: import WeasyPrint and parse the
     stylesheet once for all of them, not once a worker or a piece."""
-    import_weasyprint()
-    # The library work-arounds, each its own helper, each keeping the bytes.
-    page_references_once()
-    compress_level_default()
-    unsized_arrays()
-    give_up_rows_early()
+    workarounds.import_weasyprint()
+    workarounds.apply()  # one that no longer takes only costs time (the tests say which)
     _sheet(stylesheet().strip())
 
 
@@ -155,7 +148,7 @@ def _pages_meet(here: dict[int, int], there: dict[int, int]) -> list[int]:
 def _sync(pieces: list[Piece], cut: Pieces) -> tuple[dict[int, str], list[int]]:
     """Where a piece runs on past a cut between rows, keep its pages up to the first row
     that starts a page in it and in the next piece, and the next piece's from there (see
-    `_pdf_chunks.Pieces`). Where no row does: the bridges to typeset (after which piece,
+    `chunks.Pieces`). Where no row does: the bridges to typeset (after which piece,
     its document), and the pieces to typeset again without the overlap."""
     bridges: dict[int, str] = {}
     redo: list[int] = []
@@ -223,7 +216,7 @@ def _margins_html(page: str, view: ReportView, first: int = 1, count: int = 1, t
 def _numbers_html(total: int) -> str:
     """A sheet of page numbers, one a line: "Page 1 of 1" (a probe, compared with the
     stylesheet's page-number margin box), then "Page 1 of N" ... "Page N of N", in the margin
-    box's type and centred on the page as it is; `_pdf_merge` draws line i on page i."""
+    box's type and centred on the page as it is; `merge` draws line i on page i."""
     lines = ["Page 1 of 1"] + [f"Page {i} of {total}" for i in range(1, total + 1)]
     css = ('@page{size:A4 landscape;margin:0}body{margin:0}'
            'p{margin:0;height:20px;line-height:20px;text-align:center;white-space:pre;'
@@ -289,7 +282,7 @@ class Typesetting:
 
     def begin(self, view: ReportView, options: Options) -> Callable[[], bytes]:
         """Hand the pieces to the workers; the returned function waits for them and joins."""
-        from .html import build_html
+        from ..html.page import build_html
 
         marks = Marks()
         page = build_html(view, pdf_break=marks)

@@ -15,10 +15,11 @@ import pypdf
 import pytest
 
 from reportgen import api, view
-from reportgen.writers import _pdf_chunks, pdf
-from reportgen.writers._pdf_chunks import Marks, split
-from reportgen.writers._pdf_workers import WorkerError, Workers
-from reportgen.writers.html import build_html
+from reportgen.writers import pdf
+from reportgen.writers.pdf import chunks as _pdf_chunks
+from reportgen.writers.pdf.chunks import Marks, split
+from reportgen.writers.pdf.workers import WorkerError, Workers
+from reportgen.writers.html.page import build_html
 
 from conftest import register_strings, sample_paths
 
@@ -230,7 +231,7 @@ def test_weasyprint_imports_without_looking_libraries_up_and_restores_find_libra
         "    spawned.append(a)\n"
         "    return orig(self, *a, **k)\n"
         "subprocess.Popen.__init__ = init\n"
-        "from reportgen.writers._weasyprint_import import import_weasyprint\n"
+        "from reportgen.writers.pdf.workarounds import import_weasyprint\n"
         "import_weasyprint()\n"
         "from weasyprint.text.ffi import pango, harfbuzz, fontconfig\n"
         "assert ctypes.util.find_library is real\n"
@@ -258,7 +259,7 @@ def test_page_numbers_typeset_as_margin_boxes_when_the_sheet_does_not_match(monk
 def test_the_sheet_of_numbers_is_checked_against_the_stylesheets_page_number():
     """Page numbers are drawn from one typeset sheet of lines only when its probe line is
     drawn exactly as the stylesheet's margin box draws "Page 1 of 1"."""
-    from reportgen.writers._pdf_merge import numbered_lines
+    from reportgen.writers.pdf.merge import numbered_lines
 
     pdf._warm()
     v = view.build(api.load(CARDS).register)

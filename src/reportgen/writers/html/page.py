@@ -18,12 +18,11 @@ from functools import lru_cache
 import jinja2
 from markupsafe import Markup
 
-from .. import richtext
-from ..compare import Trend
-from ..view import ColumnView, EntryView, HeatMap, MatrixCell, ReportView, Section
-from . import Options, register
-from ._stylesheet import STYLESHEET, TEMPLATES, stylesheet
-from ._template_cache import template_cache
+from ... import richtext
+from ...compare import Trend
+from ...view import ColumnView, EntryView, HeatMap, MatrixCell, ReportView, Section
+from .assets import STYLESHEET, TEMPLATES, stylesheet
+from .template_cache import template_cache
 
 
 # Markdown headings inside a cell would break the page's heading order (h1 > h2 > h3);
@@ -207,7 +206,7 @@ def build_html(view: ReportView, pdf_break=None) -> str:
     """The whole appendix as one standalone HTML page (also the PDF writer's input).
 
     `pdf_break(kind, head=None) -> Markup` is the PDF writer's: called where the page may
-    be cut into pieces typeset side by side (see `_pdf_chunks`); the HTML page has none."""
+    be cut into pieces typeset side by side (see `chunks`); the HTML page has none."""
     reg = view.register
     title = f"{view.full_title} – {reg.organisation}"
     subject = f"{reg.title} of {reg.organisation} for {reg.period}: risks, opportunities and the key to scores"
@@ -227,8 +226,3 @@ def build_html(view: ReportView, pdf_break=None) -> str:
         has_opportunities=any(s.kind == "opportunity" and s.entries for s in view.sections),
         pdf_break=pdf_break,
     )
-
-
-@register("html", "html", "Standalone accessible HTML page (WCAG 2.2 AA), no scripts or external files")
-def render(view: ReportView, options: Options) -> bytes:
-    return build_html(view).encode("utf-8")

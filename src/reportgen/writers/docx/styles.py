@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from ._docx_xml import W, sub, w
+from .oxml import W, sub, w
 
 FONT = "Arial"
 FALLBACK_FONT = "Liberation Sans"  # metric-compatible with Arial; what LibreOffice substitutes

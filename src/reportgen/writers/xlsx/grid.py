@@ -20,9 +20,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..view import HeatMap, ReportView
-from . import _xlsx_layout as lay
-from ._xlsx_style import print_setup, product_band_rules, put_text
+from ...view import HeatMap, ReportView
+from . import layout as lay
+from .style import print_setup, product_band_rules, put_text
 
 HEAT_SHEET = "Heat Map"
 FIRST_COL = 4  # D: A axis title, B impact labels, C impact numbers

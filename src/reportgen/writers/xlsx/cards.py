@@ -15,9 +15,9 @@ from openpyxl.cell.cell import MergedCell
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..view import EntryView, ReportView, ScoreView
-from . import _xlsx_layout as lay
-from ._xlsx_style import band_rules, groups_text, md, owners_text, print_setup, put_text
+from ...view import EntryView, ReportView, ScoreView
+from . import layout as lay
+from .style import band_rules, groups_text, md, owners_text, print_setup, put_text
 
 CARDS_SHEET = "Cards"
 WIDTHS = (22.0, 52.0, 22.0, 52.0)

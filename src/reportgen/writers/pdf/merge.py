@@ -1,4 +1,4 @@
-"""Join the tagged PDFs of the pieces `_pdf_chunks` cut the page into, and draw the
+"""Join the tagged PDFs of the pieces `chunks` cut the page into, and draw the
 running header and "Page X of Y" on every page.
 
 Raw PDF work (with pikepdf) because no library joins tagged PDFs: copying pages keeps
@@ -8,7 +8,7 @@ element per page fragment (a table that runs over three pages is three /Table
 elements), so joining is appending: the later pieces' children move under the first
 piece's /Document, and the ParentTree (page -> structure elements) is numbered afresh
 with the pages' /StructParents and the annotations' /StructParent. A piece may keep only
-some of its pages (where pieces overlap in a long table, see `_pdf_chunks.Pieces`): the
+some of its pages (where pieces overlap in a long table, see `chunks.Pieces`): the
 elements, destinations and bookmarks of the others are left out. Named destinations (`appendix.pdf#entry-corp-1`) are
 merged; the outline is rebuilt from every piece's bookmarks in order, nested as
 WeasyPrint nests them, so a card in the second piece sits under its section.

@@ -13,10 +13,10 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .. import richtext
-from ..model import Band
-from ..view import GroupView
-from ._xlsx_layout import PX_PER_UNIT
+from ... import richtext
+from ...model import Band
+from ...view import GroupView
+from .layout import PX_PER_UNIT
 
 DEFAULT_WIDTH = 8.43  # Excel's column width where the sheet sets none
 MAX_CELL = 32767  # Excel's limit on the characters in a cell

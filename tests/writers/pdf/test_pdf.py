@@ -19,7 +19,7 @@ from reportgen.writers import available
 
 from conftest import register_strings, sample_paths
 
-STARTER = Path(__file__).resolve().parents[2] / "src" / "reportgen" / "starter.yaml"
+STARTER = Path(__file__).resolve().parents[3] / "src" / "reportgen" / "starter.yaml"
 ALL = sample_paths() + [STARTER]
 A4 = (841.89, 595.28)
 
@@ -241,7 +241,7 @@ def test_escaped_text_reaches_the_pdf(tmp_path):
 
 # --------------------------------------------------------------------------- quarter on quarter
 
-SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+SAMPLES = Path(__file__).resolve().parents[3] / "samples"
 Q1, Q2, CARDS = SAMPLES / "q1-2018-19.yaml", SAMPLES / "q2-2018-19.yaml", SAMPLES / "q3-2021-22.yaml"
 PDFTOTEXT = shutil.which("pdftotext")
 

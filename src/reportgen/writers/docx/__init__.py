@@ -9,7 +9,7 @@ structure: tables with a repeating header row, list numbering, bold/italic runs
 and named styles ("Register Table Text", "Register Heading", ...), never pictures
 of text. The same register gives a byte-identical file.
 
-The OOXML that python-docx has no API for lives in `_docx_xml` and `_docx_styles`.
+The OOXML that python-docx has no API for lives in `oxml` and `styles`.
 """
 
 from __future__ import annotations
@@ -24,13 +24,13 @@ from docx.enum.section import WD_ORIENT
 from docx.shared import Twips
 from lxml import etree
 
-from ..compare import Trend
-from ..richtext import Block
-from ..view import ColumnView, EntryView, GroupView, ReportView, ScoreView, Section
-from . import Options, register
-from . import _docx_styles as S
-from . import _docx_xml as X
-from ._zip import normalise
+from ...compare import Trend
+from ...richtext import Block
+from ...view import ColumnView, EntryView, GroupView, ReportView, ScoreView, Section
+from .. import Options, register
+from ..ooxml import normalise
+from . import oxml as X
+from . import styles as S
 
 # A4 landscape, in twips (1/20 pt).
 PAGE_W, PAGE_H = 16838, 11906
