@@ -8,10 +8,9 @@ import sys
 
 import pytest
 
+from conftest import SAMPLES
 from reportgen import api, writers
 from reportgen.cli import main
-
-from conftest import SAMPLES
 
 SMALL = SAMPLES / "small.yaml"
 
@@ -179,10 +178,13 @@ def test_the_command_exits_with_mains_status_and_all_its_output(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "reportgen", "validate", str(missing)], capture_output=True, text=True)
     assert proc.returncode == 1
     assert "no such file" in proc.stderr
-    proc = subprocess.run([sys.executable, "-m", "reportgen", "build", str(SMALL), "-o", str(tmp_path)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "reportgen", "build", str(SMALL), "-o", str(tmp_path)], capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.splitlines() == [f"wrote {tmp_path / ('small.' + ext)}" for ext in ("docx", "pdf", "xlsx", "html")]
+    assert proc.stdout.splitlines() == [
+        f"wrote {tmp_path / ('small.' + ext)}" for ext in ("docx", "pdf", "xlsx", "html")
+    ]
     assert (tmp_path / "small.pdf").read_bytes().rstrip().endswith(b"%%EOF")
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from conftest import SAMPLES
 from reportgen import api, view
 from reportgen.cli import main
 from reportgen.compare import compare
-
-from conftest import SAMPLES
 
 
 def _reg(name):
@@ -81,7 +80,10 @@ def test_build_with_previous_reports_an_invalid_previous_register(tmp_path, caps
 
 def test_residual_moves_are_listed_too():
     c = view.build(_reg("q2-2018-19.yaml"), _reg("q1-2018-19.yaml")).comparison
-    assert [(m.id, m.residual.previous, m.residual.current) for m in c.residual_moved] == [("CR3", 16, 12), ("CR9", 20, 16)]
+    assert [(m.id, m.residual.previous, m.residual.current) for m in c.residual_moved] == [
+        ("CR3", 16, 12),
+        ("CR9", 20, 16),
+    ]
 
 
 def test_heat_map_titles_name_the_scores_the_register_has():

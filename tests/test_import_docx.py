@@ -9,10 +9,9 @@ import docx
 import pytest
 from docx.enum.text import WD_BREAK
 
+from conftest import SAMPLES, sample_paths
 from reportgen import api, importers, richtext, writers
 from reportgen.cli import main
-
-from conftest import SAMPLES, sample_paths
 
 
 def _blocks(md):
@@ -69,9 +68,19 @@ def test_import_refuses_to_overwrite_and_writes_json(tmp_path, capsys):
 
 # --------------------------------------------------------------------------- a clerk-made document
 
-HEADINGS = ["Risk Identification Number (RIN)", "Description", "RISK  TYPE", "Possible Risk Consequences",
-            "Current Controls", "Risk Score", "Mitigating Actions", "Residual Score", "Risk Owner",
-            "Direction of Travel", "Budget"]
+HEADINGS = [
+    "Risk Identification Number (RIN)",
+    "Description",
+    "RISK  TYPE",
+    "Possible Risk Consequences",
+    "Current Controls",
+    "Risk Score",
+    "Mitigating Actions",
+    "Residual Score",
+    "Risk Owner",
+    "Direction of Travel",
+    "Budget",
+]
 
 
 def _bold(p, text):
@@ -121,14 +130,30 @@ def _clerk_table_document(path):
     r[7].text = "(Major/"
     r[8].text = "Director of Children's Services"
     t2 = d.add_table(rows=2, cols=10)
-    for c, h in zip(t2.rows[0].cells, ["Opportunity Identification Number", "Opportunity Description",
-                                       "Opportunity Type", "Possible Benefits", "Progress to date",
-                                       "Opportunity Score", "Maximising Actions", "Residual Opportunity Score",
-                                       "Opportunity Owner", "Direction of Travel"]):
+    for c, h in zip(
+        t2.rows[0].cells,
+        [
+            "Opportunity Identification Number",
+            "Opportunity Description",
+            "Opportunity Type",
+            "Possible Benefits",
+            "Progress to date",
+            "Opportunity Score",
+            "Maximising Actions",
+            "Residual Opportunity Score",
+            "Opportunity Owner",
+            "Direction of Travel",
+        ],
+    ):
         c.text = h
     r = t2.rows[1].cells
-    r[0].text, r[1].text, r[5].text, r[7].text, r[8].text = "CO1", "Apprenticeship Levy", "12", \
-        "15 (outstanding/possible)", "Dir of Corporate Services"
+    r[0].text, r[1].text, r[5].text, r[7].text, r[8].text = (
+        "CO1",
+        "Apprenticeship Levy",
+        "12",
+        "15 (outstanding/possible)",
+        "Dir of Corporate Services",
+    )
     d.add_paragraph("Key to Scores")
     key = d.add_table(rows=7, cols=7)
     for i, row in enumerate(key.rows[:5]):
@@ -149,7 +174,11 @@ def test_clerk_made_table_document_imports_every_word(tmp_path, capsys):
     err = capsys.readouterr().err
     reg = api.load(out).register
     assert (reg.organisation, reg.period, reg.appendix, reg.layout) == (
-        "Lancashire County Council", "Q2 2018/19", "Appendix A", "table")
+        "Lancashire County Council",
+        "Q2 2018/19",
+        "Appendix A",
+        "table",
+    )
     cr1, cr2 = reg.risks
     assert cr1.types == ["Economic", "Political"]
     assert cr1.description.strip() == (
@@ -240,9 +269,13 @@ def test_clerk_made_card_document_imports(tmp_path, capsys):
     assert (corp1.id, corp1.title) == ("Corp 1", "Reshaping the County Council")
     assert (corp1.current.score, corp1.current.likelihood, corp1.current.impact) == (16, 4, 4)
     assert (corp1.target.score, corp1.target.likelihood, corp1.target.impact) == (9, 3, 3)
-    assert "current likelihood: likelihood written 'Major (4)', which is not a likelihood label; kept the number, 4" in err
-    assert _blocks(corp1.description) == [(1, "•", False, "That the council will not be sufficiently radical"),
-                                          (1, "•", False, "Inability to secure sufficient resource")]
+    assert (
+        "current likelihood: likelihood written 'Major (4)', which is not a likelihood label; kept the number, 4" in err
+    )
+    assert _blocks(corp1.description) == [
+        (1, "•", False, "That the council will not be sufficiently radical"),
+        (1, "•", False, "Inability to secure sufficient resource"),
+    ]
     assert [(g.theme, g.owner) for g in corp1.controls] == [("Capacity", "Director of OD & Change")]
     assert (corp1.owner, corp1.target_date) == ("Corporate Management Team", "March 2022")
     assert _blocks(corp1.progress) == [(1, "•", False, "Recruitment to core roles complete")]

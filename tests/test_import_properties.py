@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 from reportgen import importers, view
 from reportgen.model import Entry, Group, Register, Score
 from reportgen.writers import Options, available
-
 from test_import_docx import _comparable
 
 word = st.from_regex(r"[A-Z][a-z]{1,8}|[a-z]{2,9}|£[0-9]{1,3}m|20[0-9]{2}/[0-9]{2}", fullmatch=True)
@@ -58,34 +57,43 @@ def entries(draw, prefix, n):
     out = []
     for i in range(1, n + 1):
         lk, im = draw(st.integers(1, 5)), draw(st.integers(1, 5))
-        out.append(Entry(
-            id=f"{prefix}{i}",
-            description=draw(markdown()),
-            types=draw(st.lists(st.sampled_from(["Economic", "Social", "Legal", "Political"]), max_size=2, unique=True)),
-            consequences=draw(st.one_of(st.none(), markdown())),
-            # the table layout has no column for a risk's progress or an opportunity's controls
-            controls=draw(groups()) if prefix == "CR" else [],
-            current=draw(st.sampled_from([Score(score=lk * im), Score(score=lk * im, likelihood=lk, impact=im)])),
-            actions=draw(groups()),
-            residual=Score(score=max(1, lk - 1) * im, likelihood=max(1, lk - 1), impact=im),
-            owner=draw(phrase),
-            direction=draw(st.one_of(st.none(), phrase)),
-            progress=draw(st.one_of(st.none(), markdown())) if prefix == "CO" else None,
-        ))
+        out.append(
+            Entry(
+                id=f"{prefix}{i}",
+                description=draw(markdown()),
+                types=draw(
+                    st.lists(st.sampled_from(["Economic", "Social", "Legal", "Political"]), max_size=2, unique=True)
+                ),
+                consequences=draw(st.one_of(st.none(), markdown())),
+                # the table layout has no column for a risk's progress or an opportunity's controls
+                controls=draw(groups()) if prefix == "CR" else [],
+                current=draw(st.sampled_from([Score(score=lk * im), Score(score=lk * im, likelihood=lk, impact=im)])),
+                actions=draw(groups()),
+                residual=Score(score=max(1, lk - 1) * im, likelihood=max(1, lk - 1), impact=im),
+                owner=draw(phrase),
+                direction=draw(st.one_of(st.none(), phrase)),
+                progress=draw(st.one_of(st.none(), markdown())) if prefix == "CO" else None,
+            )
+        )
     return out
 
 
 @st.composite
 def registers(draw):
     return Register(
-        organisation="Test County Council", period="Q1 2026/27", report_date="2026-07-01",
+        organisation="Test County Council",
+        period="Q1 2026/27",
+        report_date="2026-07-01",
         risks=draw(entries("CR", draw(st.integers(1, 2)))),
         opportunities=draw(entries("CO", draw(st.integers(0, 1)))),
     )
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(registers())
 def test_docx_and_xlsx_round_trip_any_register(tmp_path, reg):
     from reportgen import validate

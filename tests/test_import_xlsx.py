@@ -5,11 +5,10 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
+from conftest import SAMPLES, sample_paths
 from reportgen import api, writers
 from reportgen.cli import main
-
-from conftest import SAMPLES, sample_paths
-from test_import_docx import _comparable, assert_previous_build_imports_without_trends, assert_round_trip
+from test_import_docx import assert_previous_build_imports_without_trends, assert_round_trip
 
 pytestmark = pytest.mark.skipif("xlsx" not in writers.available(), reason="the Excel writer is not available")
 
@@ -62,7 +61,11 @@ def test_finance_edits_are_imported(tmp_path, capsys):
     assert "CO1 current: score 12 does not match likelihood 3 × impact 3 = 9; kept the score 12" in err
     cr3 = reg.risks[2]
     assert (cr3.id, cr3.description.strip(), cr3.current.score, cr3.owner) == (
-        "CR3", "Pay award above budget", 16, "Director of Finance")
+        "CR3",
+        "Pay award above budget",
+        16,
+        "Director of Finance",
+    )
     # computed columns are not data; an unknown column is reported, not lost
     assert "typed over" not in back.read_text()
     assert "column 'Budget £k' fits no field of the register" in err and "'250'" in err

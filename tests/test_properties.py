@@ -42,8 +42,13 @@ def registers(draw):
     risks, expect = [], []
     for ident in ids:
         sc, meta = draw(scores())
-        entry = {"id": ident, "owner": draw(words), "current": sc, "description": draw(text),
-                 "consequences": "\n".join(f"- {w}" for w in draw(st.lists(words, min_size=1, max_size=4)))}
+        entry = {
+            "id": ident,
+            "owner": draw(words),
+            "current": sc,
+            "description": draw(text),
+            "consequences": "\n".join(f"- {w}" for w in draw(st.lists(words, min_size=1, max_size=4))),
+        }
         risks.append(entry)
         expect.append(meta)
     reg = {"organisation": draw(words), "period": draw(words), "risks": risks}

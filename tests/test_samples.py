@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
+from conftest import SAMPLES, sample_paths
 from reportgen import api
 from reportgen.model import Register
-
-from conftest import SAMPLES, sample_paths
 
 EXPECTED_WARNINGS = {
     "q1-2018-19.yaml": ["C01 ID: 'C01' breaks the series of IDs (CO…): did you mean 'CO1'?"],

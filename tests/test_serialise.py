@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reportgen import api, reader, serialise
-
 from conftest import sample_paths
+from reportgen import api, reader, serialise
 
 
 @pytest.mark.parametrize("path", sample_paths(), ids=lambda p: p.name)

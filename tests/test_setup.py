@@ -13,8 +13,9 @@ DEBIAN = Path("/usr/bin/python3")
 
 
 def _version(python: str) -> tuple[int, int]:
-    out = subprocess.run([python, "-c", "import sys; print(*sys.version_info[:2])"], capture_output=True,
-                         text=True, check=True).stdout.split()
+    out = subprocess.run(
+        [python, "-c", "import sys; print(*sys.version_info[:2])"], capture_output=True, text=True, check=True
+    ).stdout.split()
     return int(out[0]), int(out[1])
 
 
@@ -42,11 +43,16 @@ def test_make_venv_keeps_a_venv_made_from_the_same_interpreter(tmp_path):
 
 def test_make_venv_remakes_a_venv_made_from_another_interpreter(tmp_path):
     marker = _fake_venv(tmp_path / "venv", "/opt/elsewhere/bin/python3.11")
-    out = subprocess.run([ROOT / "scripts" / "make-venv", tmp_path / "venv", sys.executable], capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run(
+        [ROOT / "scripts" / "make-venv", tmp_path / "venv", sys.executable], capture_output=True, text=True, check=True
+    )
     assert not marker.exists()
     cfg = (tmp_path / "venv" / "pyvenv.cfg").read_text()
     assert f"executable = {os.path.realpath(sys.executable)}" in cfg
     assert "made from /opt/elsewhere/bin/python3.11" in out.stderr
-    assert subprocess.run([tmp_path / "venv" / "bin" / "python", "-c", "import sys; print(sys.prefix)"],
-                          capture_output=True, text=True, check=True).stdout.strip() == str(tmp_path / "venv")
+    assert subprocess.run(
+        [tmp_path / "venv" / "bin" / "python", "-c", "import sys; print(sys.prefix)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip() == str(tmp_path / "venv")

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from reportgen import api, richtext, view
-
 from conftest import SAMPLES
+from reportgen import api, richtext, view
 
 
 def _view(name: str) -> view.ReportView:

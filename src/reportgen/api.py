@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic, RegisterError
 from .writers import EARLY, Options, available, present
@@ -92,9 +93,14 @@ class BuildResult:
     warnings: list[Diagnostic] = field(default_factory=list)
 
 
-def build(path: str | Path, out_dir: str | Path = "output", formats: list[str] | None = None,
-          options: Options | None = None, previous: str | Path | None = None,
-          progress: Callable[[str], None] | None = None) -> BuildResult:
+def build(
+    path: str | Path,
+    out_dir: str | Path = "output",
+    formats: list[str] | None = None,
+    options: Options | None = None,
+    previous: str | Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> BuildResult:
     """Validate a register and write each format as `out_dir/<stem>.<ext>`; with `previous`
     (last quarter's register) every format also shows the trend and what changed.
 

@@ -78,15 +78,36 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 @cli.command()
 @click.argument("registers", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", "out_dir", default="output", show_default=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write the documents into.")
-@click.option("-f", "--format", "fmt", metavar="LIST", help=f"Comma-separated formats to write ({', '.join(FORMATS)}); default: all available.")
-@click.option("--reference-docx", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A council's own Word template: its styles, fonts, margins, header and logo are used.")
-@click.option("--previous", type=click.Path(path_type=Path), metavar="REGISTER",
-              help="Last quarter's register: show each entry's direction of travel and a summary of what changed.")
-def build(registers: list[Path], out_dir: Path, fmt: str | None, reference_docx: Path | None,
-          previous: Path | None) -> None:
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    default="output",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the documents into.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    metavar="LIST",
+    help=f"Comma-separated formats to write ({', '.join(FORMATS)}); default: all available.",
+)
+@click.option(
+    "--reference-docx",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A council's own Word template: its styles, fonts, margins, header and logo are used.",
+)
+@click.option(
+    "--previous",
+    type=click.Path(path_type=Path),
+    metavar="REGISTER",
+    help="Last quarter's register: show each entry's direction of travel and a summary of what changed.",
+)
+def build(
+    registers: list[Path], out_dir: Path, fmt: str | None, reference_docx: Path | None, previous: Path | None
+) -> None:
     """Validate each REGISTER and write its documents as OUTPUT/<register-name>.<format>.
 
     With --previous, every format shows each score's trend since last quarter
@@ -194,12 +215,27 @@ def init(path: Path, force: bool) -> None:
 
 @cli.command("import")
 @click.argument("source", type=click.Path(path_type=Path))
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Register file to write (default: SOURCE's name with .yaml, beside it).")
-@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True,
-              help="Write the register as YAML or JSON.")
-@click.option("--like", type=click.Path(path_type=Path), metavar="REGISTER",
-              help="An existing register whose settings (Key to Scores, column labels) the import keeps.")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Register file to write (default: SOURCE's name with .yaml, beside it).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["yaml", "json"]),
+    default="yaml",
+    show_default=True,
+    help="Write the register as YAML or JSON.",
+)
+@click.option(
+    "--like",
+    type=click.Path(path_type=Path),
+    metavar="REGISTER",
+    help="An existing register whose settings (Key to Scores, column labels) the import keeps.",
+)
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 def import_(source: Path, out: Path | None, fmt: str, like: Path | None, force: bool) -> None:
     """Read a Word appendix (.docx) or a register workbook (.xlsx) into a register file.
@@ -237,7 +273,7 @@ def import_(source: Path, out: Path | None, fmt: str, like: Path | None, force: 
     except RegisterError as exc:
         _print_diagnostics(exc.diagnostics)
         click.echo(f"{target}: written, but it does not validate yet: correct the errors above", err=True)
-        raise SystemExit(EXIT_INVALID)
+        raise SystemExit(EXIT_INVALID) from exc
     _print_diagnostics(checked.warnings)
     n = len(checked.register.risks) + len(checked.register.opportunities)
     click.echo(f"{target}: valid, {n} entries, {len(checked.warnings) + len(result.notes)} warnings")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
 
@@ -30,9 +30,7 @@ class _Model(BaseModel):
 
 # --------------------------------------------------------------------------- scores
 
-_SCORE_TEXT = re.compile(
-    r"^\s*(?P<score>\d+)?\s*(?:\(\s*(?P<a>[A-Za-z ]+?)\s*/\s*(?P<b>[A-Za-z ]+?)\s*\))?\s*$"
-)
+_SCORE_TEXT = re.compile(r"^\s*(?P<score>\d+)?\s*(?:\(\s*(?P<a>[A-Za-z ]+?)\s*/\s*(?P<b>[A-Za-z ]+?)\s*\))?\s*$")
 
 
 def parse_score_text(text: str) -> dict[str, Any] | None:
@@ -51,7 +49,7 @@ def parse_score_text(text: str) -> dict[str, Any] | None:
 
 
 ScaleValue = Annotated[
-    Union[int, str],
+    int | str,
     Field(description="A point on the scale: its number (1-5) or its label, e.g. 4 or 'Likely'."),
 ]
 
@@ -84,10 +82,12 @@ def _to_score(value: Any) -> Any:
 
 
 ScoreField = Annotated[
-    Union[Score, StrictInt, str, None],
+    Score | StrictInt | str | None,
     AfterValidator(_to_score),
-    Field(description="A score: a number (20), a number with labels ('12 (Major/Possible)', impact/likelihood), "
-          "or a mapping of score, likelihood and impact."),
+    Field(
+        description="A score: a number (20), a number with labels ('12 (Major/Possible)', impact/likelihood), "
+        "or a mapping of score, likelihood and impact."
+    ),
 ]
 
 
@@ -109,7 +109,7 @@ def _to_groups(value: Any) -> Any:
     return value
 
 
-Groups = Annotated[Union[list[Group], str], AfterValidator(_to_groups)]
+Groups = Annotated[list[Group] | str, AfterValidator(_to_groups)]
 
 
 class Entry(_Model):
@@ -122,7 +122,9 @@ class Entry(_Model):
     consequences: RichText | None = Field(
         None, description="Possible consequences (risks) or possible benefits (opportunities)."
     )
-    controls: Groups = Field(default_factory=list, description="Current controls, optionally grouped by theme with owners.")
+    controls: Groups = Field(
+        default_factory=list, description="Current controls, optionally grouped by theme with owners."
+    )
     # Written `current_score`, `residual_score`, `target_score` in a register file (the
     # aliases); `current`, `residual`, `target` are accepted too and are the names in code.
     current: ScoreField = Field(None, alias="current_score", description="Current (inherent) score.")
@@ -136,7 +138,9 @@ class Entry(_Model):
     target: ScoreField = Field(None, alias="target_score", description="Target score (card layout).")
     target_confidence: str | None = Field(None, description="Confidence that the target will be met.")
     owner: str | None = Field(None, description="Risk or opportunity owner.")
-    target_date: str | None = Field(None, description="When the target should be reached, as written, e.g. 'March 2022'.")
+    target_date: str | None = Field(
+        None, description="When the target should be reached, as written, e.g. 'March 2022'."
+    )
     direction: RichText | None = Field(None, description="Direction of travel, as the officer wrote it.")
     progress: RichText | None = Field(None, description="Progress to date.")
 
@@ -155,7 +159,9 @@ class Band(_Model):
     min: int = Field(description="Lowest score in the band (inclusive).")
     max: int = Field(description="Highest score in the band (inclusive).")
     colour: str = Field(description="Fill colour as #RRGGBB.", pattern=r"^#[0-9A-Fa-f]{6}$")
-    text_colour: str = Field("#000000", description="Text colour on that fill, as #RRGGBB.", pattern=r"^#[0-9A-Fa-f]{6}$")
+    text_colour: str = Field(
+        "#000000", description="Text colour on that fill, as #RRGGBB.", pattern=r"^#[0-9A-Fa-f]{6}$"
+    )
 
 
 def _default_bands() -> list[Band]:
@@ -187,8 +193,21 @@ class Scoring(_Model):
 # --------------------------------------------------------------------------- columns
 
 FieldName = Literal[
-    "id", "title", "description", "types", "consequences", "controls", "current", "actions",
-    "residual", "target", "target_confidence", "owner", "target_date", "direction", "progress",
+    "id",
+    "title",
+    "description",
+    "types",
+    "consequences",
+    "controls",
+    "current",
+    "actions",
+    "residual",
+    "target",
+    "target_confidence",
+    "owner",
+    "target_date",
+    "direction",
+    "progress",
 ]
 
 

@@ -76,11 +76,15 @@ def _parse_yaml(text: str, name: str) -> tuple[Any, SourceMap]:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "cannot be read"
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise RegisterError([Diagnostic(f"this is not valid YAML: {problem}", file=name, line=line, column=col)])
+        raise RegisterError(
+            [Diagnostic(f"this is not valid YAML: {problem}", file=name, line=line, column=col)]
+        ) from exc
     except YAMLError as exc:  # pragma: no cover - ruamel raises marked errors for syntax
-        raise RegisterError([Diagnostic(f"this is not valid YAML: {exc}", file=name)])
+        raise RegisterError([Diagnostic(f"this is not valid YAML: {exc}", file=name)]) from exc
     if node is None:
-        raise RegisterError([Diagnostic("the file is empty: a register needs at least an organisation and a period", file=name)])
+        raise RegisterError(
+            [Diagnostic("the file is empty: a register needs at least an organisation and a period", file=name)]
+        )
     _check_size(node, name)
     smap = SourceMap(name)
     _map_yaml(node, (), smap)
@@ -91,7 +95,7 @@ def _parse_yaml(text: str, name: str) -> tuple[Any, SourceMap]:
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         raise RegisterError(
             [Diagnostic(f"this value cannot be read: {getattr(exc, 'problem', exc)}", file=name, line=line, column=col)]
-        )
+        ) from exc
     return data, smap
 
 
@@ -104,7 +108,11 @@ def _check_size(root: Node, name: str) -> None:
         if depth > MAX_DEPTH:
             line = node.start_mark.line + 1
             raise RegisterError(
-                [Diagnostic(f"nested more than {MAX_DEPTH} levels deep: too deep to be a register", file=name, line=line)]
+                [
+                    Diagnostic(
+                        f"nested more than {MAX_DEPTH} levels deep: too deep to be a register", file=name, line=line
+                    )
+                ]
             )
         if id(node) in sizes:
             continue
@@ -151,9 +159,11 @@ def _parse_json(text: str, name: str) -> tuple[Any, SourceMap]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise RegisterError([Diagnostic(f"this is not valid JSON: {exc.msg}", file=name, line=exc.lineno, column=exc.colno)])
+        raise RegisterError(
+            [Diagnostic(f"this is not valid JSON: {exc.msg}", file=name, line=exc.lineno, column=exc.colno)]
+        ) from exc
     except RecursionError:
-        raise RegisterError([Diagnostic("nested too deeply to be a register", file=name)])
+        raise RegisterError([Diagnostic("nested too deeply to be a register", file=name)]) from None
     smap = SourceMap(name)
     for pointer, entry in json_source_map.calculate(text).items():
         parts = tuple(_unescape(p) for p in pointer.split("/")[1:]) if pointer else ()
@@ -188,27 +198,35 @@ def parse_file(path: Path) -> tuple[Any, SourceMap]:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise RegisterError([Diagnostic("no such file", file=name)])
+        raise RegisterError([Diagnostic("no such file", file=name)]) from None
     except OSError as exc:
-        raise RegisterError([Diagnostic(f"cannot be read: {exc.strerror or exc}", file=name)])
+        raise RegisterError([Diagnostic(f"cannot be read: {exc.strerror or exc}", file=name)]) from exc
     if path.is_dir():
         raise RegisterError([Diagnostic("is a folder, not a register file", file=name)])
     if size > MAX_BYTES:
         raise RegisterError(
-            [Diagnostic(f"the file is {size / 1e6:.0f} MB: too large to be a register (the limit is {MAX_BYTES // 2**20} MiB)", file=name)]
+            [
+                Diagnostic(
+                    f"the file is {size / 1e6:.0f} MB: too large to be a register "
+                    f"(the limit is {MAX_BYTES // 2**20} MiB)",
+                    file=name,
+                )
+            ]
         )
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise RegisterError([Diagnostic(f"cannot be read: {exc.strerror or exc}", file=name)])
+        raise RegisterError([Diagnostic(f"cannot be read: {exc.strerror or exc}", file=name)]) from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise RegisterError(
             [Diagnostic(f"is not UTF-8 text (byte {exc.start}): save the register as UTF-8", file=name)]
-        )
+        ) from exc
     if not text.strip():
-        raise RegisterError([Diagnostic("the file is empty: a register needs at least an organisation and a period", file=name)])
+        raise RegisterError(
+            [Diagnostic("the file is empty: a register needs at least an organisation and a period", file=name)]
+        )
     if path.suffix.lower() == ".json":
         data, smap = _parse_json(text, name)
     else:
@@ -275,7 +293,13 @@ def _walk(data: Any, loc: tuple[Any, ...]) -> tuple[PathKey, Any]:
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             path.append(part)
             node = node[part]
-        elif isinstance(node, dict) and isinstance(part, str) and part.isidentifier() and part[:1].islower() and "[" not in part:
+        elif (
+            isinstance(node, dict)
+            and isinstance(part, str)
+            and part.isidentifier()
+            and part[:1].islower()
+            and "[" not in part
+        ):
             # a missing or unknown field named in the location
             path.append(part)
             node = None
@@ -408,7 +432,7 @@ def build_model(data: Any, smap: SourceMap) -> Register:
     try:
         return Register.model_validate(data)
     except ValidationError as exc:
-        raise RegisterError(model_diagnostics(exc, data, smap))
+        raise RegisterError(model_diagnostics(exc, data, smap)) from exc
 
 
 def salvage(data: Any, smap: SourceMap) -> Register | None:

@@ -13,7 +13,20 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 
 _md = MarkdownIt("commonmark", {"html": False, "breaks": True, "linkify": False}).disable(
-    ["code", "fence", "html_block", "html_inline", "lheading", "hr", "reference", "image", "link", "backticks", "autolink", "entity"]
+    [
+        "code",
+        "fence",
+        "html_block",
+        "html_inline",
+        "lheading",
+        "hr",
+        "reference",
+        "image",
+        "link",
+        "backticks",
+        "autolink",
+        "entity",
+    ]
 )
 
 

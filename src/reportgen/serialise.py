@@ -62,7 +62,10 @@ def _groups(groups: list[Group]) -> Any:
         return None
     if len(groups) == 1 and not groups[0].theme and not groups[0].owner:
         return groups[0].text
-    return [{k: v for k, v in (("theme", g.theme), ("owner", g.owner), ("text", g.text)) if v not in (None,)} for g in groups]
+    return [
+        {k: v for k, v in (("theme", g.theme), ("owner", g.owner), ("text", g.text)) if v not in (None,)}
+        for g in groups
+    ]
 
 
 def entry_data(e: Entry, scoring: Scoring | None = None, kind: str = "risk") -> dict[str, Any]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from .diagnostics import Diagnostic, RegisterError
 from .model import SCORE_FIELDS, Entry, Register, Score, field_key
@@ -72,7 +73,11 @@ class _Checker:
     # -- scheme
     def scheme(self) -> None:
         s = self.reg.scoring
-        for name, labels in (("likelihood", s.likelihood), ("impact", s.impact), ("opportunity_impact", s.opportunity_impact)):
+        for name, labels in (
+            ("likelihood", s.likelihood),
+            ("impact", s.impact),
+            ("opportunity_impact", s.opportunity_impact),
+        ):
             if len(labels) < 2:
                 self.error(("scoring", name), f"needs at least two labels, found {len(labels)}", rest=("scoring", name))
             dup = [k for k, c in Counter(x.lower() for x in labels).items() if c > 1]
@@ -103,9 +108,17 @@ class _Checker:
                     "below the 4.5:1 that WCAG AA asks for",
                     rest=path,
                 )
-        missing = [v for v in sorted({a * b for a in range(1, len(s.likelihood) + 1) for b in range(1, len(s.impact) + 1)}) if v not in covered]
+        missing = [
+            v
+            for v in sorted({a * b for a in range(1, len(s.likelihood) + 1) for b in range(1, len(s.impact) + 1)})
+            if v not in covered
+        ]
         if missing:
-            self.error(("scoring", "bands"), f"no band covers score(s) {', '.join(map(str, missing))}", rest=("scoring", "bands"))
+            self.error(
+                ("scoring", "bands"),
+                f"no band covers score(s) {', '.join(map(str, missing))}",
+                rest=("scoring", "bands"),
+            )
 
     # -- scores
     def resolve(self, value: Any, labels: list[str], other: list[str], axis: str, where: tuple) -> int | None:
@@ -123,8 +136,12 @@ class _Checker:
         if both:  # "Possible (3)", as card layouts print it: label and number must agree
             by_label = self.resolve(both.group(1), labels, other, axis, where)
             if by_label is not None and by_label != int(both.group(2)):
-                self.error(path, f"'{text}': {labels[by_label - 1]} is {by_label} on the {axis} scale, not "
-                                 f"{both.group(2)}", entry, rest)
+                self.error(
+                    path,
+                    f"'{text}': {labels[by_label - 1]} is {by_label} on the {axis} scale, not {both.group(2)}",
+                    entry,
+                    rest,
+                )
                 return None
             return by_label
         lowered = [x.lower() for x in labels]
@@ -133,7 +150,9 @@ class _Checker:
         scale = ", ".join(_ordinal_label(labels, i + 1) for i in range(n))
         other_axis = "impact" if axis == "likelihood" else "likelihood"
         if text.lower() in [x.lower() for x in other]:
-            self.error(path, f"'{text}' is {_a(other_axis)} label, not {_a(axis)}; {axis} is one of {scale}", entry, rest)
+            self.error(
+                path, f"'{text}' is {_a(other_axis)} label, not {_a(axis)}; {axis} is one of {scale}", entry, rest
+            )
         else:
             self.error(path, f"'{text}' is not {_a(axis)} label; {axis} is one of {scale}", entry, rest)
         return None
@@ -149,20 +168,34 @@ class _Checker:
         top = len(s.likelihood) * len(impact_labels)
         lk = im = None
         if sc.likelihood is not None:
-            lk = self.resolve(sc.likelihood, s.likelihood, all_impacts, "likelihood",
-                              (base + ("likelihood",), e.id, (fname, "likelihood")))
+            lk = self.resolve(
+                sc.likelihood,
+                s.likelihood,
+                all_impacts,
+                "likelihood",
+                (base + ("likelihood",), e.id, (fname, "likelihood")),
+            )
         if sc.impact is not None:
-            im = self.resolve(sc.impact, impact_labels, s.likelihood, "impact",
-                              (base + ("impact",), e.id, (fname, "impact")))
+            im = self.resolve(
+                sc.impact, impact_labels, s.likelihood, "impact", (base + ("impact",), e.id, (fname, "impact"))
+            )
         value = sc.score
         if value is not None:
             if value > top:
-                self.error(base + ("score",) if (base + ("score",)) in self.smap.values else base,
-                           f"{value} is above the highest possible score, {top}", e.id, (fname,))
+                self.error(
+                    base + ("score",) if (base + ("score",)) in self.smap.values else base,
+                    f"{value} is above the highest possible score, {top}",
+                    e.id,
+                    (fname,),
+                )
                 return None
             if value < 1:
-                self.error(base + ("score",) if (base + ("score",)) in self.smap.values else base,
-                           f"{value} is below the lowest possible score, 1", e.id, (fname,))
+                self.error(
+                    base + ("score",) if (base + ("score",)) in self.smap.values else base,
+                    f"{value} is below the lowest possible score, 1",
+                    e.id,
+                    (fname,),
+                )
                 return None
         if lk is not None and im is not None:
             product = lk * im
@@ -189,11 +222,21 @@ class _Checker:
                     entry, rest = lst[path[1]].id, path[2:]
                 m = _XML_ILLEGAL.search(node)
                 if m:
-                    self.error(path, f"contains a control character (U+{ord(m.group()):04X}) that documents cannot hold; "
-                                     "delete it (it is often pasted in from another program)", entry, rest)
+                    self.error(
+                        path,
+                        f"contains a control character (U+{ord(m.group()):04X}) that documents cannot hold; "
+                        "delete it (it is often pasted in from another program)",
+                        entry,
+                        rest,
+                    )
                 if len(node) > MAX_CELL_CHARS:
-                    self.error(path, f"is {len(node):,} characters long; a spreadsheet cell holds at most "
-                                     f"{MAX_CELL_CHARS:,}: split it or shorten it", entry, rest)
+                    self.error(
+                        path,
+                        f"is {len(node):,} characters long; a spreadsheet cell holds at most "
+                        f"{MAX_CELL_CHARS:,}: split it or shorten it",
+                        entry,
+                        rest,
+                    )
             elif isinstance(node, dict):
                 for k, v in node.items():
                     visit(v, path + (k,))
@@ -214,7 +257,12 @@ class _Checker:
             if key in seen:
                 other = self.smap.value(seen[key])
                 also = f" (also at line {other[0]})" if other else ""
-                self.error((list_name, i, "id"), f"'{key}' is used by more than one entry{also}; IDs must be unique", e.id, ("id",))
+                self.error(
+                    (list_name, i, "id"),
+                    f"'{key}' is used by more than one entry{also}; IDs must be unique",
+                    e.id,
+                    ("id",),
+                )
             else:
                 seen[key] = (list_name, i, "id")
             scores = {f: self.score(list_name, i, e, f) for f in SCORE_FIELDS}
@@ -237,10 +285,14 @@ class _Checker:
                 if fname in shown or value in (None, "", []):
                     continue
                 key = field_key(Entry, fname)
-                self.warn(self.key_path(list_name, i, fname),
-                          f"the table layout has no column for it, so the Word, PDF and HTML appendix will not "
-                          f"show it (the Excel workbook does): add a '{fname}' column under 'columns:' or use "
-                          f"'layout: cards'", e.id, (key,))
+                self.warn(
+                    self.key_path(list_name, i, fname),
+                    f"the table layout has no column for it, so the Word, PDF and HTML appendix will not "
+                    f"show it (the Excel workbook does): add a '{fname}' column under 'columns:' or use "
+                    f"'layout: cards'",
+                    e.id,
+                    (key,),
+                )
 
     def entry_warnings(self, list_name: str, i: int, e: Entry, scores: dict[str, Score | None]) -> None:
         cur = scores["current"].score if scores["current"] else None
@@ -249,11 +301,20 @@ class _Checker:
             if cur is None or sc is None or sc.score is None:
                 continue
             if list_name == "risks" and sc.score > cur:
-                self.warn(self.key_path(list_name, i, fname), f"{sc.score} is above the current score, {cur}: a {fname} score "
-                                                  "should not be worse than today's", e.id, (fname,))
+                self.warn(
+                    self.key_path(list_name, i, fname),
+                    f"{sc.score} is above the current score, {cur}: a {fname} score should not be worse than today's",
+                    e.id,
+                    (fname,),
+                )
             if list_name == "opportunities" and sc.score < cur:
-                self.warn(self.key_path(list_name, i, fname), f"{sc.score} is below the current score, {cur}: an opportunity's "
-                                                  f"{fname} should not be smaller than today's", e.id, (fname,))
+                self.warn(
+                    self.key_path(list_name, i, fname),
+                    f"{sc.score} is below the current score, {cur}: an opportunity's "
+                    f"{fname} should not be smaller than today's",
+                    e.id,
+                    (fname,),
+                )
         owners = [g.owner for g in e.controls + e.actions if g.owner and g.owner.strip()]
         if not (e.owner and e.owner.strip()) and not owners:
             self.warn((list_name, i), "has no owner: every risk and opportunity needs someone accountable", e.id)
@@ -289,8 +350,12 @@ class _Checker:
                         suggestion = f"{common}{int(number)}"
                 if suggestion:
                     series = sorted({f"{p}…" for p in prefixes if p != prefix})
-                    self.warn((list_name, i, "id"), f"'{e.id}' breaks the series of IDs ({', '.join(series)}): "
-                                                     f"did you mean '{suggestion}'?", e.id, ("id",))
+                    self.warn(
+                        (list_name, i, "id"),
+                        f"'{e.id}' breaks the series of IDs ({', '.join(series)}): did you mean '{suggestion}'?",
+                        e.id,
+                        ("id",),
+                    )
 
 
 _ID = re.compile(r"^(.*?)(\d+)$")

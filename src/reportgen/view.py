@@ -146,13 +146,35 @@ class ColumnView:
 
 # Relative widths tuned on the seed appendices: text-heavy columns get the room.
 _WIDTHS = {
-    "id": 0.55, "title": 1.2, "description": 1.5, "types": 0.8, "consequences": 1.9, "controls": 2.4,
-    "progress": 2.4, "current": 0.75, "actions": 2.4, "residual": 0.75, "target": 0.75, "owner": 1.0,
-    "direction": 1.0, "target_date": 0.8, "target_confidence": 0.8,
+    "id": 0.55,
+    "title": 1.2,
+    "description": 1.5,
+    "types": 0.8,
+    "consequences": 1.9,
+    "controls": 2.4,
+    "progress": 2.4,
+    "current": 0.75,
+    "actions": 2.4,
+    "residual": 0.75,
+    "target": 0.75,
+    "owner": 1.0,
+    "direction": 1.0,
+    "target_date": 0.8,
+    "target_confidence": 0.8,
 }
-_KINDS = {"current": "score", "residual": "score", "target": "score", "controls": "groups", "actions": "groups",
-          "types": "types", "id": "id", "title": "plain", "owner": "plain", "target_date": "plain",
-          "target_confidence": "plain"}
+_KINDS = {
+    "current": "score",
+    "residual": "score",
+    "target": "score",
+    "controls": "groups",
+    "actions": "groups",
+    "types": "types",
+    "id": "id",
+    "title": "plain",
+    "owner": "plain",
+    "target_date": "plain",
+    "target_confidence": "plain",
+}
 
 
 @dataclass(frozen=True)
@@ -307,7 +329,7 @@ def build_date(reg: Register) -> dt.date:
         return reg.report_date
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
     return dt.date.today()
 
 

@@ -8,9 +8,9 @@ the same code reads reportgen's own output and a clerk-made document.
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from ..diagnostics import Diagnostic, RegisterError
 from ..model import Register
@@ -34,11 +34,11 @@ def kind_of(path: Path) -> str:
     try:
         head = path.read_bytes()[:8]
     except FileNotFoundError:
-        raise ImportError_(f"{name}: no such file")
+        raise ImportError_(f"{name}: no such file") from None
     except IsADirectoryError:
-        raise ImportError_(f"{name}: is a folder, not a Word or Excel file")
+        raise ImportError_(f"{name}: is a folder, not a Word or Excel file") from None
     except OSError as exc:
-        raise ImportError_(f"{name}: cannot be read: {exc.strerror or exc}")
+        raise ImportError_(f"{name}: cannot be read: {exc.strerror or exc}") from exc
     if head.startswith(_OLE):
         raise ImportError_(
             f"{name}: is password-protected or in the old .doc/.xls format; "
@@ -51,7 +51,9 @@ def kind_of(path: Path) -> str:
             names = set(zf.namelist())
             bad = zf.testzip()
     except (zipfile.BadZipFile, EOFError, OSError, ValueError):
-        raise ImportError_(f"{name}: is damaged (its zip container cannot be read); save it again from Word or Excel")
+        raise ImportError_(
+            f"{name}: is damaged (its zip container cannot be read); save it again from Word or Excel"
+        ) from None
     if bad is not None:
         raise ImportError_(f"{name}: is damaged ({bad} cannot be read); save it again from Word or Excel")
     if "word/document.xml" in names:
@@ -63,8 +65,9 @@ def kind_of(path: Path) -> str:
     raise ImportError_(f"{name}: is a zip file but not a Word (.docx) or Excel (.xlsx) document")
 
 
-def import_file(path: str | Path, like: Register | None = None,
-                progress: Callable[[str], None] | None = None) -> Imported:
+def import_file(
+    path: str | Path, like: Register | None = None, progress: Callable[[str], None] | None = None
+) -> Imported:
     """Read a .docx appendix or .xlsx register workbook into a register.
 
     `like` is an existing register whose settings (scoring scheme, column labels,

@@ -10,18 +10,49 @@ from ._docx_text import Line, to_markdown
 
 # Column headings seen in real registers, beyond the seeds' own (normalised: lower case, single spaces).
 ALIASES = {
-    "id": ["rin", "risk id", "ref", "reference", "risk ref", "risk reference", "id", "opportunity id", "oin",
-           "risk identification number", "risk number"],
+    "id": [
+        "rin",
+        "risk id",
+        "ref",
+        "reference",
+        "risk ref",
+        "risk reference",
+        "id",
+        "opportunity id",
+        "oin",
+        "risk identification number",
+        "risk number",
+    ],
     "title": ["title", "risk title", "opportunity title"],
     "description": ["risk description", "description", "risk", "opportunity"],
     "types": ["type", "risk type", "types", "category", "risk category"],
-    "consequences": ["consequences", "risk consequences", "possible consequences", "benefits",
-                     "opportunity consequences", "impact description"],
+    "consequences": [
+        "consequences",
+        "risk consequences",
+        "possible consequences",
+        "benefits",
+        "opportunity consequences",
+        "impact description",
+    ],
     "controls": ["controls", "current controls", "existing controls", "controls in place"],
-    "current": ["current score", "current risk score", "inherent score", "score", "risk rating", "gross score",
-                "current opportunity score"],
-    "actions": ["actions", "mitigating actions", "mitigation", "further actions", "planned actions",
-                "actions to realise", "maximising actions"],
+    "current": [
+        "current score",
+        "current risk score",
+        "inherent score",
+        "score",
+        "risk rating",
+        "gross score",
+        "current opportunity score",
+    ],
+    "actions": [
+        "actions",
+        "mitigating actions",
+        "mitigation",
+        "further actions",
+        "planned actions",
+        "actions to realise",
+        "maximising actions",
+    ],
     "residual": ["residual score", "residual risk score", "net score", "residual", "residual opportunity score"],
     "target": ["target score", "target risk score", "target opportunity score"],
     "owner": ["owner", "risk owner", "lead officer", "responsible officer", "opportunity owner"],
@@ -77,7 +108,7 @@ def heading_block(texts: list[str], like: Register | None) -> dict[str, Any]:
             m2 = re.search(r"\b[\w&' ]*Register\b", t)
             if m2 and "title" not in out:
                 out["title"] = m2.group(0).strip()
-                before, after = t[: m2.start()].strip(), t[m2.end():].strip()
+                before, after = t[: m2.start()].strip(), t[m2.end() :].strip()
                 if before:
                     out.setdefault("organisation", before)
                 if after:
@@ -86,7 +117,7 @@ def heading_block(texts: list[str], like: Register | None) -> dict[str, Any]:
             rest.append(t)
             continue
         out["title"] = t[i : i + len(title)]
-        before, after = t[:i].strip(), t[i + len(title):].strip()
+        before, after = t[:i].strip(), t[i + len(title) :].strip()
         if before:
             out.setdefault("organisation", before)
         if after:

@@ -53,7 +53,7 @@ class Numbering:
     formats: dict[str, dict[int, tuple[str, int]]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, document) -> "Numbering":
+    def of(cls, document) -> Numbering:
         try:
             root = document.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):

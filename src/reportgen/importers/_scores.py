@@ -47,7 +47,7 @@ def read_score(text: str, scoring: Scoring) -> ReadScore:
     if not raw:
         return ReadScore(None)
     m = _SCORE.match(raw)
-    rest = raw[m.end():].strip() if m else raw
+    rest = raw[m.end() :].strip() if m else raw
     if not m or rest:
         return ReadScore(Score(as_written=raw), f"'{raw}' cannot be read as a score")
     lk_labels, im_labels = _labels(scoring)

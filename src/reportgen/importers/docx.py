@@ -35,26 +35,45 @@ from ._scores import read_point, read_score, strip_computed
 
 # Labels inside a card, and the field each introduces.
 _CARD_LABELS = {
-    "risk description": "description", "opportunity description": "description", "description": "description",
-    "risk consequences": "consequences", "opportunity consequences": "consequences", "consequences": "consequences",
+    "risk description": "description",
+    "opportunity description": "description",
+    "description": "description",
+    "risk consequences": "consequences",
+    "opportunity consequences": "consequences",
+    "consequences": "consequences",
     "possible benefits": "consequences",
-    "risk owner": "owner", "opportunity owner": "owner", "opp owner": "owner", "owner": "owner",
+    "risk owner": "owner",
+    "opportunity owner": "owner",
+    "opp owner": "owner",
+    "owner": "owner",
     "target date": "target_date",
-    "current likelihood": "current.likelihood", "target likelihood": "target.likelihood",
-    "current impact": "current.impact", "target impact": "target.impact",
-    "target risk confidence": "target_confidence", "target confidence": "target_confidence",
-    "target opportunity confidence": "target_confidence", "target opp confidence": "target_confidence",
-    "current controls": "controls", "controls": "controls",
+    "current likelihood": "current.likelihood",
+    "target likelihood": "target.likelihood",
+    "current impact": "current.impact",
+    "target impact": "target.impact",
+    "target risk confidence": "target_confidence",
+    "target confidence": "target_confidence",
+    "target opportunity confidence": "target_confidence",
+    "target opp confidence": "target_confidence",
+    "current controls": "controls",
+    "controls": "controls",
     "control owner": "controls.owner",
-    "mitigating actions": "actions", "actions to realise": "actions", "maximising actions": "actions",
-    "mitigation owner": "actions.owner", "action owner": "actions.owner",
-    "progress": "progress", "progress to date": "progress",
-    "risk type": "types", "opportunity type": "types", "type": "types",
+    "mitigating actions": "actions",
+    "actions to realise": "actions",
+    "maximising actions": "actions",
+    "mitigation owner": "actions.owner",
+    "action owner": "actions.owner",
+    "progress": "progress",
+    "progress to date": "progress",
+    "risk type": "types",
+    "opportunity type": "types",
+    "type": "types",
     "direction of travel": "direction",
 }
 _CARD_HEAD = re.compile(r"^\s*(?P<kind>(?i:risk|opportunity|opp))\s+ID\b\s*:?\s*(?P<rest>.*)$", re.S)
 _SCORE_LABEL = re.compile(
-    r"^\s*(?P<which>Current|Target|Residual)\s+(?:Risk\s+|Opportunity\s+|Opp\s+)?Score\s*:\s*(?P<value>.*)$", re.I | re.S
+    r"^\s*(?P<which>Current|Target|Residual)\s+(?:Risk\s+|Opportunity\s+|Opp\s+)?Score\s*:\s*(?P<value>.*)$",
+    re.I | re.S,
 )
 _KEY_WORDS = {"rare", "unlikely", "possible", "likely", "certain"}
 
@@ -76,7 +95,9 @@ class _Doc:
     notes: list[Diagnostic] = field(default_factory=list)
 
     def note(self, message: str, where: str, entry: str | None = None, fld: str | None = None) -> None:
-        self.notes.append(Diagnostic(f"{message} ({where})", severity="warning", file=self.name, entry=entry, field=fld))
+        self.notes.append(
+            Diagnostic(f"{message} ({where})", severity="warning", file=self.name, entry=entry, field=fld)
+        )
 
     # -- paragraphs
     def lines(self, paragraphs) -> list[Line]:
@@ -185,8 +206,9 @@ def _score_cell(doc: _Doc, text: str, scoring, entry: str, fld: str, where: str)
     return got.score
 
 
-def _read_table(doc: _Doc, tbl, kind: str, fields: list[str | None], labels: list[str], scoring,
-                where: str) -> list[Entry]:
+def _read_table(
+    doc: _Doc, tbl, kind: str, fields: list[str | None], labels: list[str], scoring, where: str
+) -> list[Entry]:
     entries = []
     rows = tbl.rows
     for r_i, row in enumerate(rows[1:], start=2):
@@ -199,7 +221,7 @@ def _read_table(doc: _Doc, tbl, kind: str, fields: list[str | None], labels: lis
             continue
         data: dict[str, Any] = {}
         ident = None
-        for c_i, tc in enumerate(cells):
+        for c_i in range(len(cells)):
             f = fields[c_i] if c_i < len(fields) else None
             if f == "id":
                 ident = texts[c_i].strip()
@@ -211,8 +233,11 @@ def _read_table(doc: _Doc, tbl, kind: str, fields: list[str | None], labels: lis
             cell_where = f"{where}, row {r_i}, column '{labels[c_i] if c_i < len(labels) else c_i + 1}'"
             if f is None:
                 if text.strip():
-                    doc.note(f"text in a column that fits no field of the register was not imported: "
-                             f"{text.strip()[:60]!r}", cell_where, ident)
+                    doc.note(
+                        f"text in a column that fits no field of the register was not imported: {text.strip()[:60]!r}",
+                        cell_where,
+                        ident,
+                    )
                 continue
             if f == "id":
                 data["id"] = text.strip()
@@ -340,16 +365,24 @@ def _fix_scale_words(doc: _Doc, sc: Score, scoring, kind: str, ident: str, which
     if isinstance(lk, str):
         m = re.match(r"^(.*?)\s*\((\d)\)$", lk)
         if m and m.group(1).lower() not in [x.lower() for x in scoring.likelihood]:
-            doc.note(f"likelihood written '{lk}', which is not a likelihood label; kept the number, {m.group(2)}",
-                     where, ident, f"{which} likelihood")
+            doc.note(
+                f"likelihood written '{lk}', which is not a likelihood label; kept the number, {m.group(2)}",
+                where,
+                ident,
+                f"{which} likelihood",
+            )
             sc = sc.model_copy(update={"likelihood": int(m.group(2))})
     im = sc.impact
     labels = scoring.impact if kind == "risk" else scoring.opportunity_impact
     if isinstance(im, str):
         m = re.match(r"^(.*?)\s*\((\d)\)$", im)
         if m and m.group(1).lower() not in [x.lower() for x in labels]:
-            doc.note(f"impact written '{im}', which is not an impact label; kept the number, {m.group(2)}",
-                     where, ident, f"{which} impact")
+            doc.note(
+                f"impact written '{im}', which is not an impact label; kept the number, {m.group(2)}",
+                where,
+                ident,
+                f"{which} impact",
+            )
             sc = sc.model_copy(update={"impact": int(m.group(2))})
     return sc
 
@@ -411,8 +444,14 @@ def read_docx(path: Path, like: Register | None = None, progress=None) -> Import
                 continue
             if not seen_table:
                 before_tables.append(text)
-            elif _norm(text) not in ("risks", "opportunities", "key to scores", "score bands", "heat map", "heat maps") \
-                    and not text.lower().startswith(("page ", "score only", "changes since")):
+            elif _norm(text) not in (
+                "risks",
+                "opportunities",
+                "key to scores",
+                "score bands",
+                "heat map",
+                "heat maps",
+            ) and not text.lower().startswith(("page ", "score only", "changes since")):
                 doc.note(f"a paragraph outside any register table was not imported: {text[:60]!r}", "body text")
             continue
         if el.tag != qn("w:tbl"):

@@ -24,13 +24,23 @@ from ._scores import read_score
 
 # reportgen's own headings, and what they hold. None: computed, not data.
 _HEADINGS: dict[str, str | None] = {
-    "id": "id", "type": "kind", "title": "title", "description": "description",
-    "risk / opportunity type": "types", "consequences / benefits": "consequences",
-    "current controls": "controls", "control owner(s)": "controls.owner",
-    "mitigating / maximising actions": "actions", "mitigation owner(s)": "actions.owner",
-    "target confidence": "target_confidence", "owner": "owner", "target date": "target_date",
-    "direction of travel": "direction", "progress to date": "progress",
-    "trend since last quarter": None, "residual / target trend": None,
+    "id": "id",
+    "type": "kind",
+    "title": "title",
+    "description": "description",
+    "risk / opportunity type": "types",
+    "consequences / benefits": "consequences",
+    "current controls": "controls",
+    "control owner(s)": "controls.owner",
+    "mitigating / maximising actions": "actions",
+    "mitigation owner(s)": "actions.owner",
+    "target confidence": "target_confidence",
+    "owner": "owner",
+    "target date": "target_date",
+    "direction of travel": "direction",
+    "progress to date": "progress",
+    "trend since last quarter": None,
+    "residual / target trend": None,
 }
 for _which in ("current", "residual", "target"):
     _HEADINGS[f"{_which} score"] = f"{_which}.score"
@@ -97,7 +107,7 @@ def _owners(value: Any, themes: list[str]) -> dict[str | None, str]:
             continue
         theme = next((t for t in themes if line.startswith(f"{t}: ")), None)
         if theme is not None:
-            out.setdefault(theme, []).append(line[len(theme) + 2:].strip())
+            out.setdefault(theme, []).append(line[len(theme) + 2 :].strip())
         else:
             out.setdefault(None, []).append(line)
     return {k: "\n".join(v) for k, v in out.items()}
@@ -175,8 +185,12 @@ def read_xlsx(path: Path, like: Register | None = None, progress=None) -> Import
             if f is None or f == "id" or value in (None, ""):
                 continue
             if f is False:
-                note(f"column '{heading}' fits no field of the register; its text was not imported: "
-                     f"{_text(value)[:60]!r}", where, ident)
+                note(
+                    f"column '{heading}' fits no field of the register; its text was not imported: "
+                    f"{_text(value)[:60]!r}",
+                    where,
+                    ident,
+                )
                 continue
             if f == "kind":
                 kind = _KIND_WORDS.get(_norm(value), "risk")
@@ -214,8 +228,10 @@ def read_xlsx(path: Path, like: Register | None = None, progress=None) -> Import
             if not groups:
                 data[key] = [{"owner": "\n".join(found.values()), "text": ""}]
             else:
-                data[key] = [g.model_copy(update={"owner": found.get(g.theme, found.get(None) if not g.theme else None)})
-                             for g in groups]
+                data[key] = [
+                    g.model_copy(update={"owner": found.get(g.theme, found.get(None) if not g.theme else None)})
+                    for g in groups
+                ]
                 unthemed = found.get(None)
                 if unthemed and all(g.theme for g in groups):
                     data[key][0] = data[key][0].model_copy(update={"owner": data[key][0].owner or unthemed})
@@ -254,7 +270,12 @@ def _edited_score(parts: dict[str, Any], scoring, kind, ident, which, where, not
     score = parts.get("score")
     lk, im = parts.get("likelihood"), parts.get("impact")
     if isinstance(score, int) and isinstance(lk, int) and isinstance(im, int) and lk * im != score:
-        note(f"score {score} does not match likelihood {lk} × impact {im} = {lk * im}; kept the score {score} "
-             "and dropped the likelihood and impact: set them again", where, ident, which)
+        note(
+            f"score {score} does not match likelihood {lk} × impact {im} = {lk * im}; kept the score {score} "
+            "and dropped the likelihood and impact: set them again",
+            where,
+            ident,
+            which,
+        )
         return Score(score=score)
     return Score(score=score, likelihood=lk, impact=im)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the view (pydantic, markdown-it) is not imported just to list the writers
     from ..view import ReportView
@@ -76,8 +77,11 @@ def available() -> dict[str, Writer]:
 def present() -> list[str]:
     """The formats whose writer module is installed, in build order, found without importing
     them (so a build can start the PDF's typesetting before python-docx and openpyxl load)."""
-    return [n for n, module in FORMATS.items()
-            if n in _REGISTRY or importlib.util.find_spec(f"{__name__}.{module}") is not None]
+    return [
+        n
+        for n, module in FORMATS.items()
+        if n in _REGISTRY or importlib.util.find_spec(f"{__name__}.{module}") is not None
+    ]
 
 
 def get(name: str) -> Writer | None:

@@ -18,10 +18,9 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from lxml import etree
 
+from conftest import sample_paths
 from reportgen import api, richtext
 from reportgen.writers import Options
-
-from conftest import sample_paths
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -154,8 +153,7 @@ def dump_para(p, lists: Lists, styles: dict[str, str]) -> str:
 def dump_table(tbl, lists, styles, indent: str) -> list[str]:
     pr = tbl.find(qn("w:tblPr"))
     grid = [int(g.get(qn("w:w"))) for g in tbl.find(qn("w:tblGrid")).findall(qn("w:gridCol"))]
-    lines = [f"{indent}TABLE layout={_val(pr, 'w:tblLayout', 'type')} caption={_val(pr, 'w:tblCaption')!r} "
-             f"grid={grid}"]
+    lines = [f"{indent}TABLE layout={_val(pr, 'w:tblLayout', 'type')} caption={_val(pr, 'w:tblCaption')!r} grid={grid}"]
     for i, tr in enumerate(tbl.findall(qn("w:tr"))):
         trpr = tr.find(qn("w:trPr"))
         flags = []
@@ -196,8 +194,10 @@ def dump(data: bytes) -> str:
     ]
     for s in doc.sections:
         orient = "landscape" if s.orientation == WD_ORIENT.LANDSCAPE else "portrait"
-        lines.append(f"SECTION {orient} {s.page_width.twips}x{s.page_height.twips} margins "
-                     f"{s.left_margin.twips}/{s.right_margin.twips}/{s.top_margin.twips}/{s.bottom_margin.twips}")
+        lines.append(
+            f"SECTION {orient} {s.page_width.twips}x{s.page_height.twips} margins "
+            f"{s.left_margin.twips}/{s.right_margin.twips}/{s.top_margin.twips}/{s.bottom_margin.twips}"
+        )
         for p in s.footer._element.iter(qn("w:p")):
             lines.append(f"FOOTER {dump_para(p, lists, styles)}")
     for child in doc.element.body:
@@ -212,8 +212,7 @@ def all_text(data: bytes) -> str:
     """Every paragraph's text (tables included), line breaks as newlines."""
     doc = open_doc(data)
     return "\n".join(
-        "".join(run_text(r) for r in p.iter(qn("w:r"))).replace("⏎", "\n")
-        for p in doc.element.body.iter(qn("w:p"))
+        "".join(run_text(r) for r in p.iter(qn("w:r"))).replace("⏎", "\n") for p in doc.element.body.iter(qn("w:p"))
     )
 
 
@@ -306,15 +305,21 @@ def test_heading_block(sample, built):
 
 
 def _tables(doc, caption: str):
-    return [t for t in doc.tables if t._tbl.find(qn("w:tblPr")).find(qn("w:tblCaption")) is not None
-            and t._tbl.find(qn("w:tblPr")).find(qn("w:tblCaption")).get(qn("w:val")) == caption]
+    return [
+        t
+        for t in doc.tables
+        if t._tbl.find(qn("w:tblPr")).find(qn("w:tblCaption")) is not None
+        and t._tbl.find(qn("w:tblPr")).find(qn("w:tblCaption")).get(qn("w:val")) == caption
+    ]
 
 
 def test_table_layout_columns_header_row_and_fixed_widths(built):
     doc = open_doc(built["q1-2018-19.yaml"])
     reg = api.load(SAMPLE_DIR / "q1-2018-19.yaml").register
-    for caption, cols, entries in (("Risks", reg.columns.risks, reg.risks),
-                                   ("Opportunities", reg.columns.opportunities, reg.opportunities)):
+    for caption, cols, entries in (
+        ("Risks", reg.columns.risks, reg.risks),
+        ("Opportunities", reg.columns.opportunities, reg.opportunities),
+    ):
         (t,) = _tables(doc, caption)
         header = t.rows[0]
         assert [c.text for c in header.cells] == [c.label for c in cols]
@@ -333,10 +338,15 @@ def test_table_layout_columns_header_row_and_fixed_widths(built):
 
 def test_rows_split_only_when_taller_than_a_page(tmp_path):
     long_text = "\n".join(f"- control number {i} with a fairly long description of what is done" for i in range(150))
-    reg = {"organisation": "Test Council", "period": "Q1 2030/31", "report_date": "2030-07-01", "risks": [
-        {"id": "R1", "description": "A short risk", "current": 4},
-        {"id": "R2", "description": "A risk with very many controls", "controls": long_text, "current": 9},
-    ]}
+    reg = {
+        "organisation": "Test Council",
+        "period": "Q1 2030/31",
+        "report_date": "2030-07-01",
+        "risks": [
+            {"id": "R1", "description": "A short risk", "current": 4},
+            {"id": "R2", "description": "A risk with very many controls", "controls": long_text, "current": 9},
+        ],
+    }
     path = tmp_path / "reg.json"
     path.write_text(json.dumps(reg), encoding="utf-8")
     doc = open_doc(render(path))
@@ -370,26 +380,36 @@ def test_rich_text_becomes_real_lists_and_runs(built):
     seen = []
     for p in cons.paragraphs:
         numpr = p._p.pPr.find(qn("w:numPr"))
-        seen.append((lists.label(_val(numpr, "w:numId"), int(_val(numpr, "w:ilvl"))) if numpr is not None else None,
-                     para_text(p._p)))
+        seen.append(
+            (
+                lists.label(_val(numpr, "w:numId"), int(_val(numpr, "w:ilvl"))) if numpr is not None else None,
+                para_text(p._p),
+            )
+        )
     assert seen == [
         ("bullet L0", "Services become unsustainable and we cannot fulfil our **statutory duties**"),
         ("bullet L0", "Insufficient reserves"),
         ("bullet L1", "General fund below the _minimum_ agreed by Full Council"),
     ]
     actions = row.cells[labels.index("Mitigating Actions")]
-    nums = [lists.label(_val(p._p.pPr.find(qn("w:numPr")), "w:numId"),
-                        int(_val(p._p.pPr.find(qn("w:numPr")), "w:ilvl"))) for p in actions.paragraphs]
+    nums = [
+        lists.label(_val(p._p.pPr.find(qn("w:numPr")), "w:numId"), int(_val(p._p.pPr.find(qn("w:numPr")), "w:ilvl")))
+        for p in actions.paragraphs
+    ]
     assert nums == ["decimal L0 #1", "decimal L0 #2"]
-    assert [p.text for p in actions.paragraphs] == ["Savings proposals to Cabinet in February",
-                                                    "Service challenge in 10 areas"]
+    assert [p.text for p in actions.paragraphs] == [
+        "Savings proposals to Cabinet in February",
+        "Service challenge in 10 areas",
+    ]
     # no bullet characters or numbers typed into the text
     text = all_text(data)
     assert "•" not in text and "\n1. " not in text
 
 
 def test_each_numbered_list_restarts(tmp_path):
-    path = load_yaml(tmp_path, """
+    path = load_yaml(
+        tmp_path,
+        """
         organisation: Test Council
         period: Q1 2030/31
         report_date: 2030-07-01
@@ -410,7 +430,8 @@ def test_each_numbered_list_restarts(tmp_path):
             description: |
               3. starts at three
               4. then four
-    """)
+    """,
+    )
     doc = open_doc(render(path))
     lists = Lists(doc)
     (t,) = _tables(doc, "Risks")
@@ -418,10 +439,19 @@ def test_each_numbered_list_restarts(tmp_path):
     for r in t.rows[1:]:
         for p in r.cells[1].paragraphs:
             numpr = p._p.pPr.find(qn("w:numPr"))
-            got.append(lists.label(_val(numpr, "w:numId"), int(_val(numpr, "w:ilvl"))) if numpr is not None
-                       else p.text)
-    assert got == ["decimal L0 #1", "decimal L0 #2", "Between the lists", "decimal L0 #1", "decimal L0 #2",
-                   "lowerLetter L1 #1", "lowerLetter L1 #2", "decimal L0 #3", "decimal L0 #3", "decimal L0 #4"]
+            got.append(lists.label(_val(numpr, "w:numId"), int(_val(numpr, "w:ilvl"))) if numpr is not None else p.text)
+    assert got == [
+        "decimal L0 #1",
+        "decimal L0 #2",
+        "Between the lists",
+        "decimal L0 #1",
+        "decimal L0 #2",
+        "lowerLetter L1 #1",
+        "lowerLetter L1 #2",
+        "decimal L0 #3",
+        "decimal L0 #3",
+        "decimal L0 #4",
+    ]
 
 
 def test_groups_theme_subheading_and_owner_line(built):
@@ -446,10 +476,11 @@ def test_key_to_scores_matrix(built):
         rows = []
         for tr in t._tbl.tr_lst:
             rows.append(["".join(x.text or "" for x in tc.iter(qn("w:t"))) for tc in tr.tc_lst])
-        assert rows[0][1] == "CATASTROPHIC (for risk)OUTSTANDING (for opportunity)" or \
-            rows[0][1].startswith("CATASTROPHIC"), stem
+        assert rows[0][1] == "CATASTROPHIC (for risk)OUTSTANDING (for opportunity)" or rows[0][1].startswith(
+            "CATASTROPHIC"
+        ), stem
         assert rows[0][0] == "IMPACT"
-        assert [r[2:] for r in rows[:5]] == [[str(i * l) for l in range(1, 6)] for i in range(5, 0, -1)]
+        assert [r[2:] for r in rows[:5]] == [[str(i * k) for k in range(1, 6)] for i in range(5, 0, -1)]
         assert [r[1] for r in rows[1:5]] == ["MAJOR", "MODERATE", "MINOR", "INSIGNIFICANT"]
         assert rows[5][2:] == ["RARE", "UNLIKELY", "POSSIBLE", "LIKELY", "CERTAIN"]
         assert rows[6][-1] == "LIKELIHOOD"
@@ -486,8 +517,12 @@ def test_card_layout(built):
     assert row2 == ["Risk Description", "Risk Consequences", "Risk Owner", "Current Likelihood", "Current Impact"]
     assert "Likely (4)" in cells(card.rows[1])[3].text and "Major (4)" in cells(card.rows[1])[4].text
     row3 = cells(card.rows[2])
-    assert [c.paragraphs[0].text for c in row3] == ["Current Controls", "Control Owner", "Mitigating Actions",
-                                                   "Mitigation Owner"]
+    assert [c.paragraphs[0].text for c in row3] == [
+        "Current Controls",
+        "Control Owner",
+        "Mitigating Actions",
+        "Mitigation Owner",
+    ]
     owners = [p.text for p in row3[1].paragraphs]
     assert owners[:3] == ["Control Owner", "Capacity", "Director of OD & Change"]
     for g in reg.risks[0].controls:
@@ -498,10 +533,10 @@ def test_card_layout(built):
     assert cells(opp.rows[2])[2].paragraphs[0].text == "Actions to realise"
     # every entry has a card, in order
     captions = [t._tbl.tblPr.find(qn("w:tblCaption")).get(qn("w:val")) for t in doc.tables]
-    assert [c for c in captions if c.startswith(("Risk ", "Opportunity "))] == \
-        [f"Risk {e.id}" for e in reg.risks] + [f"Opportunity {e.id}" for e in reg.opportunities]
-    assert captions[-4:] == ["Key to Scores", "Score bands", "Heat map: current scores",
-                             "Heat map: target scores"]
+    assert [c for c in captions if c.startswith(("Risk ", "Opportunity "))] == [f"Risk {e.id}" for e in reg.risks] + [
+        f"Opportunity {e.id}" for e in reg.opportunities
+    ]
+    assert captions[-4:] == ["Key to Scores", "Score bands", "Heat map: current scores", "Heat map: target scores"]
 
 
 def test_deterministic(built):
@@ -545,7 +580,9 @@ def test_reference_docx_is_the_house_style(tmp_path, built):
 
 
 def test_register_text_is_text_not_markup(tmp_path):
-    path = load_yaml(tmp_path, """
+    path = load_yaml(
+        tmp_path,
+        """
         organisation: "Smith & Sons <Council>"
         period: Q1 2030/31
         report_date: 2030-07-01
@@ -554,7 +591,8 @@ def test_register_text_is_text_not_markup(tmp_path):
             description: "Fees < costs & <script>alert(1)</script> \\"quoted\\""
             owner: "  Leading and trailing  "
             current: 4
-    """)
+    """,
+    )
     text = all_text(render(path))
     assert "Smith & Sons <Council>" in text
     assert 'Fees < costs & <script>alert(1)</script> "quoted"' in text
@@ -569,23 +607,33 @@ def test_many_entries_build(tmp_path):
       - consequence one of {i}
         - nested
       1. numbered
-    current: {1 + i % 25 if 1 + i % 25 in (1,2,3,4,5,6,8,9,10,12,15,16,20,25) else 4}
+    current: {1 + i % 25 if 1 + i % 25 in (1, 2, 3, 4, 5, 6, 8, 9, 10, 12, 15, 16, 20, 25) else 4}
     owner: Officer {i}"""
         for i in range(300)
     )
-    path = load_yaml(tmp_path, "organisation: Big Council\nperiod: Q1 2030/31\nreport_date: 2030-07-01\nrisks:\n"
-                     + entries + "\n")
+    path = load_yaml(
+        tmp_path, "organisation: Big Council\nperiod: Q1 2030/31\nreport_date: 2030-07-01\nrisks:\n" + entries + "\n"
+    )
     data = render(path)
     doc = open_doc(data)
     (t,) = _tables(doc, "Risks")
     assert len(t.rows) == 301
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         numbering = etree.fromstring(z.read("word/numbering.xml"))
-    bullet_abstracts = [a for a in numbering.iter(f"{{{W_NS}}}abstractNum")
-                        if a.find(f"{{{W_NS}}}lvl/{{{W_NS}}}numFmt").get(f"{{{W_NS}}}val") == "bullet"]
+    bullet_abstracts = [
+        a
+        for a in numbering.iter(f"{{{W_NS}}}abstractNum")
+        if a.find(f"{{{W_NS}}}lvl/{{{W_NS}}}numFmt").get(f"{{{W_NS}}}val") == "bullet"
+    ]
     # the template's own single-level definitions plus the writer's one multi-level bullet list
-    assert sum(1 for a in bullet_abstracts
-               if a.find(f"{{{W_NS}}}multiLevelType").get(f"{{{W_NS}}}val") == "hybridMultilevel") == 1
+    assert (
+        sum(
+            1
+            for a in bullet_abstracts
+            if a.find(f"{{{W_NS}}}multiLevelType").get(f"{{{W_NS}}}val") == "hybridMultilevel"
+        )
+        == 1
+    )
 
 
 # --------------------------------------------------------------------------- quarter on quarter
@@ -761,7 +809,9 @@ def test_up_is_worse_for_a_risk_and_better_for_an_opportunity(tmp_path):
     assert summary["Closed (in Q1 2030/31, not in Q2 2030/31)"] == ["R2 – Old risk: last score 20"]
     # largest move first: the opportunity moved by 6, the risk by 6 too, then register order (risks first)
     assert summary["Score moved (largest move first)"] == [
-        "R1: ▲ Up from 6 (worse), now 12", "O1 (opportunity): ▲ Up from 6 (better), now 12"]
+        "R1: ▲ Up from 6 (worse), now 12",
+        "O1 (opportunity): ▲ Up from 6 (better), now 12",
+    ]
 
 
 def test_trend_below_the_current_score_without_a_direction_column(tmp_path):
@@ -794,9 +844,15 @@ def test_card_layout_trends_under_each_score(tmp_path):
     (card,) = _tables(doc, "Risk R1")
     first = cells(card.rows[0])
     assert [flat(p.text) for p in first[1].paragraphs] == [
-        "Current Risk Score: 12 (Moderate/Likely)", "High", "Since Q1 2030/31: ▲ Up from 6 (worse)"]
+        "Current Risk Score: 12 (Moderate/Likely)",
+        "High",
+        "Since Q1 2030/31: ▲ Up from 6 (worse)",
+    ]
     assert [flat(p.text) for p in first[2].paragraphs] == [
-        "Residual Risk Score: 4", "Low", "Since Q1 2030/31: ► Level at 4"]
+        "Residual Risk Score: 4",
+        "Low",
+        "Since Q1 2030/31: ► Level at 4",
+    ]
     assert all(p._p.pPr.find(qn("w:keepNext")) is not None for c in first for p in c.paragraphs)
     (opp,) = _tables(doc, "Opportunity O1")
     first = cells(opp.rows[0])
@@ -842,8 +898,10 @@ def test_card_register_heat_maps_place_every_id(built):
     doc = open_doc(built["q3-2021-22.yaml"])
     reg = api.load(SAMPLE_DIR / "q3-2021-22.yaml").register
     key_fills = read_heat_map(doc, "Key to Scores", reg.scoring)[1]
-    for caption, fields in (("Heat map: current scores", ("current",)),
-                            ("Heat map: target scores", ("residual", "target"))):
+    for caption, fields in (
+        ("Heat map: current scores", ("current",)),
+        ("Heat map: target scores", ("residual", "target")),
+    ):
         got, fills = read_heat_map(doc, caption, reg.scoring)
         want = expected_cells(reg, fields)
         assert sum(len(v) for v in want.values()) == len(reg.risks) + len(reg.opportunities)  # every entry placed
@@ -874,8 +932,9 @@ def test_score_only_entries_are_listed_not_guessed(q2_vs_q1):
 # --------------------------------------------------------------------------- LibreOffice
 
 
-@pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")),
-                    reason="LibreOffice (soffice) is not installed")
+@pytest.mark.skipif(
+    not (shutil.which("soffice") or shutil.which("libreoffice")), reason="LibreOffice (soffice) is not installed"
+)
 def test_libreoffice_opens_every_sample(tmp_path, built):
     import pypdf
 
@@ -885,9 +944,21 @@ def test_libreoffice_opens_every_sample(tmp_path, built):
         f = tmp_path / f"{name.replace('.', '-')}.docx"
         f.write_bytes(data)
         files.append(f)
-    proc = subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
-                           "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), *map(str, files)],
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "pdf"),
+            *map(str, files),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr
     for f in files:
         pdf = tmp_path / "pdf" / f"{f.stem}.pdf"

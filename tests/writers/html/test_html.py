@@ -11,11 +11,10 @@ from pathlib import Path
 import jinja2
 import pytest
 
+from conftest import register_strings, sample_paths
 from reportgen import api, view
 from reportgen.writers import available
 from reportgen.writers.html.assets import TEMPLATES
-
-from conftest import register_strings, sample_paths
 
 STARTER = Path(__file__).resolve().parents[3] / "src" / "reportgen" / "starter.yaml"
 BLOCKS = {"title", "h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "th", "td", "caption", "dt", "dd"}
@@ -180,9 +179,11 @@ def test_standalone_and_accessible_markup(path):
             inner = page.inside(table)
             assert [e["text"] for e in inner if e["tag"] == "caption"][0].strip() == sec.heading
             assert [e["text"] for e in inner if e["tag"] == "th" and e["attrs"].get("scope") == "col"] == [
-                c.label for c in sec.columns]
+                c.label for c in sec.columns
+            ]
             assert [e["text"] for e in inner if e["tag"] == "th" and e["attrs"].get("scope") == "row"] == [
-                ev.id for ev in sec.entries]
+                ev.id for ev in sec.entries
+            ]
             for row in (e for e in inner if e["tag"] == "tr"):
                 assert sum(1 for e in page.inside(row) if e["tag"] in ("td", "th")) == len(sec.columns)
 
@@ -215,7 +216,11 @@ def test_key_to_scores(tmp_path):
     assert cols == ["RARE", "UNLIKELY", "POSSIBLE", "LIKELY", "CERTAIN"]
     axes = [e["text"].strip() for e in inside if e["tag"] == "th" and "axis" in (e["attrs"].get("class") or "")]
     assert axes == ["IMPACT", "LIKELIHOOD"]
-    cells = {e["attrs"]["headers"]: " ".join(e["text"].split()) for e in inside if e["tag"] == "td" and "headers" in e["attrs"]}
+    cells = {
+        e["attrs"]["headers"]: " ".join(e["text"].split())
+        for e in inside
+        if e["tag"] == "td" and "headers" in e["attrs"]
+    }
     assert len(cells) == 25
     assert cells["ax-im im-4 lk-4 ax-lk"] == "16 Very high"  # Major x Likely
     assert cells["ax-im im-1 lk-1 ax-lk"] == "1 Low"
@@ -230,11 +235,23 @@ def test_card_layout_order():
     assert any(t.startswith("Opportunity ID CO1") for t in h3)
     text = " ".join(page.text.split())
     card = text[text.index("Risk ID Corp 1") : text.index("Risk ID Corp 2")]
-    order = ["Current risk score 16 (Major/Likely) Very high", "Target risk score 9 (Moderate/Possible) Medium",
-             "Risk description", "Risk consequences", "Capacity", "Risk owner", "Target date March 2022/Ongoing",
-             "Current likelihood Likely (4)", "Current impact Major (4)", "Target likelihood Possible (3)",
-             "Current controls", "Control owner: Director of OD & Change", "Mitigating actions",
-             "Mitigation owner:", "Progress"]
+    order = [
+        "Current risk score 16 (Major/Likely) Very high",
+        "Target risk score 9 (Moderate/Possible) Medium",
+        "Risk description",
+        "Risk consequences",
+        "Capacity",
+        "Risk owner",
+        "Target date March 2022/Ongoing",
+        "Current likelihood Likely (4)",
+        "Current impact Major (4)",
+        "Target likelihood Possible (3)",
+        "Current controls",
+        "Control owner: Director of OD & Change",
+        "Mitigating actions",
+        "Mitigation owner:",
+        "Progress",
+    ]
     positions = [card.find(s) for s in order]
     assert -1 not in positions, [s for s, p in zip(order, positions) if p == -1]
     assert positions == sorted(positions)
@@ -277,9 +294,19 @@ def test_register_text_is_escaped(tmp_path, layout):
     assert len(page.find("style")) == 2  # ours: the stylesheet, then the register's band colours
     assert len(page.find("h1")) == 1
     text = " ".join(page.text.split())
-    for s in ("<script>alert('x')</script>", "</td></tr>", "&amp;", "<b>not bold</b>", "<i>Economic</i>",
-              "<img src=x onerror=alert(1)>", "<em>Theme</em>", "<style>body{display:none}</style>",
-              "<a href='http://example.com'>link</a>", "Test <Council> & Co", 'Owner " onmouseover="x'):
+    for s in (
+        "<script>alert('x')</script>",
+        "</td></tr>",
+        "&amp;",
+        "<b>not bold</b>",
+        "<i>Economic</i>",
+        "<img src=x onerror=alert(1)>",
+        "<em>Theme</em>",
+        "<style>body{display:none}</style>",
+        "<a href='http://example.com'>link</a>",
+        "Test <Council> & Co",
+        'Owner " onmouseover="x',
+    ):
         assert s in text, s
     assert "A Markdown heading in a cell" in text
     assert page.find("strong") and [e for e in page.find("p") if e["attrs"].get("class") == "sub"]
@@ -351,7 +378,9 @@ def test_q2_against_q1_changes_summary_and_trends(tmp_path, golden):
 
 
 def test_an_opportunity_moving_up_is_better_in_words(tmp_path):
-    prev = write_register(tmp_path, """\
+    prev = write_register(
+        tmp_path,
+        """\
         organisation: Test Council
         period: Q1 2030/31
         report_date: 2030-07-01
@@ -360,18 +389,29 @@ def test_an_opportunity_moving_up_is_better_in_words(tmp_path):
           - {id: R2, description: Gone, title: Old risk, current: 9}
         opportunities:
           - {id: O1, description: An opportunity, current: 6, direction: Growing}
-        """)
+        """,
+    )
     cur = tmp_path / "cur.yaml"
-    cur.write_text(prev.read_text().replace("Q1 2030/31", "Q2 2030/31").replace("current: 12", "current: 16")
-                   .replace("current: 6", "current: 12").replace("  - {id: R2, description: Gone, title: Old risk, current: 9}\n", ""))
+    cur.write_text(
+        prev.read_text()
+        .replace("Q1 2030/31", "Q2 2030/31")
+        .replace("current: 12", "current: 16")
+        .replace("current: 6", "current: 12")
+        .replace("  - {id: R2, description: Gone, title: Old risk, current: 9}\n", "")
+    )
     page = Page(build_html(tmp_path, cur, prev))
     assert cell_of(page, "R1", "Direction of Travel") == "Steady ▲ Up from 12 (worse)"
     assert cell_of(page, "O1", "Direction of Travel") == "Growing ▲ Up from 6 (better)"
     rows = changes_rows(page)
     assert rows["Closed (in Q1 2030/31, not in Q2 2030/31)"] == "R2 – Old risk: last score 9"
-    assert rows["Score moved (largest move first)"] == "O1 (opportunity): ▲ Up from 6 (better), now 12 R1: ▲ Up from 12 (worse), now 16"
+    assert (
+        rows["Score moved (largest move first)"]
+        == "O1 (opportunity): ▲ Up from 6 (better), now 12 R1: ▲ Up from 12 (worse), now 16"
+    )
     assert [e["text"] for e in page.find("li") if "now" in e["text"]] == [
-        "O1 (opportunity): ▲ Up from 6 (better), now 12", "R1: ▲ Up from 12 (worse), now 16"]
+        "O1 (opportunity): ▲ Up from 6 (better), now 12",
+        "R1: ▲ Up from 12 (worse), now 16",
+    ]
 
 
 @pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
@@ -388,14 +428,22 @@ def test_cards_show_the_trend_under_each_score(tmp_path):
     prev = tmp_path / "prev.yaml"
     text = CARDS.read_text(encoding="utf-8")
     # last quarter, Corp 1 was 12 (Likely -> Possible): this quarter's 16 is up
-    prev.write_text(text.replace("score: 16\n      likelihood: 4 ", "score: 12\n      likelihood: 3 ", 1), encoding="utf-8")
+    prev.write_text(
+        text.replace("score: 16\n      likelihood: 4 ", "score: 12\n      likelihood: 3 ", 1), encoding="utf-8"
+    )
     page = Page(build_html(tmp_path, CARDS, prev))
     scores = [e for e in page.find("dl") if e["attrs"].get("class") == "scores"]
     first = " ".join(scores[0]["text"].split())
-    assert first == ("Current risk score 16 (Major/Likely) Very high ▲ Up from 12 (worse) "
-                     "Target risk score 9 (Moderate/Possible) Medium ► Level at 9")
-    assert " ".join(page.find("table", **{"class": "chg"}) and changes_rows(page)["Score moved (largest move first)"].split()) == \
-        "Corp 1: ▲ Up from 12 (worse), now 16"
+    assert first == (
+        "Current risk score 16 (Major/Likely) Very high ▲ Up from 12 (worse) "
+        "Target risk score 9 (Moderate/Possible) Medium ► Level at 9"
+    )
+    assert (
+        " ".join(
+            page.find("table", **{"class": "chg"}) and changes_rows(page)["Score moved (largest move first)"].split()
+        )
+        == "Corp 1: ▲ Up from 12 (worse), now 16"
+    )
 
 
 def heat_maps(page: Page) -> dict[str, dict[tuple[int, int], list[str]]]:
@@ -427,7 +475,10 @@ def test_card_register_heat_maps_place_every_id(tmp_path):
     maps = heat_maps(page)
     assert list(maps) == ["Heat map: current scores", "Heat map: target scores"]
     lk = [s.upper() for s in reg.scoring.likelihood]
-    im = {i + 1: (r.upper(), o.upper()) for i, (r, o) in enumerate(zip(reg.scoring.impact, reg.scoring.opportunity_impact))}
+    im = {
+        i + 1: (r.upper(), o.upper())
+        for i, (r, o) in enumerate(zip(reg.scoring.impact, reg.scoring.opportunity_impact))
+    }
 
     def label(n):
         r, o = im[n]

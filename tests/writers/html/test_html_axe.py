@@ -17,9 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from reportgen import api
-
 from conftest import sample_paths
+from reportgen import api
 
 A11Y = Path(__file__).resolve().parents[2] / "a11y"
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -69,8 +68,14 @@ HOSTILE = textwrap.dedent("""\
 
 def run_axe(files: list[Path]) -> list[dict]:
     env = dict(os.environ, CHROMIUM=CHROMIUM)
-    proc = subprocess.run(["node", str(A11Y / "axe_check.js"), *map(str, files)], capture_output=True, text=True,
-                          timeout=300, env=env, cwd=A11Y)
+    proc = subprocess.run(
+        ["node", str(A11Y / "axe_check.js"), *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        cwd=A11Y,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     return json.loads(proc.stdout)
 
@@ -92,8 +97,12 @@ def test_no_wcag_violations_no_sideways_scroll_no_requests(tmp_path):
     samples = STARTER.parents[2] / "samples"
     cards = samples / "q3-2021-22.yaml"
     last = tmp_path / "cards-last-quarter.yaml"
-    last.write_text(cards.read_text(encoding="utf-8").replace("score: 16\n      likelihood: 4 ", "score: 12\n      likelihood: 3 ", 1),
-                    encoding="utf-8")
+    last.write_text(
+        cards.read_text(encoding="utf-8").replace(
+            "score: 16\n      likelihood: 4 ", "score: 12\n      likelihood: 3 ", 1
+        ),
+        encoding="utf-8",
+    )
     for path, previous in ((samples / "q2-2018-19.yaml", samples / "q1-2018-19.yaml"), (cards, last)):
         out = tmp_path / "compared"
         written = api.build(path, out, ["html"], previous=previous).written[0]

@@ -8,23 +8,22 @@ import io
 import re
 import shutil
 import textwrap
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pypdf
 import pytest
 
+from conftest import register_strings, sample_paths
 from reportgen import api, view
 from reportgen.writers import available
-
-from conftest import register_strings, sample_paths
 
 STARTER = Path(__file__).resolve().parents[3] / "src" / "reportgen" / "starter.yaml"
 ALL = sample_paths() + [STARTER]
 A4 = (841.89, 595.28)
 
 
-@lru_cache(maxsize=None)
+@cache
 def render(path: Path) -> bytes:
     return api.render(api.load(path).register, "pdf")
 
@@ -37,7 +36,7 @@ def page_texts(r: pypdf.PdfReader) -> list[str]:
     return [p.extract_text() or "" for p in r.pages]
 
 
-@lru_cache(maxsize=None)
+@cache
 def texts_of(path: Path) -> tuple[str, ...]:
     return tuple(page_texts(reader(path)))
 
@@ -121,7 +120,8 @@ def test_outline_has_every_entry_and_the_key(path):
     entries = [t for d, t in titles if d == 1 and not t.startswith("Heat map: ")]
     heat = view.build(reg).heatmaps
     assert top == (["Risks"] if reg.risks else []) + (["Opportunities"] if reg.opportunities else []) + [
-        "Key to Scores"] + (["Heat maps"] if heat else [])
+        "Key to Scores"
+    ] + (["Heat maps"] if heat else [])
     assert maps == [f"Heat map: {hm.title.lower()}" for hm in heat]
     assert titles[-len(maps) - 1 :] == [(0, "Heat maps")] + [(1, m) for m in maps]
     ids = [e.id for e in reg.risks + reg.opportunities]
@@ -156,8 +156,11 @@ def test_metadata_language_and_tags(path):
 def test_table_header_repeats_on_every_page_of_the_table():
     path = next(p for p in sample_paths() if p.stem == "q2-2018-19")
     texts = texts_of(path)
-    risk_pages = [t for t in texts if "CR" in t and "Opportunity Description" not in t and "Key to Scores" not in t
-                  and "Heat map" not in t]
+    risk_pages = [
+        t
+        for t in texts
+        if "CR" in t and "Opportunity Description" not in t and "Key to Scores" not in t and "Heat map" not in t
+    ]
     assert len(risk_pages) > 3
     for t in risk_pages:
         assert "Possible Risk Consequences" in t and "Mitigating Actions" in t
@@ -173,7 +176,13 @@ def test_deterministic():
 
 def _many(tmp_path: Path, layout: str, n: int) -> Path:
     """A register of n entries of a dozen lines each, marked at their start and end."""
-    lines = ["organisation: Test Council", "period: Q1 2030/31", "report_date: 2030-07-01", f"layout: {layout}", "risks:"]
+    lines = [
+        "organisation: Test Council",
+        "period: Q1 2030/31",
+        "report_date: 2030-07-01",
+        f"layout: {layout}",
+        "risks:",
+    ]
     for i in range(1, n + 1):
         bullets = "\\n".join(f"- point {k} of entry {i} with a few words to fill a line" for k in range(10))
         lines += [
@@ -204,7 +213,8 @@ def test_rows_and_cards_are_not_split_across_pages(tmp_path, layout):
 def test_a_row_taller_than_a_page_flows_on_with_its_header(tmp_path):
     long = "\\n".join(f"- item {k} of a very long list of controls" for k in range(150))
     path = tmp_path / "long.yaml"
-    path.write_text(textwrap.dedent(f"""\
+    path.write_text(
+        textwrap.dedent(f"""\
         organisation: Test Council
         period: Q1 2030/31
         report_date: 2030-07-01
@@ -216,7 +226,9 @@ def test_a_row_taller_than_a_page_flows_on_with_its_header(tmp_path):
           - id: R2
             description: Second
             current: 6
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     texts = page_texts(reader(path))
     assert "R1" in texts[0] and "item 0 of" in texts[0] and "Appendix A" in texts[0]
     assert any("item 149 of" in t for t in texts[1:])
@@ -226,7 +238,8 @@ def test_a_row_taller_than_a_page_flows_on_with_its_header(tmp_path):
 
 def test_escaped_text_reaches_the_pdf(tmp_path):
     path = tmp_path / "hostile.yaml"
-    path.write_text(textwrap.dedent("""\
+    path.write_text(
+        textwrap.dedent("""\
         organisation: Test Council
         period: Q1 2030/31
         report_date: 2030-07-01
@@ -234,7 +247,9 @@ def test_escaped_text_reaches_the_pdf(tmp_path):
           - id: R1
             description: "A <script>alert(1)</script> and </td> here"
             current: 12
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     text = " ".join(" ".join(page_texts(reader(path))).split())
     assert "A <script>alert(1)</script> and </td> here" in text
 
@@ -246,7 +261,7 @@ Q1, Q2, CARDS = SAMPLES / "q1-2018-19.yaml", SAMPLES / "q2-2018-19.yaml", SAMPLE
 PDFTOTEXT = shutil.which("pdftotext")
 
 
-@lru_cache(maxsize=None)
+@cache
 def build_pdf(path: Path, previous: Path | None, out: Path) -> bytes:
     """The PDF as `reportgen build --previous` writes it."""
     result = api.build(path, out, ["pdf"], previous=previous)
@@ -260,12 +275,14 @@ def q2_vs_q1(tmp_path_factory) -> pypdf.PdfReader:
 
 def entry_page(r: pypdf.PdfReader, ident: str) -> str:
     """The text of the page an entry's bookmark points at (where its row starts)."""
+
     def walk(items):
         for item in items:
             if isinstance(item, list):
                 yield from walk(item)
             else:
                 yield item
+
     item = next(i for i in walk(r.outline) if i.title.split(" – ")[0] == ident)
     return " ".join(r.pages[r.get_destination_page_number(item)].extract_text().split())
 
@@ -314,8 +331,13 @@ def words_on_pages(pdf: bytes, tmp_path: Path) -> list[list[tuple[str, float, fl
     xml = subprocess.run([PDFTOTEXT, "-bbox", str(src), "-"], capture_output=True, check=True).stdout
     root = ET.fromstring(re.sub(rb"<!DOCTYPE[^>]*>", b"", xml))
     ns = "{http://www.w3.org/1999/xhtml}"
-    return [[(w.text, float(w.get("xMin")), float(w.get("yMin")), float(w.get("xMax")), float(w.get("yMax")))
-             for w in page.iter(f"{ns}word")] for page in root.iter(f"{ns}page")]
+    return [
+        [
+            (w.text, float(w.get("xMin")), float(w.get("yMin")), float(w.get("xMax")), float(w.get("yMax")))
+            for w in page.iter(f"{ns}word")
+        ]
+        for page in root.iter(f"{ns}page")
+    ]
 
 
 def read_heat_maps(pages, likelihoods, bands) -> dict[str, dict[tuple[str, int], list[str]]]:
@@ -339,8 +361,11 @@ def read_heat_maps(pages, likelihoods, bands) -> dict[str, dict[tuple[str, int],
             bottom = min(w[2] for w in region if w[0] in likelihoods)
             step = cols[likelihoods[1]] - cols[likelihoods[0]]
             left, right = cols[likelihoods[0]] - step / 2, cols[likelihoods[0]] + step / 2
-            rows = [(a[2], int(a[0])) for a, b in zip(region, region[1:])
-                    if a[0].isdigit() and b[0] in bands and abs(a[2] - b[2]) < 1 and left < a[1] < right and a[2] < bottom]
+            rows = [
+                (a[2], int(a[0]))
+                for a, b in zip(region, region[1:])
+                if a[0].isdigit() and b[0] in bands and abs(a[2] - b[2]) < 1 and left < a[1] < right and a[2] < bottom
+            ]
             assert [r[1] for r in rows] == list(range(len(rows), 0, -1)), (title, rows)
             lines: dict[tuple[str, int], dict[float, list[str]]] = {}
             for w in region:

@@ -14,14 +14,13 @@ import pikepdf
 import pypdf
 import pytest
 
+from conftest import register_strings, sample_paths
 from reportgen import api, view
 from reportgen.writers import pdf
+from reportgen.writers.html.page import build_html
 from reportgen.writers.pdf import chunks as _pdf_chunks
 from reportgen.writers.pdf.chunks import Marks, split
 from reportgen.writers.pdf.workers import WorkerError, Workers
-from reportgen.writers.html.page import build_html
-
-from conftest import register_strings, sample_paths
 
 SAMPLES = {p.stem: p for p in sample_paths()}
 CARDS = SAMPLES["q3-2021-22"]
@@ -59,7 +58,7 @@ def test_pieces_are_whole_documents_cut_where_the_page_breaks_anyway(path):
             assert len(re.findall(f"<{tag}[ >]", d)) == d.count(f"</{tag}>"), tag
     # The committee-sized registers are cut only at forced page breaks: never inside a table.
     for d in docs[1:]:
-        body = d[d.index("<body>"):]
+        body = d[d.index("<body>") :]
         rest = re.sub(r'^<body>\n<main>(<section class="sec">)?\s*', "", body)
         assert rest.startswith(("<section", "<article")), rest[:80]
 
@@ -193,9 +192,11 @@ def test_where_pieces_share_no_page_start_the_cut_starts_a_page(monkeypatch):
     # As if no row started a page in both pieces at any cut: bridges, or the plain pieces.
     monkeypatch.setattr(pdf, "_pages_meet", lambda here, there: [])
     texts = page_texts(render(TABLE))
-    reg = api.load(TABLE).register
-    risk_pages = [t for t in texts if re.search(r"\bCR\d", t) and "Opportunity" not in t and "Heat map" not in t
-                  and "Key to Scores" not in t]
+    risk_pages = [
+        t
+        for t in texts
+        if re.search(r"\bCR\d", t) and "Opportunity" not in t and "Heat map" not in t and "Key to Scores" not in t
+    ]
     for t in risk_pages:
         assert "Mitigating Actions" in t  # the header row on every page of the table
     got, want = words("\n".join(texts)), words("\n".join(register_strings(TABLE)))

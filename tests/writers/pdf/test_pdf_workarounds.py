@@ -77,9 +77,9 @@ def test_the_stylesheet_parsed_before_the_workers_fork_is_the_pages():
 def test_every_work_around_takes():
     """Each work-around finds the library shape it patches. When an upgrade changes that shape,
     this fails and names the work-around to revisit (the build itself goes on without it)."""
-    code = ("from reportgen.writers.pdf import workarounds as w\n"
-            "w.import_weasyprint()\n"
-            "print(' '.join(w.apply()) or 'all')")
+    code = (
+        "from reportgen.writers.pdf import workarounds as w\nw.import_weasyprint()\nprint(' '.join(w.apply()) or 'all')"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["all"], f"work-arounds that no longer take: {proc.stdout.strip()}"

@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
-import re
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -22,17 +22,16 @@ import openpyxl
 import pytest
 from openpyxl.utils.cell import column_index_from_string, range_boundaries
 
+from conftest import ROOT, sample_paths
 from reportgen import api, richtext, view
 from reportgen.writers import Options
-
-from conftest import ROOT, sample_paths
 
 SAMPLES = {p.stem: p for p in sample_paths()}
 STARTER = ROOT / "src" / "reportgen" / "starter.yaml"
 HEADER_ROW = 5
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def render(path: Path) -> bytes:
     return api.render(api.load(path).register, "xlsx", Options())
 
@@ -44,7 +43,7 @@ def render_compared(path: Path, previous: Path) -> bytes:
         return result.written[0].read_bytes()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def render_vs_q1() -> bytes:
     """Q2 2018/19 built with --previous Q1 2018/19."""
     return render_compared(SAMPLES["q2-2018-19"], SAMPLES["q1-2018-19"])
@@ -104,27 +103,36 @@ def dump(data: bytes) -> str:
     wb = open_wb(data)
     out = []
     props = wb.properties
-    out.append(f"properties: title={props.title!r} subject={props.subject!r} creator={props.creator!r} "
-               f"created={props.created} modified={props.modified}")
+    out.append(
+        f"properties: title={props.title!r} subject={props.subject!r} creator={props.creator!r} "
+        f"created={props.created} modified={props.modified}"
+    )
     for ws in wb.worksheets:
         ps = ws.page_setup
         out.append(f"== sheet {ws.title!r} ({ws.dimensions})")
         out.append(f"freeze: {ws.freeze_panes}  print titles: {ws.print_title_rows}")
-        out.append(f"page: {ps.orientation} paper={ps.paperSize} fitToWidth={ps.fitToWidth} "
-                   f"fitToHeight={ps.fitToHeight} fitToPage={ws.sheet_properties.pageSetUpPr.fitToPage}"
-                   + (f" order={ps.pageOrder} title columns={ws.print_title_cols}" if ps.pageOrder else ""))
-        out.append(f"header: {ws.oddHeader.center.text!r}  footer: {ws.oddFooter.left.text!r} | "
-                   f"{ws.oddFooter.right.text!r}")
+        out.append(
+            f"page: {ps.orientation} paper={ps.paperSize} fitToWidth={ps.fitToWidth} "
+            f"fitToHeight={ps.fitToHeight} fitToPage={ws.sheet_properties.pageSetUpPr.fitToPage}"
+            + (f" order={ps.pageOrder} title columns={ws.print_title_cols}" if ps.pageOrder else "")
+        )
+        out.append(
+            f"header: {ws.oddHeader.center.text!r}  footer: {ws.oddFooter.left.text!r} | {ws.oddFooter.right.text!r}"
+        )
         widths = []
         for letter, dim in sorted(ws.column_dimensions.items(), key=lambda kv: column_index_from_string(kv[0])):
             widths.append(f"{letter}={dim.width:g}{' hidden' if dim.hidden else ''}")
         out.append("columns: " + ", ".join(widths))
         for table in ws.tables.values():
-            out.append(f"table {table.displayName}: {table.ref} style={table.tableStyleInfo.name} "
-                       f"stripes={table.tableStyleInfo.showRowStripes} filter={table.autoFilter is not None}")
+            out.append(
+                f"table {table.displayName}: {table.ref} style={table.tableStyleInfo.name} "
+                f"stripes={table.tableStyleInfo.showRowStripes} filter={table.autoFilter is not None}"
+            )
         for sqref, rule in cf_rules(ws):
-            out.append(f"cf {sqref}: {rule.type} {rule.operator} {rule.formula} fill={rule.dxf.fill.bgColor.rgb} "
-                       f"font={rule.dxf.font.color.rgb}")
+            out.append(
+                f"cf {sqref}: {rule.type} {rule.operator} {rule.formula} fill={rule.dxf.fill.bgColor.rgb} "
+                f"font={rule.dxf.font.color.rgb}"
+            )
         for dv in ws.data_validations.dataValidation:
             out.append(f"dv {dv.sqref}: {dv.type} {dv.operator} {dv.formula1} {dv.formula2}")
         if ws.row_breaks.brk:
@@ -179,9 +187,23 @@ def test_register_is_a_table_with_a_row_per_entry(stem):
 def test_every_field_has_its_own_column():
     ws = open_wb(render(SAMPLES["small"]))["Register"]
     h = headers(ws)
-    for name in ("ID", "Type", "Title", "Description", "Risk / Opportunity Type", "Consequences / Benefits",
-                 "Current Controls", "Control Owner(s)", "Mitigating / Maximising Actions", "Mitigation Owner(s)",
-                 "Target Confidence", "Owner", "Target Date", "Direction of Travel", "Progress to Date"):
+    for name in (
+        "ID",
+        "Type",
+        "Title",
+        "Description",
+        "Risk / Opportunity Type",
+        "Consequences / Benefits",
+        "Current Controls",
+        "Control Owner(s)",
+        "Mitigating / Maximising Actions",
+        "Mitigation Owner(s)",
+        "Target Confidence",
+        "Owner",
+        "Target Date",
+        "Direction of Travel",
+        "Progress to Date",
+    ):
         assert name in h, name
     for which in ("Current", "Residual", "Target"):
         cols = [h[f"{which} {part}"] for part in ("Score", "Likelihood", "Impact", "Rating", "Band")]
@@ -189,11 +211,14 @@ def test_every_field_has_its_own_column():
     row = {ws.cell(HEADER_ROW, c).value: ws.cell(HEADER_ROW + 1, c).value for c in range(1, ws.max_column + 1)}
     assert row["ID"] == "CR1"
     assert row["Risk / Opportunity Type"] == "Economic, Political"
-    assert row["Current Controls"] == ("• Medium-term financial strategy agreed by Full Council\n\n"
-                                       "Commercialisation\n• Review of charging policy\n• Identify new traded services")
+    assert row["Current Controls"] == (
+        "• Medium-term financial strategy agreed by Full Council\n\n"
+        "Commercialisation\n• Review of charging policy\n• Identify new traded services"
+    )
     assert row["Control Owner(s)"] == "Commercialisation: Director of Finance"  # owner stays with its theme
-    assert row["Mitigating / Maximising Actions"] == ("1. Savings proposals to Cabinet in February\n"
-                                                      "2. Service challenge in 10 areas")
+    assert row["Mitigating / Maximising Actions"] == (
+        "1. Savings proposals to Cabinet in February\n2. Service challenge in 10 areas"
+    )
     assert (row["Residual Score"], row["Residual Likelihood"], row["Residual Impact"]) == (12, 3, 4)
     assert row["Residual Rating"] == "Major/Possible"
     assert row["Residual Band"] == "High"
@@ -213,8 +238,11 @@ def test_scores_likelihood_and_impact_are_numbers(stem):
         for which in ("current", "residual", "target"):
             sv = ev.score(which)
             label = which.capitalize()
-            for part, want in (("Score", sv and sv.score), ("Likelihood", sv and sv.likelihood),
-                               ("Impact", sv and sv.impact)):
+            for part, want in (
+                ("Score", sv and sv.score),
+                ("Likelihood", sv and sv.likelihood),
+                ("Impact", sv and sv.impact),
+            ):
                 cell = ws.cell(r, h[f"{label} {part}"])
                 assert cell.value == want, (ev.id, label, part)
                 if want is not None:
@@ -258,8 +286,9 @@ def test_likelihood_impact_and_scores_are_validated(stem):
     h = headers(ws)
     dvs = ws.data_validations.dataValidation
     last = ws.max_row
-    for header, top in [(f"{w} {p}", 5) for w in ("Current", "Residual", "Target") for p in ("Likelihood", "Impact")] + \
-                       [(f"{w} Score", 25) for w in ("Current", "Residual", "Target")]:
+    for header, top in [
+        (f"{w} {p}", 5) for w in ("Current", "Residual", "Target") for p in ("Likelihood", "Impact")
+    ] + [(f"{w} Score", 25) for w in ("Current", "Residual", "Target")]:
         col = h[header]
         found = [dv for dv in dvs if covers(dv.sqref, col, HEADER_ROW + 1) and covers(dv.sqref, col, last)]
         assert len(found) == 1, header
@@ -272,7 +301,9 @@ def test_likelihood_impact_and_scores_are_validated(stem):
 
 
 def test_validation_follows_a_longer_scale(tmp_path):
-    path = load_yaml(tmp_path, """\
+    path = load_yaml(
+        tmp_path,
+        """\
         organisation: Test Council
         period: Q1
         scoring:
@@ -284,7 +315,8 @@ def test_validation_follows_a_longer_scale(tmp_path):
             - {name: High, min: 13, max: 24, colour: "#990000", text_colour: "#FFFFFF"}
         risks:
           - {id: R1, description: Test, current: {likelihood: 6, impact: 4}}
-        """)
+        """,
+    )
     data = api.render(api.load(path).register, "xlsx")
     wb = open_wb(data)
     ws = wb["Register"]
@@ -302,7 +334,8 @@ def test_validation_follows_a_longer_scale(tmp_path):
     rows = [[c.value for c in r if isinstance(c.value, int)] for r in key.iter_rows()]
     assert any(r[:7] == [4, 4, 8, 12, 16, 20, 24] for r in rows)  # top impact row: its number, then six products
     assert ["V", "W", "X", "Y (for risk)\nZ (for opportunity)"] == sorted(
-        c.value for c in key["B"] if isinstance(c.value, str))
+        c.value for c in key["B"] if isinstance(c.value, str)
+    )
 
 
 @pytest.mark.parametrize("stem", sorted(SAMPLES))
@@ -351,6 +384,7 @@ def test_trends_since_last_quarter():
     last = api.load(SAMPLES["q1-2018-19"]).register
     v = view.build(reg, last, "q1-2018-19.yaml")
     from reportgen.writers import xlsx
+
     ws = open_wb(xlsx.render(v, Options()))["Register"]
     h = headers(ws)
     col = ws.cell(1, h["Trend Since Last Quarter"]).column_letter
@@ -424,7 +458,9 @@ def test_changes_sheet_comes_first_with_periods_new_closed_and_moved():
 
 
 def test_changes_lists_closed_entries_and_orders_moves_largest_first(tmp_path):
-    last = load_yaml(tmp_path, """\
+    last = load_yaml(
+        tmp_path,
+        """\
         organisation: Test Council
         period: Q1 2024/25
         risks:
@@ -433,8 +469,12 @@ def test_changes_lists_closed_entries_and_orders_moves_largest_first(tmp_path):
           - {id: R3, title: Old payroll system, current: 9}
         opportunities:
           - {id: O1, title: Solar farm, current: 4}
-        """, "last.yaml")
-    now = load_yaml(tmp_path, """\
+        """,
+        "last.yaml",
+    )
+    now = load_yaml(
+        tmp_path,
+        """\
         organisation: Test Council
         period: Q2 2024/25
         risks:
@@ -443,12 +483,17 @@ def test_changes_lists_closed_entries_and_orders_moves_largest_first(tmp_path):
           - {id: R4, title: Cyber attack, current: 16}
         opportunities:
           - {id: O1, title: Solar farm, current: 8}
-        """, "now.yaml")
+        """,
+        "now.yaml",
+    )
     ws = open_wb(render_compared(now, last))["Changes"]
     tables = changes_tables(ws)
-    assert [(r["ID"], r["Title"], r["Current Score"]) for r in tables["New this quarter"]] == [("R4", "Cyber attack", 16)]
-    assert [(r["ID"], r["Type"], r["Title"], r["Last Score"], r["Band"]) for r in tables["Closed"]] == \
-        [("R3", "Risk", "Old payroll system", 9, "Medium")]
+    assert [(r["ID"], r["Title"], r["Current Score"]) for r in tables["New this quarter"]] == [
+        ("R4", "Cyber attack", 16)
+    ]
+    assert [(r["ID"], r["Type"], r["Title"], r["Last Score"], r["Band"]) for r in tables["Closed"]] == [
+        ("R3", "Risk", "Old payroll system", 9, "Medium")
+    ]
     moved = tables["Score moved, largest move first"]
     assert [(r["ID"], r["Type"], r["From"], r["To"], r["Change"], r["Trend"]) for r in moved] == [
         ("R2", "Risk", 20, 10, -10, "▼ Down from 20 (better)"),
@@ -477,8 +522,9 @@ def test_workbook_with_changes_still_imports(tmp_path):
     assert main(["import", str(built), "-o", str(back)]) == 0
     imported, original = api.load(back).register, api.load(SAMPLES["q2-2018-19"]).register
     for part in ("risks", "opportunities"):
-        assert [(e.id, richtext.plain(e.description)) for e in getattr(imported, part)] == \
-            [(e.id, richtext.plain(e.description)) for e in getattr(original, part)], part
+        assert [(e.id, richtext.plain(e.description)) for e in getattr(imported, part)] == [
+            (e.id, richtext.plain(e.description)) for e in getattr(original, part)
+        ], part
 
 
 # --------------------------------------------------------------------------- heat map
@@ -492,19 +538,32 @@ def heat_grids(ws) -> dict[str, dict[str, object]]:
     for (a,) in ws.iter_rows(min_col=1, max_col=1):
         if not (isinstance(a.value, str) and a.value.startswith("Heat map: ")):
             continue
-        title = a.value[len("Heat map: "):].split(" (")[0]
+        title = a.value[len("Heat map: ") :].split(" (")[0]
         r = a.row + 1
         impact = {}
         while isinstance(ws.cell(r, 3).value, int):
             impact[ws.cell(r, 3).value] = (r, ws.cell(r, 2).value)
             r += 1
-        likelihood = {ws.cell(r, c).value: (c, ws.cell(r + 1, c).value)
-                      for c in range(4, ws.max_column + 1) if isinstance(ws.cell(r, c).value, int)}
+        likelihood = {
+            ws.cell(r, c).value: (c, ws.cell(r + 1, c).value)
+            for c in range(4, ws.max_column + 1)
+            if isinstance(ws.cell(r, c).value, int)
+        }
         cells = {(lk, im): ws.cell(row, col) for lk, (col, _) in likelihood.items() for im, (row, _) in impact.items()}
-        score_only = next((ws.cell(rr, 2).value for rr in range(r + 2, r + 5)
-                           if str(ws.cell(rr, 2).value or "").startswith("Score only")), None)
-        grids[title] = {"cells": cells, "impact": {k: v[1] for k, v in impact.items()},
-                        "likelihood": {k: v[1] for k, v in likelihood.items()}, "score_only": score_only}
+        score_only = next(
+            (
+                ws.cell(rr, 2).value
+                for rr in range(r + 2, r + 5)
+                if str(ws.cell(rr, 2).value or "").startswith("Score only")
+            ),
+            None,
+        )
+        grids[title] = {
+            "cells": cells,
+            "impact": {k: v[1] for k, v in impact.items()},
+            "likelihood": {k: v[1] for k, v in likelihood.items()},
+            "score_only": score_only,
+        }
     return grids
 
 
@@ -521,7 +580,7 @@ def expression_colour(ws, col: int, row: int) -> tuple[str, str] | None:
         m = re.fullmatch(r"AND\((\S+?)\*(\S+?)>=(\d+),\1\*\2<=(\d+)\)", rule.formula[0])
         assert m, rule.formula
 
-        def value(ref: str):
+        def value(ref: str, lo_r=lo_r, lo_c=lo_c):
             fixed_c, letters, fixed_r, digits = re.fullmatch(r"(\$?)([A-Z]+)(\$?)(\d+)", ref).groups()
             c, r = column_index_from_string(letters), int(digits)
             return ws.cell(r + (0 if fixed_r else row - lo_r), c + (0 if fixed_c else col - lo_c)).value
@@ -579,8 +638,9 @@ def test_heat_map_cells_are_coloured_by_their_position(stem):
         # the colour follows the visible scale numbers: change one and the row re-colours
         cell = g["cells"][(5, 5)]
         ws.cell(cell.row, 3).value = 1
-        assert expression_colour(ws, cell.column, cell.row) == expression_colour(ws, *(
-            (c.column, c.row) for k, c in g["cells"].items() if k == (5, 1)).__next__())
+        assert expression_colour(ws, cell.column, cell.row) == expression_colour(
+            ws, *((c.column, c.row) for k, c in g["cells"].items() if k == (5, 1)).__next__()
+        )
     # no rule reaches the labels or the scale numbers
     first = min(grids.values(), key=lambda g: g["cells"][(1, 5)].row)["cells"][(1, 5)]
     assert expression_colour(ws, 2, first.row) is None and expression_colour(ws, 3, first.row) is None
@@ -605,7 +665,9 @@ def test_entries_with_a_score_only_are_listed_not_placed():
 
 
 def test_text_that_looks_like_a_formula_stays_text(tmp_path):
-    path = load_yaml(tmp_path, """\
+    path = load_yaml(
+        tmp_path,
+        """\
         organisation: "=Council"
         period: "+Q1"
         risks:
@@ -615,13 +677,18 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path):
             owner: "=1+1"
             current: 4
             direction: "+ up"
-        """)
+        """,
+    )
     data = api.render(api.load(path).register, "xlsx")
     ws = open_wb(data)["Register"]
     h = headers(ws)
     r = HEADER_ROW + 1
-    for name, want in (("ID", "@R1"), ("Title", "-1+2"), ("Description", '=HYPERLINK("http://example.invalid","click")'),
-                       ("Owner", "=1+1")):
+    for name, want in (
+        ("ID", "@R1"),
+        ("Title", "-1+2"),
+        ("Description", '=HYPERLINK("http://example.invalid","click")'),
+        ("Owner", "=1+1"),
+    ):
         cell = ws.cell(r, h[name])
         assert cell.value == want and cell.data_type == "s", name
         assert cell.quotePrefix, name  # stays text when edited in Excel
@@ -661,15 +728,23 @@ def test_key_to_scores_matrix(stem):
             assert colour_for(ws, top.column + 2 + j, r, c.score) == ("FF" + c.band.colour[1:].upper(), "FF000000")
             assert ws.cell(r, top.column + 2 + j).fill.fill_type is None
     bottom = top.row + len(v.matrix) - 1
-    assert [ws.cell(bottom + 2, top.column + 2 + j).value for j in range(5)] == \
-        ["RARE", "UNLIKELY", "POSSIBLE", "LIKELY", "CERTAIN"]
+    assert [ws.cell(bottom + 2, top.column + 2 + j).value for j in range(5)] == [
+        "RARE",
+        "UNLIKELY",
+        "POSSIBLE",
+        "LIKELY",
+        "CERTAIN",
+    ]
     assert labels["IMPACT"].alignment.textRotation == 90
     assert "LIKELIHOOD" in labels
     # legend: each band's name, from and to
     band_cell = labels["Band"]
     for i, band in enumerate(v.bands, 1):
-        assert [ws.cell(band_cell.row + i, band_cell.column + k).value for k in range(3)] == [band.name, band.min,
-                                                                                               band.max]
+        assert [ws.cell(band_cell.row + i, band_cell.column + k).value for k in range(3)] == [
+            band.name,
+            band.min,
+            band.max,
+        ]
 
 
 # --------------------------------------------------------------------------- cards
@@ -688,8 +763,12 @@ def test_cards_sheet_only_for_the_card_layout_and_holds_every_word():
     # every line of every long field is on the sheet, even where a field runs over several rows
     lines = set(text.split("\n"))
     for ev in v.entries():
-        for md in (ev.entry.description, ev.entry.consequences, ev.entry.progress,
-                   *(g.markdown for g in ev.controls + ev.actions)):
+        for md in (
+            ev.entry.description,
+            ev.entry.consequences,
+            ev.entry.progress,
+            *(g.markdown for g in ev.controls + ev.actions),
+        ):
             for line in richtext.plain(md).split("\n"):
                 if line.strip():
                     assert line in lines, (ev.id, line[:60])
@@ -763,12 +842,19 @@ def test_properties_and_deterministic_output():
 def test_byte_identical_across_processes(tmp_path):
     """Nothing depends on the process: not the clock, not Python's per-process hash seed."""
     path = SAMPLES["q3-2021-22"]
-    script = ("import sys, hashlib; from reportgen import api; "
-              "sys.stdout.write(hashlib.sha256(api.render(api.load(sys.argv[1]).register, 'xlsx')).hexdigest())")
+    script = (
+        "import sys, hashlib; from reportgen import api; "
+        "sys.stdout.write(hashlib.sha256(api.render(api.load(sys.argv[1]).register, 'xlsx')).hexdigest())"
+    )
     digests = set()
     for seed in ("1", "2"):
-        proc = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True,
-                              env={**os.environ, "PYTHONHASHSEED": seed})
+        proc = subprocess.run(
+            [sys.executable, "-c", script, str(path)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
         digests.add(proc.stdout)
     assert len(digests) == 1
 
@@ -778,7 +864,8 @@ def test_styles_are_shared_not_made_per_cell(tmp_path):
     entries = "\n".join(
         f"  - {{id: CR{i}, description: 'Risk {i} - text', owner: Owner {i % 7}, current: {1 + i % 25},"
         f" residual: {{likelihood: {1 + i % 5}, impact: {1 + (i // 5) % 5}}}, controls: '- a\\n- b {i}'}}"
-        for i in range(400))
+        for i in range(400)
+    )
     path = tmp_path / "big.yaml"
     path.write_text(f"organisation: Big Council\nperiod: Q1\nrisks:\n{entries}\n", encoding="utf-8")
     data = api.render(api.load(path).register, "xlsx")
@@ -794,12 +881,15 @@ def test_styles_are_shared_not_made_per_cell(tmp_path):
 def test_starter_and_an_empty_section_build(tmp_path):
     wb = open_wb(api.render(api.load(STARTER).register, "xlsx"))
     assert [wb["Register"].cell(r, 1).value for r in (6, 7)] == ["CR1", "CO1"]
-    path = load_yaml(tmp_path, """\
+    path = load_yaml(
+        tmp_path,
+        """\
         organisation: Test Council
         period: Q1
         risks:
           - {id: R1}
-        """)
+        """,
+    )
     ws = open_wb(api.render(api.load(path).register, "xlsx"))["Register"]
     assert ws.tables["RegisterTable"].ref.endswith(f"{HEADER_ROW + 1}")
     assert ws.cell(HEADER_ROW + 1, 1).value == "R1"
@@ -814,15 +904,36 @@ def test_libreoffice_opens_the_workbook(tmp_path):
         pytest.skip("LibreOffice (soffice) is not installed: cannot prove a spreadsheet program reads the workbook")
     src = tmp_path / "register.xlsx"
     src.write_bytes(render(SAMPLES["q3-2021-22"]))
-    proc = subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
-                           "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(src),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     pdf = tmp_path / "register.pdf"
     assert proc.returncode == 0 and pdf.exists(), proc.stderr
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
-        for want in ("Corp 1", "CO2", "Key to Scores", "CATASTROPHIC", "LIKELIHOOD", "Risk ID: Corp 7",
-                     "Heat map: Current scores", "Heat map: Target scores", "CO1 (opportunity)"):
+        for want in (
+            "Corp 1",
+            "CO2",
+            "Key to Scores",
+            "CATASTROPHIC",
+            "LIKELIHOOD",
+            "Risk ID: Corp 7",
+            "Heat map: Current scores",
+            "Heat map: Target scores",
+            "CO1 (opportunity)",
+        ):
             assert want in text, want
         assert re.search(r"Page 1 of \d+", text)
 

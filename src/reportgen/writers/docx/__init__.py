@@ -89,11 +89,28 @@ class Cell:
         self.avail = width - X.CELL_PADDING
         self.height = X.CELL_PADDING
 
-    def p(self, sd: S.StyleDef, runs=(), *, text: str | None = None, indent: int = 0, num=None, keep_next=False,
-          colour: str | None = None, align: str | None = None):
-        el = X.para(self.tc, self.ctx.sid(sd), runs, num=num, indent=(indent or None) if num is None else None,
-                    keep_next=keep_next,
-                    colour=colour, align=align)
+    def p(
+        self,
+        sd: S.StyleDef,
+        runs=(),
+        *,
+        text: str | None = None,
+        indent: int = 0,
+        num=None,
+        keep_next=False,
+        colour: str | None = None,
+        align: str | None = None,
+    ):
+        el = X.para(
+            self.tc,
+            self.ctx.sid(sd),
+            runs,
+            num=num,
+            indent=(indent or None) if num is None else None,
+            keep_next=keep_next,
+            colour=colour,
+            align=align,
+        )
         if text is None:
             text = "".join(r.text if not isinstance(r, tuple) else r[0] for r in runs)
         if num is not None:
@@ -181,8 +198,15 @@ class Cell:
         if sv.band_name:
             self.p(S.BAND, [(sv.band_name,)], colour=colour)
 
-    def trend(self, trend: Trend | None, *, centred: bool = False, colour: str | None = None, which: str = "",
-              keep_next: bool = False) -> None:
+    def trend(
+        self,
+        trend: Trend | None,
+        *,
+        centred: bool = False,
+        colour: str | None = None,
+        which: str = "",
+        keep_next: bool = False,
+    ) -> None:
         """`Since Q1 2018/19: ▼ Down from 25 (better)`: a symbol and words, never colour alone.
         `which` names the score when the cell shows a different one (`Residual`)."""
         if trend is None:
@@ -191,8 +215,13 @@ class Cell:
         # In a narrow cell the trend starts a line of its own, so that its symbol stays with its word.
         one_line = X.text_width(lead + " ", S.TREND.size_pt) + X.text_width(trend.text, S.TREND.size_pt, True)
         sep = " " if one_line * self.ctx.font_factor <= self.avail else "\n"
-        self.p(S.TREND, trend_runs(trend, lead + sep), colour=colour, align="center" if centred else None,
-               keep_next=keep_next)
+        self.p(
+            S.TREND,
+            trend_runs(trend, lead + sep),
+            colour=colour,
+            align="center" if centred else None,
+            keep_next=keep_next,
+        )
 
 
 LABEL_PT = 8  # the '(Major/Likely)' part of a score: smaller, so that it fits a narrow column unbroken
@@ -244,8 +273,12 @@ def changes_summary(body, ctx: Ctx) -> None:
     rows = ctx.view.changes_summary
     label_w = 3200
     widths = [label_w, ctx.width - label_w]
-    tbl = X.table(body, widths, caption=f"Changes since {prev}",
-                  description=f"Entries new this quarter, closed since {prev}, and whose current score moved")
+    tbl = X.table(
+        body,
+        widths,
+        caption=f"Changes since {prev}",
+        description=f"Entries new this quarter, closed since {prev}, and whose current score moved",
+    )
     for label, items in rows:
         tr = X.row(tbl, cant_split=True)
         X.para(X.cell(tr, widths[0], fill=LABEL_FILL), ctx.sid(S.TABLE_HEADING), [(label,)])
@@ -272,8 +305,12 @@ def footer(section, ctx: Ctx) -> None:
 
 def _has_content(hf) -> bool:
     el = hf._element
-    return any((t.text or "").strip() for t in el.iter(X.w("t"))) or next(el.iter(X.w("fldSimple")), None) is not None \
-        or next(el.iter(X.w("instrText")), None) is not None or next(el.iter(X.w("drawing")), None) is not None
+    return (
+        any((t.text or "").strip() for t in el.iter(X.w("t")))
+        or next(el.iter(X.w("fldSimple")), None) is not None
+        or next(el.iter(X.w("instrText")), None) is not None
+        or next(el.iter(X.w("drawing")), None) is not None
+    )
 
 
 # --------------------------------------------------------------------------- table layout
@@ -293,8 +330,12 @@ def _column_widths(ctx: Ctx, section: Section) -> list[int]:
                 if sv is not None and sv.score is not None:
                     number, _, labels = sv.text.partition(" ")
                     # '(Major/Likely)' and the band name must not break mid-word
-                    need = max(need, X.text_width(number, S.SCORE.size_pt, True),
-                               X.text_width(labels, LABEL_PT), X.text_width(sv.band_name, S.BAND.size_pt))
+                    need = max(
+                        need,
+                        X.text_width(number, S.SCORE.size_pt, True),
+                        X.text_width(labels, LABEL_PT),
+                        X.text_width(sv.band_name, S.BAND.size_pt),
+                    )
             elif c.kind in ("id", "types", "plain"):
                 for text in _column_words(ev, c):
                     need = max(need, X.longest_word_width(text, S.TABLE_TEXT.size_pt, c.kind == "id"))
@@ -325,9 +366,13 @@ def _column_words(ev: EntryView, c: ColumnView) -> list[str]:
 
 def entry_table(body, ctx: Ctx, section: Section) -> None:
     widths = _column_widths(ctx, section)
-    tbl = X.table(body, widths, caption=section.heading,
-                  description=f"{ctx.view.heading}: {section.heading.lower()}, one row per "
-                              f"{'risk' if section.kind == 'risk' else 'opportunity'}")
+    tbl = X.table(
+        body,
+        widths,
+        caption=section.heading,
+        description=f"{ctx.view.heading}: {section.heading.lower()}, one row per "
+        f"{'risk' if section.kind == 'risk' else 'opportunity'}",
+    )
     hdr = X.row(tbl, header=True, cant_split=True)
     header_height = 0.0
     for c, wd in zip(section.columns, widths):
@@ -400,7 +445,9 @@ def card(body, ctx: Ctx, ev: EntryView, grid: list[int], spans: list[list[tuple[
 
     # a spacer that keeps with the card, so that a card never starts at the foot of a page
     X.para(body, ctx.sid(S.SPACER), keep_next=True)
-    tbl = X.table(body, grid, caption=f"{noun} {ev.id}", description=f"{noun} {ev.id}" + (f": {title}" if title else ""))
+    tbl = X.table(
+        body, grid, caption=f"{noun} {ev.id}", description=f"{noun} {ev.id}" + (f": {title}" if title else "")
+    )
 
     # row 1: ID and title, current score, target score (repeats if the card runs onto a new page)
     tr = X.row(tbl, header=True, cant_split=True)
@@ -412,8 +459,13 @@ def card(body, ctx: Ctx, ev: EntryView, grid: list[int], spans: list[list[tuple[
     compared = ev.residual_trend_field
     for (wd, sp), sv, label, trend, which in (
         (spans[0][1], ev.current, f"Current {noun} Score:", ev.trend, ""),
-        (spans[0][2], target, f"{target_word} {noun} Score:", ev.residual_trend,
-         "" if compared == target_field else compared.capitalize()),
+        (
+            spans[0][2],
+            target,
+            f"{target_word} {noun} Score:",
+            ev.residual_trend,
+            "" if compared == target_field else compared.capitalize(),
+        ),
     ):
         c = Cell(ctx, X.cell(tr, wd, span=sp, fill=_fill(sv), valign="center"), wd)
         colour = _text_colour(sv)
@@ -493,8 +545,19 @@ def _key_widths(ctx: Ctx) -> tuple[int, int, int]:
     return 520, max(2900, int(widest * ctx.font_factor) + X.CELL_PADDING + 80), score_w
 
 
-def _matrix(body, ctx: Ctx, axis_w: int, label_w: int, score_w: int, *, caption: str, description: str,
-            fill_cell, title: list[tuple[S.StyleDef, str]] = (), keep_with_next: bool = True) -> None:
+def _matrix(
+    body,
+    ctx: Ctx,
+    axis_w: int,
+    label_w: int,
+    score_w: int,
+    *,
+    caption: str,
+    description: str,
+    fill_cell,
+    title: list[tuple[S.StyleDef, str]] = (),
+    keep_with_next: bool = True,
+) -> None:
     """The 5 x 5 grid of the Key to Scores: impact rows from the highest down with their
     labels, likelihood columns from the lowest up, each cell shaded by its band and
     filled by `fill_cell(tc, matrix_cell, text_colour)`. `title` paragraphs go in a
@@ -549,9 +612,15 @@ def key_to_scores(body, ctx: Ctx) -> None:
     def score(tc, mc, colour):
         X.para(tc, key, [(str(mc.score),)], keep_next=True, colour=colour)
 
-    _matrix(body, ctx, *_key_widths(ctx), caption="Key to Scores", fill_cell=score,
-            description="Score = likelihood x impact: impact rows from the highest down, likelihood columns "
-                        "from the lowest up, each cell shaded by its band")
+    _matrix(
+        body,
+        ctx,
+        *_key_widths(ctx),
+        caption="Key to Scores",
+        fill_cell=score,
+        description="Score = likelihood x impact: impact rows from the highest down, likelihood columns "
+        "from the lowest up, each cell shaded by its band",
+    )
 
     # legend: band names and ranges (the colour is never the only signal)
     X.para(body, ctx.sid(S.SUBHEADING), [("Score bands",)], keep_next=True)
@@ -561,8 +630,13 @@ def key_to_scores(body, ctx: Ctx) -> None:
         tr = X.row(leg, cant_split=True)
         last = j == len(v.bands) - 1
         colour = b.text_colour.lstrip("#").upper()
-        X.para(X.cell(tr, lw[0], fill=b.colour), ctx.sid(S.TABLE_HEADING), [(b.name,)], keep_next=not last,
-               colour=None if colour == "000000" else colour)
+        X.para(
+            X.cell(tr, lw[0], fill=b.colour),
+            ctx.sid(S.TABLE_HEADING),
+            [(b.name,)],
+            keep_next=not last,
+            colour=None if colour == "000000" else colour,
+        )
         rng = f"{b.min} to {b.max}" if b.min != b.max else str(b.min)
         X.para(X.cell(tr, lw[1]), ctx.sid(S.TABLE_TEXT), [(rng,)], keep_next=not last)
 
@@ -590,15 +664,29 @@ def heat_maps(body, ctx: Ctx) -> None:
         caption = f"Heat map: {hm.title.lower()}"
         note = "Each entry's ID is in the cell of its likelihood (column) and impact (row)"
         note += "; opportunities are marked \u201c(opportunity)\u201d." if "opportunity" in kinds else "."
-        _matrix(body, ctx, axis_w, label_w, score_w, caption=caption, fill_cell=ids,
-                title=[(S.SUBHEADING, caption), (S.TABLE_TEXT, note)], keep_with_next=bool(hm.score_only),
-                description=f"{hm.title}: the register's entry IDs placed by likelihood and impact on the "
-                            "Key to Scores grid")
+        _matrix(
+            body,
+            ctx,
+            axis_w,
+            label_w,
+            score_w,
+            caption=caption,
+            fill_cell=ids,
+            title=[(S.SUBHEADING, caption), (S.TABLE_TEXT, note)],
+            keep_with_next=bool(hm.score_only),
+            description=f"{hm.title}: the register's entry IDs placed by likelihood and impact on the "
+            "Key to Scores grid",
+        )
         if hm.score_only:
-            X.para(body, ctx.sid(S.TABLE_TEXT),
-                   [X.RunSpec("Score only", bold=True),
+            X.para(
+                body,
+                ctx.sid(S.TABLE_TEXT),
+                [
+                    X.RunSpec("Score only", bold=True),
                     X.RunSpec(" (no likelihood and impact given, so not placed in the grid): "),
-                    X.RunSpec(", ".join(hm.score_only))])
+                    X.RunSpec(", ".join(hm.score_only)),
+                ],
+            )
 
 
 def _bordered(tc) -> None:

@@ -12,13 +12,13 @@ sections, headers/footers and document properties.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from lxml import etree
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-W = "{%s}" % W_NS
+W = f"{{{W_NS}}}"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 _SubElement = etree.SubElement
@@ -30,8 +30,25 @@ def w(tag: str) -> str:
 
 # Pre-computed Clark names of the tags used per paragraph, to keep the hot path cheap.
 T_P, T_PPR, T_PSTYLE, T_R, T_RPR, T_T, T_BR, T_B, T_I, T_COLOR, T_NUMPR, T_ILVL, T_NUMID, T_IND, T_KEEPNEXT, T_JC = (
-    w(t) for t in ("p", "pPr", "pStyle", "r", "rPr", "t", "br", "b", "i", "color", "numPr", "ilvl", "numId", "ind",
-                   "keepNext", "jc")
+    w(t)
+    for t in (
+        "p",
+        "pPr",
+        "pStyle",
+        "r",
+        "rPr",
+        "t",
+        "br",
+        "b",
+        "i",
+        "color",
+        "numPr",
+        "ilvl",
+        "numId",
+        "ind",
+        "keepNext",
+        "jc",
+    )
 )
 T_SZ, T_SZCS = w("sz"), w("szCs")
 VAL = w("val")
@@ -51,12 +68,43 @@ def sub(parent, tag: str, **attrs) -> etree._Element:
 # widths, never for layout the word processor does itself.
 _WIDTHS: dict[str, int] = {}
 for _chars, _w in (
-    (" ", 278), ("!", 278), ('"', 355), ("#$", 556), ("%", 889), ("&", 667), ("'", 191), ("()", 333), ("*", 389),
-    ("+<=>~", 584), (",./:;", 278), ("-", 333), ("0123456789", 556), ("?", 556), ("@", 1015),
-    ("ABEKPSVXY", 667), ("CDHNRUw", 722), ("FTZ", 611), ("GOQ", 778), ("IJ", 500), ("L", 556), ("M", 833),
-    ("W", 944), ("abdeghnopqu", 556), ("cksvxyz", 500), ("fjt", 278), ("il", 222), ("m", 833), ("r", 333),
-    ("[]", 278), ("_", 556), ("\u2013", 556), ("\u2014", 1000), ("\u2018\u2019", 222), ("\u201c\u201d", 333),
-    ("\u2022", 350), ("£€", 556),
+    (" ", 278),
+    ("!", 278),
+    ('"', 355),
+    ("#$", 556),
+    ("%", 889),
+    ("&", 667),
+    ("'", 191),
+    ("()", 333),
+    ("*", 389),
+    ("+<=>~", 584),
+    (",./:;", 278),
+    ("-", 333),
+    ("0123456789", 556),
+    ("?", 556),
+    ("@", 1015),
+    ("ABEKPSVXY", 667),
+    ("CDHNRUw", 722),
+    ("FTZ", 611),
+    ("GOQ", 778),
+    ("IJ", 500),
+    ("L", 556),
+    ("M", 833),
+    ("W", 944),
+    ("abdeghnopqu", 556),
+    ("cksvxyz", 500),
+    ("fjt", 278),
+    ("il", 222),
+    ("m", 833),
+    ("r", 333),
+    ("[]", 278),
+    ("_", 556),
+    ("\u2013", 556),
+    ("\u2014", 1000),
+    ("\u2018\u2019", 222),
+    ("\u201c\u201d", 333),
+    ("\u2022", 350),
+    ("£€", 556),
 ):
     for _c in _chars:
         _WIDTHS[_c] = _w
@@ -156,9 +204,18 @@ def add_runs(p, runs: Iterable[RunSpec | tuple], colour: str | None = None) -> N
                     t.set(XML_SPACE, "preserve")
 
 
-def para(parent, style_id: str | None, runs: Iterable = (), *, align: str | None = None, keep_next: bool = False,
-         num: tuple[int, int] | None = None, indent: int | None = None, colour: str | None = None,
-         extra_ppr: Iterable[etree._Element] = ()) -> etree._Element:
+def para(
+    parent,
+    style_id: str | None,
+    runs: Iterable = (),
+    *,
+    align: str | None = None,
+    keep_next: bool = False,
+    num: tuple[int, int] | None = None,
+    indent: int | None = None,
+    colour: str | None = None,
+    extra_ppr: Iterable[etree._Element] = (),
+) -> etree._Element:
     """A paragraph. `num` is (numId, ilvl) for a list item; `indent` a left indent in twips."""
     p = _SubElement(parent, T_P)
     ppr = _SubElement(p, T_PPR)
@@ -212,8 +269,15 @@ def field_runs(p, instr: str, cached: str) -> None:
 BORDER_COLOUR = "808080"
 
 
-def table(parent, widths: list[int], *, caption: str | None = None, description: str | None = None,
-          borders: bool = True, indent: int = 0) -> etree._Element:
+def table(
+    parent,
+    widths: list[int],
+    *,
+    caption: str | None = None,
+    description: str | None = None,
+    borders: bool = True,
+    indent: int = 0,
+) -> etree._Element:
     """A fixed-layout table: tblW, tblGrid and (in `cell`) tcW all agree, so Word and
     LibreOffice both keep the widths."""
     tbl = _SubElement(parent, w("tbl"))
@@ -271,8 +335,17 @@ def set_row_height(tr, twips: int) -> None:
     sub(trpr, "trHeight", val=twips, hRule="atLeast")
 
 
-def cell(tr, width: int, *, span: int = 1, fill: str | None = None, vmerge: str | None = None,
-         valign: str | None = None, no_borders: bool = False, vertical_text: bool = False) -> etree._Element:
+def cell(
+    tr,
+    width: int,
+    *,
+    span: int = 1,
+    fill: str | None = None,
+    vmerge: str | None = None,
+    valign: str | None = None,
+    no_borders: bool = False,
+    vertical_text: bool = False,
+) -> etree._Element:
     tc = _SubElement(tr, w("tc"))
     pr = sub(tc, "tcPr")
     sub(pr, "tcW", w=width, type="dxa")
@@ -345,7 +418,7 @@ class Numbering:
     _new_nums: list = field(default_factory=list)
 
     @classmethod
-    def install(cls, root: etree._Element) -> "Numbering":
+    def install(cls, root: etree._Element) -> Numbering:
         abstract_ids = [int(a.get(w("abstractNumId"))) for a in root.iter(w("abstractNum"))]
         num_ids = [int(n.get(w("numId"))) for n in root.iter(w("num"))]
         a_bullet = max(abstract_ids, default=-1) + 1

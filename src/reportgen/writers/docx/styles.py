@@ -54,8 +54,25 @@ FOOTER = StyleDef("Register Footer", 8)
 TREND = StyleDef("Register Trend", 8, before=40)
 HEAT_MAP_TEXT = StyleDef("Register Heat Map Text", 9, align="center")
 
-ALL = (APPENDIX_LABEL, ORGANISATION, HEADING, SECTION, TABLE_HEADING, TABLE_TEXT, LIST, SUBHEADING, OWNER, SCORE,
-       BAND, CARD_TITLE, KEY_TEXT, SPACER, FOOTER, TREND, HEAT_MAP_TEXT)
+ALL = (
+    APPENDIX_LABEL,
+    ORGANISATION,
+    HEADING,
+    SECTION,
+    TABLE_HEADING,
+    TABLE_TEXT,
+    LIST,
+    SUBHEADING,
+    OWNER,
+    SCORE,
+    BAND,
+    CARD_TITLE,
+    KEY_TEXT,
+    SPACER,
+    FOOTER,
+    TREND,
+    HEAT_MAP_TEXT,
+)
 
 
 def style_id(sd: StyleDef) -> str:

@@ -24,7 +24,6 @@ from ...view import ColumnView, EntryView, HeatMap, MatrixCell, ReportView, Sect
 from .assets import STYLESHEET, TEMPLATES, stylesheet
 from .template_cache import template_cache
 
-
 # Markdown headings inside a cell would break the page's heading order (h1 > h2 > h3);
 # they are shown as bold sub-heading paragraphs instead, like a wholly bold line.
 _MD_HEADING_OPEN = re.compile(r"<h[1-6]>")
@@ -32,26 +31,45 @@ _MD_HEADING_CLOSE = re.compile(r"</h[1-6]>")
 
 #: Labels of the card layout, as the council's card appendix prints them.
 _CARD_COMMON = {
-    "target_date": "Target date", "current_likelihood": "Current likelihood", "current_impact": "Current impact",
-    "target_likelihood": "Target likelihood", "target_impact": "Target impact",
-    "direction": "Direction of travel", "controls": "Current controls", "control_owner": "Control owner",
+    "target_date": "Target date",
+    "current_likelihood": "Current likelihood",
+    "current_impact": "Current impact",
+    "target_likelihood": "Target likelihood",
+    "target_impact": "Target impact",
+    "direction": "Direction of travel",
+    "controls": "Current controls",
+    "control_owner": "Control owner",
 }
 CARD_LABELS = {
     "risk": {
         **_CARD_COMMON,
-        "id": "Risk ID", "current": "Current risk score", "target": "Target risk score",
-        "residual": "Residual risk score", "description": "Risk description",
-        "consequences": "Risk consequences", "owner": "Risk owner",
-        "target_confidence": "Target risk confidence", "types": "Risk type",
-        "actions": "Mitigating actions", "action_owner": "Mitigation owner", "progress": "Progress",
+        "id": "Risk ID",
+        "current": "Current risk score",
+        "target": "Target risk score",
+        "residual": "Residual risk score",
+        "description": "Risk description",
+        "consequences": "Risk consequences",
+        "owner": "Risk owner",
+        "target_confidence": "Target risk confidence",
+        "types": "Risk type",
+        "actions": "Mitigating actions",
+        "action_owner": "Mitigation owner",
+        "progress": "Progress",
     },
     "opportunity": {
         **_CARD_COMMON,
-        "id": "Opportunity ID", "current": "Current opportunity score", "target": "Target opportunity score",
-        "residual": "Residual opportunity score", "description": "Opportunity description",
-        "consequences": "Opportunity consequences", "owner": "Opportunity owner",
-        "target_confidence": "Target confidence", "types": "Opportunity type",
-        "actions": "Actions to realise", "action_owner": "Action owner", "progress": "Progress to date",
+        "id": "Opportunity ID",
+        "current": "Current opportunity score",
+        "target": "Target opportunity score",
+        "residual": "Residual opportunity score",
+        "description": "Opportunity description",
+        "consequences": "Opportunity consequences",
+        "owner": "Opportunity owner",
+        "target_confidence": "Target confidence",
+        "types": "Opportunity type",
+        "actions": "Actions to realise",
+        "action_owner": "Action owner",
+        "progress": "Progress to date",
     },
 }
 
@@ -211,18 +229,23 @@ def build_html(view: ReportView, pdf_break=None) -> str:
     title = f"{view.full_title} – {reg.organisation}"
     subject = f"{reg.title} of {reg.organisation} for {reg.period}: risks, opportunities and the key to scores"
     css = stylesheet()
+    ids = anchors(view)
     if "</" in css:  # the stylesheet is inlined in <style>; it must not be able to close it
         raise ValueError(f"{STYLESHEET} must not contain '</'")
-    return _env().get_template("report.html.j2").render(
-        view=view,
-        reg=reg,
-        doc_title=title,
-        subject=subject,
-        date=view.date.isoformat(),
-        css=Markup(css),
-        band=band_class(view),
-        anchor=lambda ev, _ids=anchors(view): _ids[id(ev)],
-        labels=CARD_LABELS,
-        has_opportunities=any(s.kind == "opportunity" and s.entries for s in view.sections),
-        pdf_break=pdf_break,
+    return (
+        _env()
+        .get_template("report.html.j2")
+        .render(
+            view=view,
+            reg=reg,
+            doc_title=title,
+            subject=subject,
+            date=view.date.isoformat(),
+            css=Markup(css),
+            band=band_class(view),
+            anchor=lambda ev: ids[id(ev)],
+            labels=CARD_LABELS,
+            has_opportunities=any(s.kind == "opportunity" and s.entries for s in view.sections),
+            pdf_break=pdf_break,
+        )
     )

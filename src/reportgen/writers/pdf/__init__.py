@@ -25,8 +25,9 @@ import html as _html
 import os
 import re
 import sys
+from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from .. import Options, register
 from ..html.assets import stylesheet
@@ -47,9 +48,24 @@ MARGIN_PARTS = 8
 
 #: The pieces are typeset without margin boxes (a piece cannot know its page numbers);
 #: `_margins_html` typesets them for the whole document.
-_MARGIN_BOXES = ("top-left-corner", "top-left", "top-center", "top-right", "top-right-corner",
-                 "right-top", "right-middle", "right-bottom", "bottom-right-corner", "bottom-right",
-                 "bottom-center", "bottom-left", "bottom-left-corner", "left-bottom", "left-middle", "left-top")
+_MARGIN_BOXES = (
+    "top-left-corner",
+    "top-left",
+    "top-center",
+    "top-right",
+    "top-right-corner",
+    "right-top",
+    "right-middle",
+    "right-bottom",
+    "bottom-right-corner",
+    "bottom-right",
+    "bottom-center",
+    "bottom-left",
+    "bottom-left-corner",
+    "left-bottom",
+    "left-middle",
+    "left-top",
+)
 
 
 def _blank(boxes) -> str:
@@ -117,8 +133,11 @@ def _typeset(html: str) -> Piece:
     outline) and the register-table row each page starts with (to join overlapping pieces)."""
     page, sheets = _parse(html)
     doc = page.render(stylesheets=sheets, pdf_tags=True, font_config=_fonts())
-    marks = [(level, label, i, x * _PT, (p.height - y) * _PT, state)
-             for i, p in enumerate(doc.pages) for level, label, (x, y), state in p.bookmarks]
+    marks = [
+        (level, label, i, x * _PT, (p.height - y) * _PT, state)
+        for i, p in enumerate(doc.pages)
+        for level, label, (x, y), state in p.bookmarks
+    ]
     rows = _page_rows(doc)
     pdf = doc.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
     return Piece(pdf, len(doc.pages), marks, rows)
@@ -132,8 +151,11 @@ def _page_rows(doc) -> list[tuple[str | None, bool]]:
     out: list[tuple[str | None, bool]] = []
     last = None
     for p in doc.pages:
-        ids = [b.element.get("data-r") for b in p._page_box.descendants()
-               if isinstance(b, TableRowBox) and b.element is not None and b.element.get("data-r")]
+        ids = [
+            b.element.get("data-r")
+            for b in p._page_box.descendants()
+            if isinstance(b, TableRowBox) and b.element is not None and b.element.get("data-r")
+        ]
         first = ids[0] if ids else None
         out.append((first, first is not None and first != last))
         last = ids[-1] if ids else last
@@ -157,7 +179,7 @@ def _sync(pieces: list[Piece], cut: Pieces) -> tuple[dict[int, str], list[int]]:
             continue
         table, start = row.rsplit(":", 1)
 
-        def starts(piece: Piece, before: bool = False) -> dict[int, int]:
+        def starts(piece: Piece, before: bool = False, table: str = table, start: str = start) -> dict[int, int]:
             out: dict[int, int] = {}
             for page, (r, fresh) in enumerate(piece.rows):
                 if page < piece.first or not (r and fresh) or r.rsplit(":", 1)[0] != table:
@@ -198,12 +220,14 @@ def _margins_html(page: str, view: ReportView, first: int = 1, count: int = 1, t
     document's page numbers can be typeset in parts side by side."""
     reg = view.register
     esc = _html.escape
-    head = page[:page.index("</head>")]
+    head = page[: page.index("</head>")]
     # No background: the margins are drawn over the page, and white would hide it.
     style = "html{background:none}"
     if total is None:
-        body = (f'<p style="visibility:hidden;margin:0"><span class="org">{esc(reg.organisation)}</span> '
-                f'<span class="doc">{esc(reg.title)}</span> <span class="period">{esc(reg.period)}</span></p>')
+        body = (
+            f'<p style="visibility:hidden;margin:0"><span class="org">{esc(reg.organisation)}</span> '
+            f'<span class="doc">{esc(reg.title)}</span> <span class="period">{esc(reg.period)}</span></p>'
+        )
         style += _blank(b for b in _MARGIN_BOXES if not b.startswith("top"))
     else:
         head = head.replace("counter(pages)", f'"{total}"')
@@ -218,11 +242,16 @@ def _numbers_html(total: int) -> str:
     stylesheet's page-number margin box), then "Page 1 of N" ... "Page N of N", in the margin
     box's type and centred on the page as it is; `merge` draws line i on page i."""
     lines = ["Page 1 of 1"] + [f"Page {i} of {total}" for i in range(1, total + 1)]
-    css = ('@page{size:A4 landscape;margin:0}body{margin:0}'
-           'p{margin:0;height:20px;line-height:20px;text-align:center;white-space:pre;'
-           'font:7.5pt "Liberation Sans", Arial, sans-serif;color:#333}')
-    return f'<html lang="en-GB"><head><style>{css}</style></head><body>' + "".join(
-        f"<p>{line}</p>" for line in lines) + "</body></html>"
+    css = (
+        "@page{size:A4 landscape;margin:0}body{margin:0}"
+        "p{margin:0;height:20px;line-height:20px;text-align:center;white-space:pre;"
+        'font:7.5pt "Liberation Sans", Arial, sans-serif;color:#333}'
+    )
+    return (
+        f'<html lang="en-GB"><head><style>{css}</style></head><body>'
+        + "".join(f"<p>{line}</p>" for line in lines)
+        + "</body></html>"
+    )
 
 
 def _margin_parts(total: int) -> list[tuple[int, int]]:
@@ -267,9 +296,11 @@ class Typesetting:
         """Start `jobs` ((job, text) pairs); the function returned waits for their results, in order."""
         workers = self.workers
         if workers is None:
+
             def here() -> list:
                 _warm()
                 return [_JOBS[job](text) for job, text in jobs]
+
             return here
         workers.run(jobs)
 
@@ -278,6 +309,7 @@ class Typesetting:
             for k, result in workers.results(len(jobs)):
                 out[k] = result
             return out
+
         return results
 
     def begin(self, view: ReportView, options: Options) -> Callable[[], bytes]:
@@ -291,8 +323,10 @@ class Typesetting:
         # Costliest piece first, whichever worker is free takes the next; the running header
         # (the same on every page) is typeset meanwhile, the page numbers once all are counted.
         order = sorted(range(len(docs)), key=lambda i: (-cost(docs[i]), i))
-        pending = self._start([("piece", docs[i]) for i in order] + [("margins", _margins_html(page, view)),
-                                                                      ("margins", _margins_html(page, view, 1, 1, 1))])
+        pending = self._start(
+            [("piece", docs[i]) for i in order]
+            + [("margins", _margins_html(page, view)), ("margins", _margins_html(page, view, 1, 1, 1))]
+        )
 
         def finish() -> bytes:
             import gc
@@ -310,20 +344,25 @@ class Typesetting:
             header, reference = results[-2], results[-1]
             bridges, redo = _sync(pieces, cut)
             if bridges or redo:
-                again = self._start([("piece", cut.plain[i]) for i in redo]
-                                    + [("piece", doc) for doc in bridges.values()])()
+                again = self._start(
+                    [("piece", cut.plain[i]) for i in redo] + [("piece", doc) for doc in bridges.values()]
+                )()
                 for i, piece in zip(redo, again):
                     piece.first = pieces[i].first  # the same beginning as the piece it replaces
                     pieces[i] = piece
-                extra = dict(zip(bridges, again[len(redo):]))
+                extra = dict(zip(bridges, again[len(redo) :]))
                 pieces = [p for i, piece in enumerate(pieces) for p in [piece] + ([extra[i]] if i in extra else [])]
             total = sum(len(p.kept()) for p in pieces)
             [sheet] = self._start([("margins", _numbers_html(total))])()
             numbers = numbered_lines(sheet, reference)
             footers = None
             if numbers is None:  # the stylesheet's page number is not the sheet's line: typeset it
-                footers = self._start([("margins", _margins_html(page, view, first, count, total))
-                                       for first, count in _margin_parts(total)])()
+                footers = self._start(
+                    [
+                        ("margins", _margins_html(page, view, first, count, total))
+                        for first, count in _margin_parts(total)
+                    ]
+                )()
             if self.workers is not None:
                 self.workers.stop()  # they exit, and free their memory, while the parent joins
             return join(pieces, header, footers, numbers)

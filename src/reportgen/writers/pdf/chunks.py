@@ -71,8 +71,12 @@ class Marks:
         elif kind == "section":  # between two sections of <main>
             brk = Break(True, "</main>", "<main>")
         elif kind == "row":  # between two rows of a register table; `head` is its colgroup and thead
-            brk = Break(False, "</tbody></table></section></main>",
-                        f'<main><section class="sec"><table class="reg">{head}<tbody>', row)
+            brk = Break(
+                False,
+                "</tbody></table></section></main>",
+                f'<main><section class="sec"><table class="reg">{head}<tbody>',
+                row,
+            )
         else:
             raise ValueError(f"unknown break kind {kind!r}")
         self.breaks.append(brk)
@@ -120,8 +124,7 @@ def _table_ends(marks: list[_Cut]) -> dict[int, _Cut]:
     return ends
 
 
-def _choose(marks: list[_Cut], begin: int, total: int, ends: dict[int, _Cut],
-            weight=lambda pos: pos) -> list[_Cut]:
+def _choose(marks: list[_Cut], begin: int, total: int, ends: dict[int, _Cut], weight=lambda pos: pos) -> list[_Cut]:
     """Where to cut: at forced marks (a long stretch between them also between rows, where
     OVERLAP more of the table follows, for the pieces to meet: `ends`), into pieces of about
     equal cost (`weight(pos)`: the cost of the page up to `pos`)."""
@@ -130,8 +133,9 @@ def _choose(marks: list[_Cut], begin: int, total: int, ends: dict[int, _Cut],
     cuts = list(forced)
     for a, b in zip(bounds, bounds[1:]):
         if b - a > SOFT_MIN:
-            inside = [c for c in marks if not c.brk.forced and a < c.start < b
-                      and ends[id(c)].start - c.start >= OVERLAP]
+            inside = [
+                c for c in marks if not c.brk.forced and a < c.start < b and ends[id(c)].start - c.start >= OVERLAP
+            ]
             n = math.ceil((b - a) / min(MAX_PIECE, max(PART, (b - a) / 8)))
             if inside:
                 cuts.extend({id(c): c for c in (_nearest(inside, a + i * (b - a) / n) for i in range(1, n))}.values())
@@ -177,7 +181,7 @@ class Pieces:
         a, b = self._rows.get(start), self._rows.get(stop)
         if a is None or b is None:
             return None
-        return self._head + a.brk.reopen + self._page[a.end:b.start] + a.brk.close + "\n" + self._tail
+        return self._head + a.brk.reopen + self._page[a.end : b.start] + a.brk.close + "\n" + self._tail
 
 
 def split(html: str, breaks: list[Break], extra_head: str = "") -> Pieces:
@@ -192,7 +196,7 @@ def split(html: str, breaks: list[Break], extra_head: str = "") -> Pieces:
     cuts = _choose(marks, body, len(first), ends, _Weight(first)) if len(first) - body >= MIN_SPLIT else []
     if not cuts:
         return Pieces([first], [None], [None])
-    tail = first[first.rindex("</body>"):]
+    tail = first[first.rindex("</body>") :]
     docs: list[str] = []
     overlap: list[str | None] = []
     plain: list[str | None] = []
@@ -205,15 +209,15 @@ def split(html: str, breaks: list[Break], extra_head: str = "") -> Pieces:
             overlap.append(None)
             plain.append(None)
         elif c.brk.forced:
-            docs.append(begin + first[a:c.start] + c.brk.close + "\n" + tail)
+            docs.append(begin + first[a : c.start] + c.brk.close + "\n" + tail)
             overlap.append(None)
             plain.append(None)
         else:
             # Run on through the same table.
             same = [m for m in marks if c.start < m.start <= ends[id(c)].start]
             end = next((m for m in same if m.start - c.start >= OVERLAP), same[-1] if same else c)
-            plain_doc = begin + first[a:c.start] + c.brk.close + "\n" + tail
-            docs.append(begin + first[a:end.start] + c.brk.close + "\n" + tail)
+            plain_doc = begin + first[a : c.start] + c.brk.close + "\n" + tail
+            docs.append(begin + first[a : end.start] + c.brk.close + "\n" + tail)
             overlap.append(c.brk.row if end is not c else None)
             plain.append(plain_doc if end is not c else None)
         prev = c

@@ -77,11 +77,13 @@ def _add_outline(pdf, pages, items, parent) -> int:
     made = []
     count = len(items)
     for label, page, x, y, state, children in items:
-        item = pdf.make_indirect(pikepdf.Dictionary(
-            Title=pikepdf.String(label),
-            Dest=pikepdf.Array([pages[page], pikepdf.Name.XYZ, x, y, 0]),
-            Parent=parent,
-        ))
+        item = pdf.make_indirect(
+            pikepdf.Dictionary(
+                Title=pikepdf.String(label),
+                Dest=pikepdf.Array([pages[page], pikepdf.Name.XYZ, x, y, 0]),
+                Parent=parent,
+            )
+        )
         n = _add_outline(pdf, pages, children, item)
         item.Count = -n if state == "closed" else n
         if state != "closed":
@@ -96,8 +98,7 @@ def _add_outline(pdf, pages, items, parent) -> int:
     return count
 
 
-def join(pieces: list[Piece], header: bytes, footers: list[bytes] | None = None,
-         numbers: list | None = None) -> bytes:
+def join(pieces: list[Piece], header: bytes, footers: list[bytes] | None = None, numbers: list | None = None) -> bytes:
     """One PDF: each piece's kept pages in order, with one structure tree and outline; the
     one page of `header` drawn over every page, and page i's number over page i, as
     pagination artifacts: page i of the `footers` PDFs (in order), or line i of the sheet
@@ -117,8 +118,11 @@ def join(pieces: list[Piece], header: bytes, footers: list[bytes] | None = None,
         parents = {int(src_nums[i]): src_nums[i + 1] for i in range(0, len(src_nums), 2)}
         pages = [src.pages[i] for i in piece.kept()]
         kept = {p.obj.objgen for p in pages}
-        kids = [k for k in _document(src_tree).K
-                if not isinstance(k, pikepdf.Dictionary) or "/Pg" not in k or k.Pg.objgen in kept]
+        kids = [
+            k
+            for k in _document(src_tree).K
+            if not isinstance(k, pikepdf.Dictionary) or "/Pg" not in k or k.Pg.objgen in kept
+        ]
         dests = [(name, dest) for name, dest in _dests(src.Root) if dest[0].objgen in kept]
         if n == 0:
             for i in reversed(range(len(base.pages))):
@@ -131,11 +135,12 @@ def join(pieces: list[Piece], header: bytes, footers: list[bytes] | None = None,
                 return obj
         else:
             base.pages.extend(pages)
-            pages = list(base.pages)[-len(pages):] if pages else []
+            pages = list(base.pages)[-len(pages) :] if pages else []
 
             def bring(obj, src=src):
                 # Copied after the pages, so the elements' /Pg point at the copies (qpdf maps them).
                 return base.copy_foreign(obj if obj.is_indirect else src.make_indirect(obj))
+
             for kid in kids:
                 kid = bring(kid)
                 if isinstance(kid, pikepdf.Dictionary):
@@ -175,8 +180,11 @@ def join(pieces: list[Piece], header: bytes, footers: list[bytes] | None = None,
     offset = 0
     for piece in pieces:
         kept_pages = piece.kept()
-        bookmarks.extend((lv, lab, page - kept_pages.start + offset, x, y, st)
-                         for lv, lab, page, x, y, st in piece.bookmarks if page in kept_pages)
+        bookmarks.extend(
+            (lv, lab, page - kept_pages.start + offset, x, y, st)
+            for lv, lab, page, x, y, st in piece.bookmarks
+            if page in kept_pages
+        )
         offset += len(kept_pages)
     if "/Outlines" in base.Root:
         del base.Root.Outlines
@@ -189,12 +197,20 @@ def join(pieces: list[Piece], header: bytes, footers: list[bytes] | None = None,
     if numbers is not None:
         feet = _number_forms(base, *numbers, len(base.pages))
     else:
-        feet = [base.copy_foreign(page.as_form_xobject())
-                for m in footers or [] for page in pikepdf.open(io.BytesIO(m)).pages]
+        feet = [
+            base.copy_foreign(page.as_form_xobject())
+            for m in footers or []
+            for page in pikepdf.open(io.BytesIO(m)).pages
+        ]
     _draw_margins(base, pikepdf.open(io.BytesIO(header)), feet)
     out = io.BytesIO()
-    base.save(out, deterministic_id=True, fix_metadata_version=False, compress_streams=True,
-              object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    base.save(
+        out,
+        deterministic_id=True,
+        fix_metadata_version=False,
+        compress_streams=True,
+        object_stream_mode=pikepdf.ObjectStreamMode.generate,
+    )
     return out.getvalue()
 
 
@@ -285,10 +301,13 @@ def numbered_lines(numbers: bytes, reference: bytes) -> list | None:
     if len(ref) != 1 or not lines:
         return None
     probe, want = lines[0], ref[0]
-    same = (list(probe.glyphs) == list(want.glyphs) and float(probe.size) == float(want.size)
-            and [float(c) for c in probe.colour] == [float(c) for c in want.colour]
-            and abs(float(probe.tm[4]) - float(want.tm[4])) < 0.01
-            and [[float(x) for x in cm] for cm in probe.cms] == [[float(x) for x in cm] for cm in want.cms])
+    same = (
+        list(probe.glyphs) == list(want.glyphs)
+        and float(probe.size) == float(want.size)
+        and [float(c) for c in probe.colour] == [float(c) for c in want.colour]
+        and abs(float(probe.tm[4]) - float(want.tm[4])) < 0.01
+        and [[float(x) for x in cm] for cm in probe.cms] == [[float(x) for x in cm] for cm in want.cms]
+    )
     return [numbers, lines, want] if same else None
 
 
@@ -309,10 +328,14 @@ def _number_forms(base, numbers: bytes, lines: list, want, count: int) -> list:
     forms = []
     for line in lines:
         ops = [(cm, pikepdf.Operator("cm")) for cm in line.cms]
-        ops += [(line.colour, pikepdf.Operator("rg")), ([], pikepdf.Operator("BT")),
-                ([*line.tm[:5], want.tm[5]], pikepdf.Operator("Tm")),
-                ([line.font, line.size], pikepdf.Operator("Tf")),
-                ([line.glyphs], pikepdf.Operator("TJ")), ([], pikepdf.Operator("ET"))]
+        ops += [
+            (line.colour, pikepdf.Operator("rg")),
+            ([], pikepdf.Operator("BT")),
+            ([*line.tm[:5], want.tm[5]], pikepdf.Operator("Tm")),
+            ([line.font, line.size], pikepdf.Operator("Tf")),
+            ([line.glyphs], pikepdf.Operator("TJ")),
+            ([], pikepdf.Operator("ET")),
+        ]
         form = pikepdf.Stream(base, pikepdf.unparse_content_stream(ops))
         form.Type = pikepdf.Name.XObject
         form.Subtype = pikepdf.Name.Form

@@ -27,6 +27,7 @@ import sys
 # directly), so while WeasyPrint is imported `find_library` answers "not found" at once.
 # The libraries opened, and so the PDF's bytes, are the same.
 
+
 def import_weasyprint() -> None:
     if "weasyprint" in sys.modules or not sys.platform.startswith("linux"):
         import weasyprint  # noqa: F401
@@ -61,6 +62,7 @@ def import_weasyprint() -> None:
 # cells; the cells are laid out by `block_container_layout`, which `table_layout` imports
 # from `layout/block.py` when it runs. If WeasyPrint changes shape, nothing is patched.
 
+
 class _Row:
     row = None  # the row whose cells are being laid out
     given_up = None  # that row, once a cell of it has not fitted
@@ -91,8 +93,12 @@ def give_up_rows_early() -> bool:
 
     def cell_layout(context, box, bottom_space, skip_stack, page_is_empty, *args, **kwargs):
         row = STATE.row
-        if (page_is_empty or row is None or not isinstance(box, TableCellBox)
-                or not any(cell is box for cell in row.children)):
+        if (
+            page_is_empty
+            or row is None
+            or not isinstance(box, TableCellBox)
+            or not any(cell is box for cell in row.children)
+        ):
             return layout(context, box, bottom_space, skip_stack, page_is_empty, *args, **kwargs)
         if STATE.given_up is row:
             STATE.skipped += 1
@@ -101,8 +107,9 @@ def give_up_rows_early() -> bool:
         # As group_layout decides: a cell placed nothing or ran over, on a page that holds
         # something, in a row (or cell) that avoids breaks inside: the row goes to the next page.
         if (out[0] is None or out[1] is not None) and (
-                avoid(row.style["break_inside"], context)
-                or any(avoid(cell.style["break_inside"], context) for cell in row.children)):
+            avoid(row.style["break_inside"], context)
+            or any(avoid(cell.style["break_inside"], context) for cell in row.children)
+        ):
             STATE.given_up = row
         return out
 
@@ -153,6 +160,7 @@ def unsized_arrays() -> bool:
 # --------------------------------------------------------------------------- pydyf
 
 # Library work-around for pydyf, the PDF serialiser WeasyPrint uses (see the docstring).
+
 
 def page_references_once() -> bool:
     """Work around a quadratic cost in pydyf (0.13): `PDF.page_references` rebuilds the
@@ -222,5 +230,3 @@ def apply() -> list[str]:
         "give_up_rows_early": give_up_rows_early(),
     }
     return [name for name, ok in made.items() if not ok]
-
-

@@ -23,9 +23,9 @@ import pickle
 import signal
 import tempfile
 import traceback
+from collections.abc import Callable
 from multiprocessing.connection import Connection, Pipe, wait
 from pathlib import Path
-from typing import Callable
 
 
 class WorkerError(RuntimeError):

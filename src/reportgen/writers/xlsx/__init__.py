@@ -32,8 +32,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
@@ -49,8 +49,18 @@ from . import grid
 from . import layout as lay
 from .cards import CARDS_SHEET, cards_sheet
 from .changes import CHANGES_SHEET, changes_sheet
-from .style import (BODY_FONT, STYLE_OF_KIND, TEXT_STYLES, band_rules, groups_text, md, named_styles,
-                          owners_text, print_setup, put_text)
+from .style import (
+    BODY_FONT,
+    STYLE_OF_KIND,
+    TEXT_STYLES,
+    band_rules,
+    groups_text,
+    md,
+    named_styles,
+    owners_text,
+    print_setup,
+    put_text,
+)
 
 REGISTER_SHEET = "Register"
 KEY_SHEET = "Key to Scores"
@@ -150,9 +160,13 @@ def _register_sheet(ws: Worksheet, view: ReportView) -> None:
     if view.comparison is not None:
         facts.append(f"Trends compared with {view.comparison.previous_period}")
     put_text(ws.cell(3, 1), "    ".join(facts), "rg subtitle")
-    put_text(ws.cell(4, 1), f"Scores are likelihood × impact (1 to {n_l * n_i}), coloured by band as on the "
-             f"'{KEY_SHEET}' sheet; a Rating is the impact/likelihood labels. Columns with no entries in this "
-             "register are hidden.", "rg note")
+    put_text(
+        ws.cell(4, 1),
+        f"Scores are likelihood × impact (1 to {n_l * n_i}), coloured by band as on the "
+        f"'{KEY_SHEET}' sheet; a Rating is the impact/likelihood labels. Columns with no entries in this "
+        "register are hidden.",
+        "rg note",
+    )
     ws.row_dimensions[2].height = 20
 
     # Values first, to size the columns to them.
@@ -203,15 +217,20 @@ def _register_sheet(ws: Worksheet, view: ReportView) -> None:
             ws.cell(last_row, j).style = STYLE_OF_KIND[col.kind]
 
     # Column widths; columns empty for every entry are hidden.
-    for j, (col, w) in enumerate(zip(COLUMNS, widths)):
+    for j, w in enumerate(widths):
         dim = ws.column_dimensions[get_column_letter(j + 1)]
         dim.width = w
         if rows and all(r[j] in (None, "") for r in rows):
             dim.hidden = True
 
     table = Table(displayName=TABLE_NAME, ref=f"A{HEADER_ROW}:{last_col}{last_row}")
-    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True, showColumnStripes=False,
-                                          showFirstColumn=False, showLastColumn=False)
+    table.tableStyleInfo = TableStyleInfo(
+        name="TableStyleMedium2",
+        showRowStripes=True,
+        showColumnStripes=False,
+        showFirstColumn=False,
+        showLastColumn=False,
+    )
     ws.add_table(table)
     ws.freeze_panes = f"C{HEADER_ROW + 1}"
 
@@ -219,14 +238,18 @@ def _register_sheet(ws: Worksheet, view: ReportView) -> None:
     first = HEADER_ROW + 1
 
     def ranges(kind: str) -> str:
-        return " ".join(f"{get_column_letter(j)}{first}:{get_column_letter(j)}{last_row}"
-                        for j, col in enumerate(COLUMNS, 1) if col.kind == kind)
+        return " ".join(
+            f"{get_column_letter(j)}{first}:{get_column_letter(j)}{last_row}"
+            for j, col in enumerate(COLUMNS, 1)
+            if col.kind == kind
+        )
 
     for rule in band_rules(view.bands):
         ws.conditional_formatting.add(ranges("score"), rule)
 
-    impact_labels = [r if r.lower() == o.lower() else f"{r}/{o}"
-                     for r, o in zip(scoring.impact, scoring.opportunity_impact)]
+    impact_labels = [
+        r if r.lower() == o.lower() else f"{r}/{o}" for r, o in zip(scoring.impact, scoring.opportunity_impact)
+    ]
     for kind, top, what, labels in (
         ("likelihood", n_l, "Likelihood", scoring.likelihood),
         ("impact", n_i, "Impact", impact_labels),
@@ -238,14 +261,31 @@ def _register_sheet(ws: Worksheet, view: ReportView) -> None:
         else:
             prompt = f"Likelihood × impact, a whole number from 1 to {top}."
             error = f"A score is a whole number from 1 to {top} (likelihood × impact)."
-        dv = DataValidation(type="whole", operator="between", formula1="1", formula2=str(top), allow_blank=True,
-                            showErrorMessage=True, errorStyle="stop", errorTitle=f"{what} out of range",
-                            error=error, showInputMessage=True, promptTitle=what, prompt=prompt)
+        dv = DataValidation(
+            type="whole",
+            operator="between",
+            formula1="1",
+            formula2=str(top),
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="stop",
+            errorTitle=f"{what} out of range",
+            error=error,
+            showInputMessage=True,
+            promptTitle=what,
+            prompt=prompt,
+        )
         for part in ranges(kind).split():
             dv.add(part)
         ws.add_data_validation(dv)
-    kinds = DataValidation(type="list", formula1='"Risk,Opportunity"', allow_blank=False, showErrorMessage=True,
-                           errorTitle="Type", error="The type is Risk or Opportunity.")
+    kinds = DataValidation(
+        type="list",
+        formula1='"Risk,Opportunity"',
+        allow_blank=False,
+        showErrorMessage=True,
+        errorTitle="Type",
+        error="The type is Risk or Opportunity.",
+    )
     kinds.add(f"B{first}:B{last_row}")
     ws.add_data_validation(kinds)
 
@@ -257,8 +297,12 @@ def _register_sheet(ws: Worksheet, view: ReportView) -> None:
 
 def _key_sheet(ws: Worksheet, view: ReportView) -> None:
     put_text(ws.cell(1, 1), KEY_SHEET, "rg title")
-    put_text(ws.cell(2, 1), "Score = likelihood × impact. The scale numbers beside the labels are the values of "
-             f"the Likelihood and Impact columns on the '{REGISTER_SHEET}' sheet.", "rg note")
+    put_text(
+        ws.cell(2, 1),
+        "Score = likelihood × impact. The scale numbers beside the labels are the values of "
+        f"the Likelihood and Impact columns on the '{REGISTER_SHEET}' sheet.",
+        "rg note",
+    )
     ws.row_dimensions[1].height = 20
     top = 4
     bottom, last_col = grid.axes(ws, view, top)
@@ -288,8 +332,10 @@ def _key_sheet(ws: Worksheet, view: ReportView) -> None:
     ws.column_dimensions[get_column_letter(lc + 1)].width = 8
     ws.column_dimensions[get_column_letter(lc + 2)].width = 8
 
-    cf_range = (f"{get_column_letter(first_col)}{top}:{get_column_letter(last_col)}{bottom} "
-                f"{get_column_letter(lc + 1)}{top + 1}:{get_column_letter(lc + 2)}{legend_last}")
+    cf_range = (
+        f"{get_column_letter(first_col)}{top}:{get_column_letter(last_col)}{bottom} "
+        f"{get_column_letter(lc + 1)}{top + 1}:{get_column_letter(lc + 2)}{legend_last}"
+    )
     for rule in band_rules(view.bands):
         ws.conditional_formatting.add(cf_range, rule)
     print_setup(ws, "1:1", view.full_title)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from openpyxl.utils import get_column_letter
 from openpyxl.cell.cell import MergedCell
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -66,8 +66,7 @@ def _merge(ws: Worksheet, row: int, first: int, last: int, style: str) -> None:
     `Worksheet.merge_cells` compares each new range with every earlier one (quadratic
     over a large register) and then builds border objects cell by cell; these ranges
     are disjoint by construction and the named style already carries the borders."""
-    ws.merged_cells.ranges.add(
-        MergedCellRange(ws, f"{get_column_letter(first)}{row}:{get_column_letter(last)}{row}"))
+    ws.merged_cells.ranges.add(MergedCellRange(ws, f"{get_column_letter(first)}{row}:{get_column_letter(last)}{row}"))
     for col in range(first + 1, last + 1):
         cell = MergedCell(ws, row, col)
         cell.style = style
@@ -93,8 +92,12 @@ def _card(ws: Worksheet, row: int, ev: EntryView) -> int:
         (f"Current {k} Score", _score(ev.current), f"Target {k} Score", _score(ev.target)),
         ("Current Likelihood", _scale(ev.current, "likelihood"), "Target Likelihood", _scale(ev.target, "likelihood")),
         ("Current Impact", _scale(ev.current, "impact"), "Target Impact", _scale(ev.target, "impact")),
-        (f"Residual {k} Score", _score(ev.residual), "Residual Likelihood / Impact",
-         " / ".join(x for x in (_scale(ev.residual, "likelihood"), _scale(ev.residual, "impact")) if x)),
+        (
+            f"Residual {k} Score",
+            _score(ev.residual),
+            "Residual Likelihood / Impact",
+            " / ".join(x for x in (_scale(ev.residual, "likelihood"), _scale(ev.residual, "impact")) if x),
+        ),
         (f"{k} Owner", e.owner or "", "Target Date", e.target_date or ""),
         (f"Target {k} Confidence", e.target_confidence or "", "Direction of Travel", md(e.direction)),
         (f"{k} Type", ", ".join(e.types), "", ""),
@@ -150,8 +153,11 @@ def _card(ws: Worksheet, row: int, ev: EntryView) -> int:
 
 def cards_sheet(ws: Worksheet, view: ReportView) -> None:
     put_text(ws.cell(1, 1), view.full_title, "rg title")
-    put_text(ws.cell(2, 1), "One card per risk and opportunity, for reading and printing; sort, filter and edit "
-             "on the 'Register' sheet.", "rg note")
+    put_text(
+        ws.cell(2, 1),
+        "One card per risk and opportunity, for reading and printing; sort, filter and edit on the 'Register' sheet.",
+        "rg note",
+    )
     ws.row_dimensions[1].height = 20
     row = 4
     for ev in view.entries():

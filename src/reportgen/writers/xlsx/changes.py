@@ -41,8 +41,9 @@ def short_title(ev: EntryView | None, fallback: str = "") -> str:
     return first
 
 
-def _table(ws: Worksheet, row: int, heading: str, headers: tuple[str, ...], rows: list[tuple],
-           empty: str) -> tuple[int, list[str]]:
+def _table(
+    ws: Worksheet, row: int, heading: str, headers: tuple[str, ...], rows: list[tuple], empty: str
+) -> tuple[int, list[str]]:
     """A heading, a header row and `rows`; return the next free row and the ranges of score cells."""
     put_text(ws.cell(row, 1), heading, "rg heading")
     ws.row_dimensions[row].height = 18
@@ -85,13 +86,21 @@ def changes_sheet(ws: Worksheet, view: ReportView) -> None:
 
     put_text(ws.cell(1, 1), f"Changes since last quarter: {view.heading}", "rg title")
     ws.row_dimensions[1].height = 20
-    put_text(ws.cell(2, 1), f"Previous period: {comp.previous_period}    Current period: {comp.current_period}",
-             "rg subtitle")
-    put_text(ws.cell(3, 1), f"{len(comp.new)} new this quarter    {len(comp.closed)} closed    "
-             f"{len(moved)} with a score that moved", "rg subtitle")
-    note = ("Trends are a symbol and a word: ▲ Up, ▼ Down, ► Level, ★ New. For a risk, down is better; for an "
-            "opportunity, up is better. Scores are coloured by band as on the 'Key to Scores' sheet; every "
-            "entry's trend is also on its row of the 'Register' sheet.")
+    put_text(
+        ws.cell(2, 1),
+        f"Previous period: {comp.previous_period}    Current period: {comp.current_period}",
+        "rg subtitle",
+    )
+    put_text(
+        ws.cell(3, 1),
+        f"{len(comp.new)} new this quarter    {len(comp.closed)} closed    {len(moved)} with a score that moved",
+        "rg subtitle",
+    )
+    note = (
+        "Trends are a symbol and a word: ▲ Up, ▼ Down, ► Level, ★ New. For a risk, down is better; for an "
+        "opportunity, up is better. Scores are coloured by band as on the 'Key to Scores' sheet; every "
+        "entry's trend is also on its row of the 'Register' sheet."
+    )
     put_text(ws.cell(4, 1), note, "rg note wrap")
     ws.merge_cells(start_row=4, start_column=1, end_row=4, end_column=len(WIDTHS))
     ws.row_dimensions[4].height = lay.note_height(note, sum(WIDTHS))
@@ -99,7 +108,8 @@ def changes_sheet(ws: Worksheet, view: ReportView) -> None:
     renamed = [c for c in comp.changes.values() if c.previous_id and c.previous_id != c.id]
     if renamed:
         text = "Matched with last quarter by a near-identical ID: " + ", ".join(
-            f"{c.id} (was {c.previous_id})" for c in renamed)
+            f"{c.id} (was {c.previous_id})" for c in renamed
+        )
         put_text(ws.cell(row, 1), text, "rg note wrap")
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(WIDTHS))
         ws.row_dimensions[row].height = lay.note_height(text, sum(WIDTHS))
@@ -115,30 +125,68 @@ def changes_sheet(ws: Worksheet, view: ReportView) -> None:
     for ident in comp.new:
         ev = by_id.get(ident)
         sc = ev.current.score if ev is not None and ev.current is not None else None
-        new_rows.append((("rg short", ident), ("rg short", _KIND[ev.kind] if ev else ""),
-                         ("rg text", short_title(ev)), ("rg score", sc), ("rg short", band_name(sc))))
-    row, ranges = _table(ws, row, f"New this quarter ({len(new_rows)})",
-                         ("ID", "Type", "Title", "Current Score", "Band"), new_rows,
-                         f"None: every entry of {comp.current_period} was in {comp.previous_period}.")
+        new_rows.append(
+            (
+                ("rg short", ident),
+                ("rg short", _KIND[ev.kind] if ev else ""),
+                ("rg text", short_title(ev)),
+                ("rg score", sc),
+                ("rg short", band_name(sc)),
+            )
+        )
+    row, ranges = _table(
+        ws,
+        row,
+        f"New this quarter ({len(new_rows)})",
+        ("ID", "Type", "Title", "Current Score", "Band"),
+        new_rows,
+        f"None: every entry of {comp.current_period} was in {comp.previous_period}.",
+    )
     score_ranges += ranges
 
-    closed_rows = [(("rg short", c.id), ("rg short", _KIND[c.kind]), ("rg text", c.title),
-                    ("rg score", c.last_score), ("rg short", band_name(c.last_score))) for c in comp.closed]
-    row, ranges = _table(ws, row, f"Closed: in {comp.previous_period}, not in {comp.current_period} "
-                         f"({len(closed_rows)})", ("ID", "Type", "Title", "Last Score", "Band"), closed_rows,
-                         f"None: every entry of {comp.previous_period} is still in {comp.current_period}.")
+    closed_rows = [
+        (
+            ("rg short", c.id),
+            ("rg short", _KIND[c.kind]),
+            ("rg text", c.title),
+            ("rg score", c.last_score),
+            ("rg short", band_name(c.last_score)),
+        )
+        for c in comp.closed
+    ]
+    row, ranges = _table(
+        ws,
+        row,
+        f"Closed: in {comp.previous_period}, not in {comp.current_period} ({len(closed_rows)})",
+        ("ID", "Type", "Title", "Last Score", "Band"),
+        closed_rows,
+        f"None: every entry of {comp.previous_period} is still in {comp.current_period}.",
+    )
     score_ranges += ranges
 
     moved_rows = []
     for ch in moved:
         t = ch.current
         assert t is not None
-        moved_rows.append((("rg short", ch.id), ("rg short", _KIND[ch.kind]), ("rg text", short_title(by_id.get(ch.id))),
-                           ("rg score", t.previous), ("rg score", t.current), ("rg change", t.delta),
-                           ("rg text", t.text)))
-    row, ranges = _table(ws, row, f"Score moved, largest move first ({len(moved_rows)})",
-                         ("ID", "Type", "Title", "From", "To", "Change", "Trend"), moved_rows,
-                         f"None: no current score moved between {comp.previous_period} and {comp.current_period}.")
+        moved_rows.append(
+            (
+                ("rg short", ch.id),
+                ("rg short", _KIND[ch.kind]),
+                ("rg text", short_title(by_id.get(ch.id))),
+                ("rg score", t.previous),
+                ("rg score", t.current),
+                ("rg change", t.delta),
+                ("rg text", t.text),
+            )
+        )
+    row, ranges = _table(
+        ws,
+        row,
+        f"Score moved, largest move first ({len(moved_rows)})",
+        ("ID", "Type", "Title", "From", "To", "Change", "Trend"),
+        moved_rows,
+        f"None: no current score moved between {comp.previous_period} and {comp.current_period}.",
+    )
     score_ranges += ranges
 
     for j, w in enumerate(WIDTHS, 1):

@@ -102,8 +102,7 @@ def _grid(ws: Worksheet, view: ReportView, hm: HeatMap, top: int, width: float) 
         ws.conditional_formatting.add(f"{first}{grid_top}:{last}{bottom}", rule)
     row = bottom + 4
     if hm.score_only:
-        text = ("Score only (no likelihood and impact recorded, so not placed in the grid): "
-                + ", ".join(hm.score_only))
+        text = "Score only (no likelihood and impact recorded, so not placed in the grid): " + ", ".join(hm.score_only)
         put_text(ws.cell(row, 2), text, "rg wrap")
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=last_col)
         span = label_width(view) + 4 + width * (last_col - FIRST_COL + 1)
@@ -117,10 +116,12 @@ def heatmap_sheet(ws: Worksheet, view: ReportView, key_sheet: str) -> None:
     ws.row_dimensions[1].height = 20
     width = _cell_width(view)
     last_col = FIRST_COL + len(view.likelihood_labels) - 1
-    note = ("Each entry's ID sits in the cell of its likelihood and impact, one a line; opportunities are marked "
-            f"'(opportunity)'. Cells are coloured by band as on the '{key_sheet}' sheet, from the scale numbers "
-            "beside the labels. An entry with a score but no likelihood and impact is listed under its grid as "
-            "'score only'.")
+    note = (
+        "Each entry's ID sits in the cell of its likelihood and impact, one a line; opportunities are marked "
+        f"'(opportunity)'. Cells are coloured by band as on the '{key_sheet}' sheet, from the scale numbers "
+        "beside the labels. An entry with a score but no likelihood and impact is listed under its grid as "
+        "'score only'."
+    )
     put_text(ws.cell(2, 1), note, "rg note wrap")
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last_col)
     ws.row_dimensions[2].height = lay.note_height(note, 6 + label_width(view) + 4 + width * len(view.likelihood_labels))

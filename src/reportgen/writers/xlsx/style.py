@@ -124,8 +124,11 @@ def named_styles() -> list[NamedStyle]:
         NamedStyle("rg subtitle", font=Font(name=FONT, size=11, bold=True)),
         NamedStyle("rg note", font=Font(name=FONT, size=9, italic=True, color="FF404040")),
         NamedStyle(
-            "rg header", font=Font(name=FONT, size=10, bold=True, color="FFFFFFFF"), alignment=centre,
-            fill=PatternFill("solid", start_color=HEADER_FILL, end_color=HEADER_FILL), border=_BORDER,
+            "rg header",
+            font=Font(name=FONT, size=10, bold=True, color="FFFFFFFF"),
+            alignment=centre,
+            fill=PatternFill("solid", start_color=HEADER_FILL, end_color=HEADER_FILL),
+            border=_BORDER,
         ),
         NamedStyle("rg text", font=body, alignment=top_left, border=_BORDER),
         NamedStyle("rg text 9", font=Font(name=FONT, size=9, family=2), alignment=top_left, border=_BORDER),
@@ -133,35 +136,62 @@ def named_styles() -> list[NamedStyle]:
         NamedStyle("rg short", font=bold, alignment=top_centre, border=_BORDER),
         NamedStyle("rg number", font=body, alignment=top_centre, border=_BORDER, number_format="0"),
         NamedStyle("rg score", font=bold, alignment=top_centre, border=_BORDER, number_format="0"),
-        NamedStyle("rg key score", font=Font(name=FONT, size=12, bold=True), alignment=centre,
-                   border=_KEY_BORDER, number_format="0"),
-        NamedStyle("rg key label", font=bold, alignment=Alignment(horizontal="right", vertical="center",
-                                                                    wrap_text=True)),
-        NamedStyle("rg key scale", font=Font(name=FONT, size=9, color="FF595959"), alignment=centre,
-                   number_format="0"),
+        NamedStyle(
+            "rg key score",
+            font=Font(name=FONT, size=12, bold=True),
+            alignment=centre,
+            border=_KEY_BORDER,
+            number_format="0",
+        ),
+        NamedStyle(
+            "rg key label", font=bold, alignment=Alignment(horizontal="right", vertical="center", wrap_text=True)
+        ),
+        NamedStyle("rg key scale", font=Font(name=FONT, size=9, color="FF595959"), alignment=centre, number_format="0"),
         NamedStyle("rg key axis", font=bold, alignment=centre),
-        NamedStyle("rg key axis vertical", font=bold,
-                   alignment=Alignment(horizontal="center", vertical="center", text_rotation=90)),
-        NamedStyle("rg key band", font=bold, alignment=Alignment(horizontal="left", vertical="center"),
-                   border=_KEY_BORDER),
-        NamedStyle("rg heat cell", font=bold, border=_KEY_BORDER,
-                   alignment=Alignment(horizontal="center", vertical="center", wrap_text=True)),
+        NamedStyle(
+            "rg key axis vertical",
+            font=bold,
+            alignment=Alignment(horizontal="center", vertical="center", text_rotation=90),
+        ),
+        NamedStyle(
+            "rg key band", font=bold, alignment=Alignment(horizontal="left", vertical="center"), border=_KEY_BORDER
+        ),
+        NamedStyle(
+            "rg heat cell",
+            font=bold,
+            border=_KEY_BORDER,
+            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+        ),
         NamedStyle("rg change", font=bold, alignment=top_centre, border=_BORDER, number_format="+0;-0;0"),
         NamedStyle("rg heading", font=Font(name=FONT, size=11, bold=True, color=HEADER_FILL)),
-        NamedStyle("rg note wrap", font=Font(name=FONT, size=9, italic=True, color="FF404040"),
-                   alignment=top_left),
+        NamedStyle("rg note wrap", font=Font(name=FONT, size=9, italic=True, color="FF404040"), alignment=top_left),
         NamedStyle("rg wrap", font=body, alignment=top_left),
-        NamedStyle("rg card title", font=Font(name=FONT, size=11, bold=True, color="FFFFFFFF"),
-                   alignment=Alignment(horizontal="left", vertical="center", wrap_text=True),
-                   fill=PatternFill("solid", start_color=HEADER_FILL, end_color=HEADER_FILL), border=_BORDER),
-        NamedStyle("rg card label", font=bold, alignment=top_left, border=_BORDER,
-                   fill=PatternFill("solid", start_color="FFF2F2F2", end_color="FFF2F2F2")),
+        NamedStyle(
+            "rg card title",
+            font=Font(name=FONT, size=11, bold=True, color="FFFFFFFF"),
+            alignment=Alignment(horizontal="left", vertical="center", wrap_text=True),
+            fill=PatternFill("solid", start_color=HEADER_FILL, end_color=HEADER_FILL),
+            border=_BORDER,
+        ),
+        NamedStyle(
+            "rg card label",
+            font=bold,
+            alignment=top_left,
+            border=_BORDER,
+            fill=PatternFill("solid", start_color="FFF2F2F2", end_color="FFF2F2F2"),
+        ),
     ]
 
 
 TEXT_STYLES = {10: "rg text", 9: "rg text 9", 8: "rg text 8"}
-STYLE_OF_KIND = {"text": "rg text", "short": "rg short", "band": "rg short", "score": "rg score",
-                  "likelihood": "rg number", "impact": "rg number"}
+STYLE_OF_KIND = {
+    "text": "rg text",
+    "short": "rg short",
+    "band": "rg short",
+    "score": "rg score",
+    "likelihood": "rg number",
+    "impact": "rg number",
+}
 
 
 def argb(colour: str) -> str:
@@ -173,8 +203,11 @@ def band_rules(bands: tuple[Band, ...]) -> list[CellIsRule]:
     rules = []
     for b in bands:
         fill = PatternFill("solid", start_color=argb(b.colour), end_color=argb(b.colour))
-        rules.append(CellIsRule(operator="between", formula=[str(b.min), str(b.max)], fill=fill,
-                                font=Font(color=argb(b.text_colour))))
+        rules.append(
+            CellIsRule(
+                operator="between", formula=[str(b.min), str(b.max)], fill=fill, font=Font(color=argb(b.text_colour))
+            )
+        )
     return rules
 
 
@@ -188,8 +221,11 @@ def product_band_rules(bands: tuple[Band, ...], row_number: str, column_number: 
     product = f"{row_number}*{column_number}"
     for b in bands:
         fill = PatternFill("solid", start_color=argb(b.colour), end_color=argb(b.colour))
-        rules.append(FormulaRule(formula=[f"AND({product}>={b.min},{product}<={b.max})"], fill=fill,
-                                 font=Font(color=argb(b.text_colour))))
+        rules.append(
+            FormulaRule(
+                formula=[f"AND({product}>={b.min},{product}<={b.max})"], fill=fill, font=Font(color=argb(b.text_colour))
+            )
+        )
     return rules
 
 
