@@ -12,10 +12,11 @@ from typing import Literal
 
 from .diagnostics import Diagnostic
 from .model import Entry, Register
+from .vocabulary import TREND_SYMBOLS
 
 Direction = Literal["up", "down", "level", "new"]
 
-SYMBOLS = {"up": "▲", "down": "▼", "level": "►", "new": "★"}
+SYMBOLS = TREND_SYMBOLS
 
 
 @dataclass(frozen=True)
