@@ -93,10 +93,16 @@ def test_heat_map_titles_name_the_scores_the_register_has():
 
 def test_changes_summary_rows_are_worded_once_for_every_format():
     v = view.build(_reg("q2-2018-19.yaml"), _reg("q1-2018-19.yaml"))
-    assert v.changes_summary == [
+    assert v.changes.rows() == [
         ("Periods compared", ["Q1 2018/19 (last quarter) with Q2 2018/19 (this quarter)"]),
-        ("New this quarter", ["CR12: score 16 (Major/Likely)"]),
+        (
+            "New this quarter",
+            [
+                "CR12 – Unlawful disclosure of personal or commercial data caused by a deliberate or…: "
+                "score 16 (Major/Likely)"
+            ],
+        ),
         ("Closed (in Q1 2018/19, not in Q2 2018/19)", []),
         ("Score moved (largest move first)", ["CR3: ▼ Down from 25 (better), now 15"]),
     ]
-    assert view.build(_reg("q2-2018-19.yaml")).changes_summary == []
+    assert view.build(_reg("q2-2018-19.yaml")).changes is None

@@ -10,13 +10,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from . import vocabulary as words
 from .diagnostics import Diagnostic
 from .model import Entry, Register
-from .vocabulary import TREND_SYMBOLS
 
 Direction = Literal["up", "down", "level", "new"]
-
-SYMBOLS = TREND_SYMBOLS
 
 
 @dataclass(frozen=True)
@@ -30,7 +28,7 @@ class Trend:
 
     @property
     def symbol(self) -> str:
-        return SYMBOLS[self.direction]
+        return words.TREND_SYMBOLS[self.direction]
 
     @property
     def better(self) -> bool | None:
@@ -43,15 +41,11 @@ class Trend:
     def text(self) -> str:
         """`▲ Up from 12 (worse)`, `▼ Down from 25 (better)`, `► Level at 20`, `★ New this quarter`."""
         if self.direction == "new":
-            return f"{self.symbol} New this quarter"
+            return f"{self.symbol} {words.TREND_NEW}"
         if self.direction == "level":
-            return f"{self.symbol} Level at {self.current}"
-        word = "Up" if self.direction == "up" else "Down"
-        return f"{self.symbol} {word} from {self.previous} ({'better' if self.better else 'worse'})"
-
-    @property
-    def word(self) -> str:
-        return {"up": "Up", "down": "Down", "level": "Level", "new": "New"}[self.direction]
+            return f"{self.symbol} {words.TREND_LEVEL.format(current=self.current)}"
+        moved = words.TREND_UP if self.direction == "up" else words.TREND_DOWN
+        return f"{self.symbol} {moved.format(previous=self.previous)} ({words.BETTER if self.better else words.WORSE})"
 
     @property
     def delta(self) -> int:
@@ -73,10 +67,15 @@ class EntryChange:
 
 @dataclass(frozen=True)
 class ClosedEntry:
-    id: str
+    """An entry of last quarter's register that this quarter's does not have."""
+
+    entry: Entry
     kind: Literal["risk", "opportunity"]
-    title: str
     last_score: int | None
+
+    @property
+    def id(self) -> str:
+        return self.entry.id
 
 
 @dataclass
@@ -129,13 +128,6 @@ def _trend(kind, prev: int | None, cur: int | None, existed: bool) -> Trend | No
     return Trend(direction, kind, prev, cur)
 
 
-def _title(e: Entry) -> str:
-    if e.title:
-        return e.title
-    first = (e.description or "").strip().splitlines()
-    return first[0].lstrip("-*0123456789. ").strip() if first else ""
-
-
 def compare(current: Register, previous: Register, previous_file: str | None = None) -> Comparison:
     """Compare two validated registers (scores resolved) entry by entry."""
     comp = Comparison(previous.period, current.period)
@@ -181,5 +173,5 @@ def compare(current: Register, previous: Register, previous_file: str | None = N
                 comp.new.append(e.id)
         for p in prev_list:
             if _norm(p.id) in unmatched_prev:
-                comp.closed.append(ClosedEntry(p.id, kind, _title(p), _score(p, ("current",))))  # type: ignore[arg-type]
+                comp.closed.append(ClosedEntry(p, kind, _score(p, ("current",))))  # type: ignore[arg-type]
     return comp

@@ -156,10 +156,3 @@ def plain(markdown: str | None) -> str:
         prefix = f"{b.marker} " if b.marker else ("  " if b.level else "")
         lines.append(f"{indent}{prefix}{b.text}")
     return "\n".join(lines)
-
-
-def to_html(markdown: str | None) -> str:
-    """Escaped HTML for the HTML/PDF writer (markdown-it's renderer; raw HTML is off)."""
-    if not markdown or not markdown.strip():
-        return ""
-    return _md.render(markdown)

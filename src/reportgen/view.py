@@ -1,8 +1,10 @@
-"""The view: everything the writers need, computed once from a validated register.
+"""The view: everything the writers need, decided once from a validated register.
 
-Labels, bands, colours, ordering, the Key to Scores matrix, heat-map placement and
-rich text are all derived here, so that the Word, PDF/HTML and Excel writers lay
-out the same facts and none of them re-derives one.
+Labels and wording, bands and colours, which trend goes in which cell, the score a card
+shows beside the current one, owners by theme, anchors, titles, rich text as blocks, the
+Key to Scores matrix, heat-map placement and the changes summary are all decided here.
+The Word, PDF/HTML and Excel writers draw what the view says; a writer that re-derives
+one of these is in the wrong place.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from . import richtext
+from . import vocabulary as words
 from .compare import Comparison, EntryChange, Trend, compare
 from .model import Band, Entry, Group, Register, Score
 from .richtext import Block
@@ -65,10 +68,23 @@ class ScoreView:
 
 @dataclass(frozen=True)
 class GroupView:
+    """A themed group of controls or actions, its text as blocks."""
+
     theme: str | None
     owner: str | None
     blocks: tuple[Block, ...]
-    markdown: str
+
+
+@dataclass(frozen=True)
+class TrendLine:
+    """A trend as a cell prints it: `Since Q1 2018/19:` then `▼ Down from 25 (better)`."""
+
+    lead: str
+    trend: Trend
+
+    @property
+    def text(self) -> str:
+        return f"{self.lead} {self.trend.text}"
 
 
 @dataclass(frozen=True)
@@ -82,8 +98,25 @@ class EntryView:
     target: ScoreView | None
     controls: tuple[GroupView, ...]
     actions: tuple[GroupView, ...]
+    #: A unique identifier for links and bookmarks (`entry-cr3`).
+    anchor: str
+    #: The title, else the first line of the description (registers without titles).
+    title: str
     #: Comparison with last quarter (None when built without --previous).
     change: EntryChange | None = None
+    #: "Since Q1 2018/19:" (empty without --previous).
+    trend_lead: str = ""
+    #: The period compared with, for "Residual since Q1 2018/19:" (empty without --previous).
+    previous_period: str = ""
+
+    @property
+    def id(self) -> str:
+        return self.entry.id
+
+    @property
+    def name(self) -> str:
+        """`CR3`, or `CO1 (opportunity)`: risks and opportunities told apart in words."""
+        return entry_name(self.id, self.kind)
 
     @property
     def trend(self) -> Trend | None:
@@ -102,13 +135,38 @@ class EntryView:
         return "residual" if self.residual is not None and self.residual.score is not None else "target"
 
     @property
-    def id(self) -> str:
-        return self.entry.id
+    def later_field(self) -> str:
+        """The score a card shows beside the current one: the target, else the residual."""
+        return "target" if self.target is not None or self.residual is None else "residual"
 
     @property
-    def anchor(self) -> str:
-        """A stable identifier for links and bookmarks."""
-        return "entry-" + "".join(c if c.isalnum() else "-" for c in self.entry.id.strip()).lower()
+    def later(self) -> ScoreView | None:
+        return self.score(self.later_field)
+
+    def label(self, key: str) -> str:
+        """A card label for this entry's kind (`Risk Owner`, `Opportunity Description`)."""
+        return words.card_label(self.kind, key)
+
+    def later_label(self, part: str = "") -> str:
+        """The label of the later score (`Target Risk Score`), or of its likelihood or impact."""
+        return self.label(f"{self.later_field}_{part}" if part else self.later_field)
+
+    def trend_line(self, which: str, in_field: str) -> TrendLine | None:
+        """The trend of the `which` score ("current" or "later") as printed in a cell showing
+        `in_field`: its lead names the score when the cell shows another one."""
+        trend = self.trend if which == "current" else self.residual_trend
+        if trend is None:
+            return None
+        compared = "current" if which == "current" else self.residual_trend_field
+        if compared == in_field or (compared == "current" and in_field == "direction"):
+            return TrendLine(self.trend_lead, trend)
+        lead = words.TREND_LEAD_OF.format(which=compared.capitalize(), period=self.previous_period)
+        return TrendLine(lead, trend)
+
+    @property
+    def types(self) -> tuple[str, ...]:
+        """The entry's types, one a line in every format."""
+        return tuple(t.strip() for t in self.entry.types if t.strip())
 
     def blocks(self, field_name: str) -> tuple[Block, ...]:
         """Rich text of a text field as blocks."""
@@ -120,20 +178,40 @@ class EntryView:
     def groups(self, field_name: str) -> tuple[GroupView, ...]:
         return getattr(self, field_name)
 
-    @property
-    def control_owners(self) -> str:
-        return _owners(self.controls)
+    def owners(self, field_name: str) -> tuple[tuple[str | None, str], ...]:
+        """The owners of the controls or actions, by theme: (theme, owner) for each group that
+        has an owner, an unthemed owner once however many groups in a row share it."""
+        out: list[tuple[str | None, str]] = []
+        for g in self.groups(field_name):
+            owner = (g.owner or "").strip()
+            if not owner:
+                continue
+            theme = (g.theme or "").strip() or None
+            if theme is None and out and out[-1] == (None, owner):
+                continue
+            out.append((theme, owner))
+        return tuple(out)
 
-    @property
-    def action_owners(self) -> str:
-        return _owners(self.actions)
 
-    def types_text(self) -> str:
-        return ", ".join(self.entry.types)
+def entry_name(ident: str, kind: str) -> str:
+    """`CR3`, or `CO1 (opportunity)`: risks and opportunities told apart in words."""
+    return ident if kind == "risk" else f"{ident} (opportunity)"
 
 
-def _owners(groups: tuple[GroupView, ...]) -> str:
-    return "; ".join(dict.fromkeys(g.owner.strip() for g in groups if g.owner and g.owner.strip()))
+def title_of(entry: Entry) -> str:
+    """An entry's title, or (registers that have none) the first line of its description."""
+    if entry.title and entry.title.strip():
+        return " ".join(entry.title.split())
+    first = next((b.text for b in richtext.parse(entry.description) if b.text.strip()), "")
+    return " ".join(first.split("\n")[0].split())
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut at a word to at most `limit` characters, with an ellipsis if cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:– ") or text[: limit - 1]
+    return cut + "…"
 
 
 @dataclass(frozen=True)
@@ -186,13 +264,29 @@ class Section:
     columns: tuple[ColumnView, ...]
     entries: tuple[EntryView, ...]
 
+    def trends(self, ev: EntryView, field_name: str) -> tuple[TrendLine, ...]:
+        """The trends a table cell shows under its content: the current score's under the
+        officer's own Direction of Travel (else under the current score); the residual or
+        target score's under that score, else under the Direction of Travel, else under the
+        current score. Every trend is in some cell, whatever columns the register has."""
+        fields = [c.field for c in self.columns]
+        current_home = next((f for f in ("direction", "current") if f in fields), fields[0] if fields else "")
+        later = ev.residual_trend_field
+        later_home = later if later in fields else current_home
+        out = []
+        for which, home in (("current", current_home), ("later", later_home)):
+            line = ev.trend_line(which, field_name) if home == field_name else None
+            if line is not None:
+                out.append(line)
+        return tuple(out)
+
 
 @dataclass(frozen=True)
 class MatrixCell:
     likelihood: int
     impact: int
     score: int
-    band: Band
+    band: Band | None
 
 
 @dataclass(frozen=True)
@@ -211,12 +305,86 @@ class MatrixRow:
 
 
 @dataclass(frozen=True)
+class Placed:
+    """An entry named on a heat map: `CR3`, `CO1 (opportunity)`, or `CR1: 20` under the grid."""
+
+    label: str
+    anchor: str
+
+
+@dataclass(frozen=True)
 class HeatMap:
-    """Which entry IDs sit in which matrix cell, and which have a score only."""
+    """Which entries sit in which matrix cell, and which have a score only."""
 
     title: str
-    cells: dict[tuple[int, int], tuple[str, ...]]  # (likelihood, impact) -> IDs
-    score_only: tuple[str, ...]
+    cells: dict[tuple[int, int], tuple[Placed, ...]]  # (likelihood, impact) -> entries
+    score_only: tuple[Placed, ...]
+
+    def labels(self, likelihood: int, impact: int) -> tuple[str, ...]:
+        return tuple(p.label for p in self.cells.get((likelihood, impact), ()))
+
+    @property
+    def score_only_text(self) -> str:
+        return ", ".join(p.label for p in self.score_only)
+
+
+@dataclass(frozen=True)
+class ChangeItem:
+    """One entry in the changes summary: new (with its score), closed (with its last score) or
+    moved (with its trend)."""
+
+    id: str
+    kind: Kind
+    title: str
+    score: ScoreView | None = None
+    trend: Trend | None = None
+
+    @property
+    def name(self) -> str:
+        return entry_name(self.id, self.kind)
+
+
+#: A title in the changes summary is cut at a word to about this many characters.
+SUMMARY_TITLE = 80
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What changed since last quarter, as every format prints it first."""
+
+    previous_period: str
+    current_period: str
+    new: tuple[ChangeItem, ...]
+    closed: tuple[ChangeItem, ...]
+    moved: tuple[ChangeItem, ...]
+    #: Entries matched with last quarter by a near-identical ID: (ID, last quarter's ID).
+    renamed: tuple[tuple[str, str], ...]
+
+    @property
+    def heading(self) -> str:
+        return words.CHANGES_SINCE.format(period=self.previous_period)
+
+    def rows(self) -> list[tuple[str, list[str]]]:
+        """(label, items) rows: the periods compared, new, closed, moved (largest move first)."""
+        prev, cur = self.previous_period, self.current_period
+        new = []
+        for c in self.new:
+            text = c.name + (f" – {shorten(c.title, SUMMARY_TITLE)}" if c.title else "")
+            if c.score is not None and c.score.score is not None:
+                text += f": score {c.score.text}"
+            new.append(text)
+        closed = []
+        for c in self.closed:
+            text = c.name + (f" – {shorten(c.title, SUMMARY_TITLE)}" if c.title else "")
+            score = c.score.score if c.score is not None else None
+            closed.append(text + (f": last score {score}" if score is not None else ": no score last quarter"))
+        moved = [f"{c.name}: {c.trend.text}, now {c.trend.current}" for c in self.moved if c.trend is not None]
+        return [
+            ("Periods compared", [f"{prev} (last quarter) with {cur} (this quarter)"]),
+            ("New this quarter", new),
+            (f"Closed (in {prev}, not in {cur})", closed),
+            ("Score moved (largest move first)", moved),
+        ]
 
 
 @dataclass(frozen=True)
@@ -229,6 +397,7 @@ class ReportView:
     bands: tuple[Band, ...]
     heatmaps: tuple[HeatMap, ...] = field(default_factory=tuple)
     #: What changed since last quarter (None when built without --previous).
+    changes: Changes | None = None
     comparison: Comparison | None = None
 
     @property
@@ -245,51 +414,17 @@ class ReportView:
     def layout(self) -> str:
         return self.register.layout
 
+    @property
+    def has_opportunities(self) -> bool:
+        return any(s.kind == "opportunity" and s.entries for s in self.sections)
+
     def entries(self) -> tuple[EntryView, ...]:
         return tuple(e for s in self.sections for e in s.entries)
 
     @property
-    def changes_summary(self) -> list[tuple[str, list[str]]]:
-        """The changes summary every format prints first, as (label, items) rows: the periods
-        compared, entries new this quarter, entries closed (with their last score) and
-        entries whose score moved, largest move first. Empty without a previous quarter."""
-        comp = self.comparison
-        if comp is None:
-            return []
-        prev = comp.previous_period.strip() or "last quarter"
-        cur = comp.current_period.strip() or "this quarter"
-        entries = {ev.id: ev for ev in self.entries()}
-        new = []
-        for ident in comp.new:
-            ev = entries.get(ident)
-            if ev is None:
-                new.append(ident)
-                continue
-            text = entry_name(ident, ev.kind)
-            if (ev.entry.title or "").strip():
-                text += f" \u2013 {ev.entry.title.strip()}"
-            if ev.current is not None and ev.current.score is not None:
-                text += f": score {ev.current.text}"
-            new.append(text)
-        closed = []
-        for c in comp.closed:
-            text = entry_name(c.id, c.kind)
-            if c.title.strip():
-                text += f" \u2013 {c.title.strip()}"
-            text += f": last score {c.last_score}" if c.last_score is not None else ": no score last quarter"
-            closed.append(text)
-        moved = [f"{entry_name(m.id, m.kind)}: {m.current.text}, now {m.current.current}" for m in comp.moved]
-        return [
-            ("Periods compared", [f"{prev} (last quarter) with {cur} (this quarter)"]),
-            ("New this quarter", new),
-            (f"Closed (in {prev}, not in {cur})", closed),
-            ("Score moved (largest move first)", moved),
-        ]
-
-
-def entry_name(ident: str, kind: str) -> str:
-    """`CR3`, or `CO1 (opportunity)`: risks and opportunities told apart in words."""
-    return ident if kind == "risk" else f"{ident} (opportunity)"
+    def heatmap_note(self) -> str:
+        """What the heat maps show, as every format says it above them."""
+        return words.HEAT_MAP_NOTE + (words.HEAT_MAP_NOTE_OPPORTUNITIES if self.has_opportunities else "") + "."
 
 
 def band_for(bands: list[Band] | tuple[Band, ...], score: int | None) -> Band | None:
@@ -320,7 +455,7 @@ def _score_view(reg: Register, kind: Kind, sc: Score | None) -> ScoreView | None
 
 
 def _groups(groups: list[Group]) -> tuple[GroupView, ...]:
-    return tuple(GroupView(g.theme, g.owner, richtext.parse(g.text), g.text) for g in groups)
+    return tuple(GroupView(g.theme, g.owner, richtext.parse(g.text)) for g in groups)
 
 
 def build_date(reg: Register) -> dt.date:
@@ -333,13 +468,17 @@ def build_date(reg: Register) -> dt.date:
     return dt.date.today()
 
 
-def _heatmaps(reg: Register, sections: tuple[Section, ...]) -> tuple[HeatMap, ...]:
+def _anchor(ident: str) -> str:
+    return "entry-" + "".join(c if c.isalnum() else "-" for c in ident.strip()).lower()
+
+
+def _heatmaps(sections: tuple[Section, ...]) -> tuple[HeatMap, ...]:
     maps = []
-    has = {f: any(getattr(e.entry, f) is not None for s in sections for e in s.entries) for f in ("residual", "target")}
+    has = {f: any(e.score(f) is not None for s in sections for e in s.entries) for f in ("residual", "target")}
     later = "Residual / target scores" if all(has.values()) else "Target scores" if has["target"] else "Residual scores"
     for label, fields in (("Current scores", ("current",)), (later, ("residual", "target"))):
-        cells: dict[tuple[int, int], list[str]] = {}
-        score_only: list[str] = []
+        cells: dict[tuple[int, int], list[Placed]] = {}
+        score_only: list[Placed] = []
         any_score = False
         for sec in sections:
             for ev in sec.entries:
@@ -347,45 +486,87 @@ def _heatmaps(reg: Register, sections: tuple[Section, ...]) -> tuple[HeatMap, ..
                 if sv is None or sv.score is None:
                     continue
                 any_score = True
-                name = ev.id if sec.kind == "risk" else f"{ev.id} (opportunity)"
                 if sv.likelihood and sv.impact:
-                    cells.setdefault((sv.likelihood, sv.impact), []).append(name)
+                    cells.setdefault((sv.likelihood, sv.impact), []).append(Placed(ev.name, ev.anchor))
                 else:
-                    score_only.append(f"{name}: {sv.score}")
+                    score_only.append(Placed(f"{ev.name}: {sv.score}", ev.anchor))
         if any_score:
             maps.append(HeatMap(label, {k: tuple(v) for k, v in cells.items()}, tuple(score_only)))
     return tuple(maps)
 
 
+def _changes(comp: Comparison, reg: Register, entries: dict[str, EntryView]) -> Changes:
+    def item(ident: str, kind: Kind, **more) -> ChangeItem:
+        ev = entries.get(ident)
+        return ChangeItem(ident, kind, ev.title if ev else "", **more)
+
+    new = []
+    for ident in comp.new:
+        ev = entries.get(ident)
+        new.append(item(ident, ev.kind if ev else "risk", score=ev.current if ev else None))
+    closed = tuple(
+        ChangeItem(
+            c.id,
+            c.kind,
+            title_of(c.entry),
+            score=_score_view(reg, c.kind, Score(score=c.last_score)) if c.last_score is not None else None,
+        )
+        for c in comp.closed
+    )
+    moved = tuple(item(c.id, c.kind, trend=c.current) for c in comp.moved)
+    renamed = tuple((c.id, c.previous_id) for c in comp.changes.values() if c.previous_id and c.previous_id != c.id)
+    return Changes(
+        comp.previous_period.strip() or "last quarter",
+        comp.current_period.strip() or "this quarter",
+        tuple(new),
+        closed,
+        moved,
+        renamed,
+    )
+
+
 def build(reg: Register, previous: Register | None = None, previous_file: str | None = None) -> ReportView:
-    """Compute the view of a validated register (scores already resolved to numbers),
-    compared with last quarter's register when one is given."""
+    """Compute the view of a validated register (scores resolved to numbers), compared with
+    last quarter's register when one is given."""
     comparison = compare(reg, previous, previous_file) if previous is not None else None
+    prev_period = (comparison.previous_period.strip() or "last quarter") if comparison else ""
+    lead = words.TREND_LEAD.format(period=prev_period) if comparison else ""
+    seen: set[str] = set()
     sections = []
-    for kind, entries, cols, heading in (
-        ("risk", reg.risks, reg.columns.risks, "Risks"),
-        ("opportunity", reg.opportunities, reg.columns.opportunities, "Opportunities"),
+    for kind, entries, cols in (
+        ("risk", reg.risks, reg.columns.risks),
+        ("opportunity", reg.opportunities, reg.columns.opportunities),
     ):
         if not entries:
             continue
-        views = tuple(
-            EntryView(
-                kind=kind,  # type: ignore[arg-type]
-                entry=e,
-                current=_score_view(reg, kind, e.current),  # type: ignore[arg-type]
-                residual=_score_view(reg, kind, e.residual),  # type: ignore[arg-type]
-                target=_score_view(reg, kind, e.target),  # type: ignore[arg-type]
-                controls=_groups(e.controls),
-                actions=_groups(e.actions),
-                change=comparison.changes.get(e.id) if comparison else None,
+        views = []
+        for e in entries:
+            anchor = base = _anchor(e.id)
+            n = 2
+            while anchor in seen:
+                anchor, n = f"{base}-{n}", n + 1
+            seen.add(anchor)
+            views.append(
+                EntryView(
+                    kind=kind,  # type: ignore[arg-type]
+                    entry=e,
+                    current=_score_view(reg, kind, e.current),  # type: ignore[arg-type]
+                    residual=_score_view(reg, kind, e.residual),  # type: ignore[arg-type]
+                    target=_score_view(reg, kind, e.target),  # type: ignore[arg-type]
+                    controls=_groups(e.controls),
+                    actions=_groups(e.actions),
+                    anchor=anchor,
+                    title=title_of(e),
+                    change=comparison.changes.get(e.id) if comparison else None,
+                    trend_lead=lead,
+                    previous_period=prev_period,
+                )
             )
-            for e in entries
-        )
         columns = tuple(
             ColumnView(c.field, c.label, _KINDS.get(c.field, "text"), _WIDTHS.get(c.field, 1.0))  # type: ignore[arg-type]
             for c in cols
         )
-        sections.append(Section(kind, heading, columns, views))  # type: ignore[arg-type]
+        sections.append(Section(kind, words.SECTION_HEADINGS[kind], columns, tuple(views)))  # type: ignore[arg-type]
     s = reg.scoring
     rows = []
     for im in range(len(s.impact), 0, -1):
@@ -395,12 +576,12 @@ def build(reg: Register, previous: Register | None = None, previous_file: str | 
                 risk_label=s.impact[im - 1],
                 opportunity_label=s.opportunity_impact[im - 1],
                 cells=tuple(
-                    MatrixCell(lk, im, lk * im, band_for(s.bands, lk * im))  # type: ignore[arg-type]
-                    for lk in range(1, len(s.likelihood) + 1)
+                    MatrixCell(lk, im, lk * im, band_for(s.bands, lk * im)) for lk in range(1, len(s.likelihood) + 1)
                 ),
             )
         )
     secs = tuple(sections)
+    by_id = {ev.id: ev for sec in secs for ev in sec.entries}
     return ReportView(
         register=reg,
         date=build_date(reg),
@@ -408,6 +589,7 @@ def build(reg: Register, previous: Register | None = None, previous_file: str | 
         likelihood_labels=tuple(s.likelihood),
         matrix=tuple(rows),
         bands=tuple(s.bands),
-        heatmaps=_heatmaps(reg, secs),
+        heatmaps=_heatmaps(secs),
+        changes=_changes(comparison, reg, by_id) if comparison else None,
         comparison=comparison,
     )

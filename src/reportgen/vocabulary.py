@@ -27,8 +27,12 @@ SCORE_BANDS = "Score bands"
 HEAT_MAPS = "Heat maps"
 #: "Changes since Q1 2018/19": the summary every format opens with when built with --previous.
 CHANGES_SINCE = "Changes since {period}"
-#: The heat maps' list of entries that cannot be placed in a cell.
+#: The heat maps' list of entries that cannot be placed in a cell, and why.
 SCORE_ONLY = "Score only"
+SCORE_ONLY_WHY = "no likelihood and impact given, so not placed in the grid"
+#: What a heat map says it shows.
+HEAT_MAP_NOTE = "Each entry's ID is in the cell of its likelihood (column) and impact (row)"
+HEAT_MAP_NOTE_OPPORTUNITIES = "; opportunities are marked “(opportunity)”"
 #: Headings of the document that are not register data (import skips paragraphs that start so).
 NOT_DATA = (
     "page ",
@@ -99,3 +103,50 @@ OWNER_LINE = "Owner: {owner}"
 
 #: The Word paragraph style of a trend line: computed from last quarter, so import skips it.
 TREND_STYLE = "Register Trend"
+
+# --------------------------------------------------------------------------- the Excel workbook
+
+REGISTER_SHEET = "Register"
+CARDS_SHEET = "Cards"
+KEY_SHEET = "Key to Scores"
+HEAT_SHEET = "Heat Map"
+CHANGES_SHEET = "Changes"
+#: The Register sheet's Excel table (not the sheet's name, to keep the two namespaces apart).
+REGISTER_TABLE = "RegisterTable"
+#: The Register sheet's columns: what each holds (a field, `<score>.<part>`, or something computed:
+#: `kind`, `<score>.rating`, `<score>.band`, `trend`, `later_trend`) and its heading. Import
+#: reads a column by its heading; computed columns are not read back.
+REGISTER_COLUMNS: dict[str, str] = {
+    "id": "ID",
+    "kind": "Type",
+    "title": "Title",
+    "description": "Description",
+    "types": "Risk / Opportunity Type",
+    "consequences": "Consequences / Benefits",
+    "controls": "Current Controls",
+    "controls.owner": CARD_LABELS["control_owner"],
+    **{
+        f"current.{part}": f"Current {part.capitalize()}"
+        for part in ("score", "likelihood", "impact", "rating", "band")
+    },
+    "actions": "Mitigating / Maximising Actions",
+    "actions.owner": CARD_LABELS["action_owner"],
+    **{
+        f"residual.{part}": f"Residual {part.capitalize()}"
+        for part in ("score", "likelihood", "impact", "rating", "band")
+    },
+    **{f"target.{part}": f"Target {part.capitalize()}" for part in ("score", "likelihood", "impact", "rating", "band")},
+    "target_confidence": "Target Confidence",
+    "owner": "Owner",
+    "target_date": "Target Date",
+    "direction": "Direction of Travel",
+    "trend": "Trend Since Last Quarter",
+    "later_trend": "Residual / Target Trend",
+    "progress": "Progress to Date",
+}
+#: Register columns reportgen computes: import does not read them back.
+COMPUTED_COLUMNS = ("kind", "trend", "later_trend") + tuple(
+    f"{which}.{part}" for which in ("current", "residual", "target") for part in ("rating", "band")
+)
+#: The Type column's words.
+KIND_WORDS: dict[str, str] = {"risk": "Risk", "opportunity": "Opportunity"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .. import vocabulary as words
 from ..model import Group, Register
 from ._docx_text import Line, to_markdown
 
@@ -64,8 +65,19 @@ ALIASES = {
 
 
 def split_types(text: str) -> list[str]:
-    parts = re.split(r"\s*[/,;\n]\s*|\s{2,}", text.strip())
+    """Types as a cell shows them: one a line (as reportgen writes them), else separated by
+    '/', ',' or ';' on one line (as clerks type them: 'Legal/ Political')."""
+    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+    if len(lines) > 1:
+        return lines
+    parts = re.split(r"\s*[/,;]\s*|\s{2,}", text.strip())
     return [p.strip() for p in parts if p.strip()]
+
+
+def _owner_line() -> re.Pattern[str]:
+    """`Owner: Director of Finance` under a group (the vocabulary's line, or a clerk's variant)."""
+    lead = re.escape(words.OWNER_LINE.split("{owner}")[0].strip().rstrip(":"))
+    return re.compile(rf"^(?:{lead}|(?:control |mitigation |action )?owner)\s*:\s*(.+)$", re.I)
 
 
 def groups_from_lines(lines: list[Line]) -> list[Group]:
@@ -75,7 +87,7 @@ def groups_from_lines(lines: list[Line]) -> list[Group]:
         text = ln.text.strip()
         if not text:
             continue
-        m = re.match(r"^(?:control |mitigation |action )?owner\s*:\s*(.+)$", text, re.I)
+        m = _owner_line().match(text)
         if m and not ln.level:
             groups[-1]["owner"] = m.group(1).strip()
             continue

@@ -16,6 +16,7 @@ from typing import Any
 import docx
 from docx.oxml.ns import qn
 
+from .. import vocabulary as words
 from ..diagnostics import Diagnostic
 from ..model import (
     DEFAULT_OPPORTUNITY_COLUMNS,
@@ -33,49 +34,96 @@ from ._common import split_types as _types
 from ._docx_text import Line, Numbering, paragraph_lines, style_names, to_markdown
 from ._scores import read_point, read_score, strip_computed
 
-# Labels inside a card, and the field each introduces.
-_CARD_LABELS = {
-    "risk description": "description",
-    "opportunity description": "description",
+# What each card label of the vocabulary introduces, as the importer stores it.
+_CARD_KEYS = {
     "description": "description",
-    "risk consequences": "consequences",
-    "opportunity consequences": "consequences",
+    "consequences": "consequences",
+    "owner": "owner",
+    "target_date": "target_date",
+    "current_likelihood": "current.likelihood",
+    "current_impact": "current.impact",
+    "target_likelihood": "target.likelihood",
+    "target_impact": "target.impact",
+    "residual_likelihood": "residual.likelihood",
+    "residual_impact": "residual.impact",
+    "target_confidence": "target_confidence",
+    "types": "types",
+    "controls": "controls",
+    "control_owner": "controls.owner",
+    "actions": "actions",
+    "action_owner": "actions.owner",
+    "direction": "direction",
+    "progress": "progress",
+}
+# Labels clerk-made cards use beyond reportgen's own (normalised), and the field each introduces.
+_CARD_VARIANTS = {
+    "description": "description",
     "consequences": "consequences",
     "possible benefits": "consequences",
-    "risk owner": "owner",
-    "opportunity owner": "owner",
     "opp owner": "owner",
     "owner": "owner",
-    "target date": "target_date",
-    "current likelihood": "current.likelihood",
-    "target likelihood": "target.likelihood",
-    "current impact": "current.impact",
-    "target impact": "target.impact",
-    "target risk confidence": "target_confidence",
-    "target confidence": "target_confidence",
     "target opportunity confidence": "target_confidence",
     "target opp confidence": "target_confidence",
-    "current controls": "controls",
+    "target confidence": "target_confidence",
     "controls": "controls",
-    "control owner": "controls.owner",
-    "mitigating actions": "actions",
-    "actions to realise": "actions",
     "maximising actions": "actions",
-    "mitigation owner": "actions.owner",
     "action owner": "actions.owner",
-    "progress": "progress",
     "progress to date": "progress",
-    "risk type": "types",
-    "opportunity type": "types",
     "type": "types",
-    "direction of travel": "direction",
 }
-_CARD_HEAD = re.compile(r"^\s*(?P<kind>(?i:risk|opportunity|opp))\s+ID\b\s*:?\s*(?P<rest>.*)$", re.S)
-_SCORE_LABEL = re.compile(
-    r"^\s*(?P<which>Current|Target|Residual)\s+(?:Risk\s+|Opportunity\s+|Opp\s+)?Score\s*:\s*(?P<value>.*)$",
-    re.I | re.S,
-)
+
+
+def _card_labels() -> dict[str, str]:
+    """Normalised card label -> the field it introduces: the vocabulary's labels for a risk and
+    an opportunity (what reportgen prints), then the variants clerk-made cards use."""
+    out = {_norm(words.card_label(kind, key)): fld for kind in words.NOUN for key, fld in _CARD_KEYS.items()}
+    for label, fld in _CARD_VARIANTS.items():
+        out.setdefault(label, fld)
+    return out
+
+
+def _score_labels() -> re.Pattern[str]:
+    """`Current Risk Score: 16`: a card's score line, as the vocabulary labels it or as clerks do."""
+    mine = "|".join(
+        f"(?P<{key}_{kind}>{re.escape(words.card_label(kind, key))})"
+        for kind in words.NOUN
+        for key in ("current", "target", "residual")
+    )
+    return re.compile(
+        rf"^\s*(?:{mine}|(?P<which>Current|Target|Residual)\s+(?:Risk\s+|Opportunity\s+|Opp\s+)?Score)"
+        r"\s*:\s*(?P<value>.*)$",
+        re.I | re.S,
+    )
+
+
+def _score_which(m: re.Match[str]) -> str:
+    if m.group("which"):
+        return m.group("which").lower()
+    return next(name for name, value in m.groupdict().items() if value and name not in ("which", "value")).split("_")[0]
+
+
+def _card_head() -> re.Pattern[str]:
+    """`Risk ID Corp 1 – Title`, `Opportunity ID: CO2 Title: ...`: the first cell of a card."""
+    mine = "|".join(f"(?P<{kind}>{re.escape(words.card_label(kind, 'id'))})" for kind in words.NOUN)
+    return re.compile(rf"^\s*(?:(?:{mine})\b|(?P<other>risk|opportunity|opp)\s+ID\b)\s*:?\s*(?P<rest>.*)$", re.S | re.I)
+
+
+def _head_kind(m: re.Match[str]) -> str:
+    if m.group("opportunity"):
+        return "opportunity"
+    if m.group("risk"):
+        return "risk"
+    return "risk" if m.group("other").lower() == "risk" else "opportunity"
+
+
 _KEY_WORDS = {"rare", "unlikely", "possible", "likely", "certain"}
+
+
+def _not_data(text: str) -> bool:
+    """A heading or line reportgen prints around the register tables (not register data)."""
+    n = _norm(text)
+    heads = [words.KEY_TO_SCORES, words.SCORE_BANDS, words.HEAT_MAPS, *words.SECTION_HEADINGS.values()]
+    return n in {_norm(h) for h in heads} or n.startswith(words.NOT_DATA)
 
 
 def _norm(text: str) -> str:
@@ -284,7 +332,7 @@ def _card_fields(doc: _Doc, tbl, scoring, kind: str, where: str) -> Entry:
                 seen.add(id(tc))
                 cells.append(tc)
     head_text = _cell_text(doc, cells[0])
-    m = _CARD_HEAD.match(head_text)
+    m = _card_head().match(head_text)
     rest = m.group("rest").strip() if m else head_text
     parts = re.split(r"\s+[–—-]\s+|\s+Title\s*:\s*", rest, maxsplit=1)
     ident = parts[0].strip()
@@ -293,16 +341,17 @@ def _card_fields(doc: _Doc, tbl, scoring, kind: str, where: str) -> Entry:
     if title:
         data["title"] = title
     segments: dict[str, list[Line]] = {}
+    card_labels, score_labels = _card_labels(), _score_labels()
     for tc in cells[1:]:
         current: str | None = None
         for ln in doc.lines(_paragraphs(tc)):
             text = ln.text.strip()
-            sm = _SCORE_LABEL.match(text)
+            sm = score_labels.match(text)
             if sm:
-                current = f"score.{sm.group('which').lower()}"
+                current = f"score.{_score_which(sm)}"
                 segments.setdefault(current, []).append(ln)
                 continue
-            label = _CARD_LABELS.get(_norm(text).rstrip(":"))
+            label = card_labels.get(_norm(text).rstrip(":"))
             if label and not ln.level:
                 current = label
                 segments.setdefault(current, [])
@@ -316,11 +365,18 @@ def _card_fields(doc: _Doc, tbl, scoring, kind: str, where: str) -> Entry:
         text = "\n".join(ln.text for ln in lines).strip()
         if key.startswith("score."):
             which = key.split(".")[1]
-            raw = _SCORE_LABEL.sub(lambda mm: mm.group("value"), text, count=1)
+            raw = score_labels.sub(lambda mm: mm.group("value"), text, count=1)
             sc = _score_cell(doc, raw, scoring, ident, which, where)
             if sc is not None:
                 data[which] = sc
-        elif key in ("current.likelihood", "current.impact", "target.likelihood", "target.impact"):
+        elif key in (
+            "current.likelihood",
+            "current.impact",
+            "target.likelihood",
+            "target.impact",
+            "residual.likelihood",
+            "residual.impact",
+        ):
             which, axis = key.split(".")
             value = read_point(text)
             if value is not None:
@@ -426,7 +482,7 @@ def read_docx(path: Path, like: Register | None = None, progress=None) -> Import
         raise ImportError_(f"{path}: cannot be opened as a Word document ({exc.__class__.__name__})") from exc
     bold, italic, heading = _style_flags(document)
     names = style_names(document)
-    computed = {sid for sid, n in names.items() if n.lower() in ("register trend",)}
+    computed = {sid for sid, n in names.items() if n.lower() == words.TREND_STYLE.lower()}
     doc = _Doc(document, Numbering.of(document), names, bold, italic, heading, computed, str(path))
     scoring = like.scoring if like else Register(organisation="x", period="x").scoring
     cmap = _column_map(like)
@@ -444,14 +500,7 @@ def read_docx(path: Path, like: Register | None = None, progress=None) -> Import
                 continue
             if not seen_table:
                 before_tables.append(text)
-            elif _norm(text) not in (
-                "risks",
-                "opportunities",
-                "key to scores",
-                "score bands",
-                "heat map",
-                "heat maps",
-            ) and not text.lower().startswith(("page ", "score only", "changes since")):
+            elif not _not_data(text):
                 doc.note(f"a paragraph outside any register table was not imported: {text[:60]!r}", "body text")
             continue
         if el.tag != qn("w:tbl"):
@@ -465,9 +514,9 @@ def read_docx(path: Path, like: Register | None = None, progress=None) -> Import
         if not tbl.rows:
             continue
         first = _cell_text(doc, _unique_cells(tbl.rows[0])[0]) if _unique_cells(tbl.rows[0]) else ""
-        cm = _CARD_HEAD.match(first)
+        cm = _card_head().match(first)
         if cm:
-            kind = "risk" if cm.group("kind").lower() == "risk" else "opportunity"
+            kind = _head_kind(cm)
             (risks if kind == "risk" else opps).append(_card_fields(doc, tbl, scoring, kind, where))
             layout = layout or "cards"
             continue

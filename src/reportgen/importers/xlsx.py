@@ -15,6 +15,7 @@ from typing import Any
 import openpyxl
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 
+from .. import vocabulary as words
 from ..diagnostics import Diagnostic
 from ..model import Entry, Register, Score
 from . import Imported, ImportError_
@@ -22,34 +23,22 @@ from ._common import ALIASES, groups_from_lines, heading_block, split_types
 from ._docx_text import Line, to_markdown
 from ._scores import read_score
 
-# reportgen's own headings, and what they hold. None: computed, not data.
-_HEADINGS: dict[str, str | None] = {
-    "id": "id",
-    "type": "kind",
-    "title": "title",
-    "description": "description",
-    "risk / opportunity type": "types",
-    "consequences / benefits": "consequences",
-    "current controls": "controls",
-    "control owner(s)": "controls.owner",
-    "mitigating / maximising actions": "actions",
-    "mitigation owner(s)": "actions.owner",
-    "target confidence": "target_confidence",
-    "owner": "owner",
-    "target date": "target_date",
-    "direction of travel": "direction",
-    "progress to date": "progress",
-    "trend since last quarter": None,
-    "residual / target trend": None,
-}
-for _which in ("current", "residual", "target"):
-    _HEADINGS[f"{_which} score"] = f"{_which}.score"
-    _HEADINGS[f"{_which} likelihood"] = f"{_which}.likelihood"
-    _HEADINGS[f"{_which} impact"] = f"{_which}.impact"
-    _HEADINGS[f"{_which} rating"] = None
-    _HEADINGS[f"{_which} band"] = None
+# Headings of reportgen's earlier workbooks, and what they hold.
+_EARLIER = {"control owner(s)": "controls.owner", "mitigation owner(s)": "actions.owner"}
 
-_KIND_WORDS = {"risk": "risk", "opportunity": "opportunity", "opp": "opportunity", "r": "risk", "o": "opportunity"}
+
+def _headings() -> dict[str, str | None]:
+    """reportgen's own headings (the vocabulary's), and what each holds; None: computed, not data."""
+    out: dict[str, str | None] = {
+        _norm(heading): (None if key in words.COMPUTED_COLUMNS and key != "kind" else key)
+        for key, heading in words.REGISTER_COLUMNS.items()
+    }
+    for heading, key in _EARLIER.items():
+        out.setdefault(heading, key)
+    return out
+
+
+_KIND_WORDS = {"opp": "opportunity", "r": "risk", "o": "opportunity"}
 
 
 def _norm(text: Any) -> str:
@@ -59,8 +48,9 @@ def _norm(text: Any) -> str:
 def _field_of(heading: str) -> str | None | bool:
     """The field a column heading names; None for a computed column; False if unknown."""
     n = _norm(heading)
-    if n in _HEADINGS:
-        return _HEADINGS[n]
+    own = _headings()
+    if n in own:
+        return own[n]
     for f, names in ALIASES.items():
         if n in names:
             return f if f not in ("current", "residual", "target") else f"{f}.score"
@@ -193,7 +183,8 @@ def read_xlsx(path: Path, like: Register | None = None, progress=None) -> Import
                 )
                 continue
             if f == "kind":
-                kind = _KIND_WORDS.get(_norm(value), "risk")
+                kinds = {_norm(w): k for k, w in words.KIND_WORDS.items()} | _KIND_WORDS
+                kind = kinds.get(_norm(value), "risk")
             elif "." in f and f.split(".")[0] in ("current", "residual", "target"):
                 which, part = f.split(".")
                 if isinstance(value, bool):

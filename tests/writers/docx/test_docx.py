@@ -702,7 +702,10 @@ def test_changes_summary_comes_first_and_names_what_changed(q2_vs_q1):
     rows = summary_rows(doc, "Changes since Q1 2018/19")
     assert rows == {
         "Periods compared": ["Q1 2018/19 (last quarter) with Q2 2018/19 (this quarter)"],
-        "New this quarter": ["CR12: score 16 (Major/Likely)"],
+        "New this quarter": [
+            "CR12 – Unlawful disclosure of personal or commercial data caused by a deliberate or…: "
+            "score 16 (Major/Likely)"
+        ],
         "Closed (in Q1 2018/19, not in Q2 2018/19)": ["None"],
         "Score moved (largest move first)": ["CR3: ▼ Down from 25 (better), now 15"],
     }
@@ -803,7 +806,12 @@ def test_up_is_worse_for_a_risk_and_better_for_an_opportunity(tmp_path):
     assert trend_lines(rows["R1"][labels.index("Residual Score")]) == ["Since Q1 2030/31: ► Level at 4"]
     assert trend_lines(rows["R3"][labels.index("Direction of Travel")]) == ["Since Q1 2030/31: ★ New this quarter"]
     labels, opps = entry_rows(doc, "Opportunities")
-    assert trend_lines(opps["O1"][labels.index("Direction of Travel")]) == ["Since Q1 2030/31: ▲ Up from 6 (better)"]
+    # The opportunity table has no target column: the target's trend goes under the direction of
+    # travel, saying which score it is (as in the PDF and HTML).
+    assert trend_lines(opps["O1"][labels.index("Direction of Travel")]) == [
+        "Since Q1 2030/31: ▲ Up from 6 (better)",
+        "Target since Q1 2030/31: ▼ Down from 8 (worse)",
+    ]
     summary = summary_rows(doc, "Changes since Q1 2030/31")
     assert summary["New this quarter"] == ["R3 – Cyber: score 10"]
     assert summary["Closed (in Q1 2030/31, not in Q2 2030/31)"] == ["R2 – Old risk: last score 20"]
@@ -832,7 +840,8 @@ def test_trend_below_the_current_score_without_a_direction_column(tmp_path):
     labels, rows = entry_rows(doc, "Risks")
     score = rows["R1"][labels.index("Score")]
     assert [p.text for p in score.paragraphs][0] == "12 (Moderate/Likely)"
-    assert trend_lines(score) == ["Since Q1 2030/31: ▲ Up from 6 (worse)"]
+    # No residual column either: the residual's trend goes under the current score, named.
+    assert trend_lines(score) == ["Since Q1 2030/31: ▲ Up from 6 (worse)", "Residual since Q1 2030/31: ► Level at 4"]
     labels, opps = entry_rows(doc, "Opportunities")
     assert trend_lines(opps["O1"][labels.index("Target")]) == ["Since Q1 2030/31: ▼ Down from 8 (worse)"]
 

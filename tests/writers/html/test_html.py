@@ -235,21 +235,21 @@ def test_card_layout_order():
     assert any(t.startswith("Opportunity ID CO1") for t in h3)
     text = " ".join(page.text.split())
     card = text[text.index("Risk ID Corp 1") : text.index("Risk ID Corp 2")]
-    order = [
-        "Current risk score 16 (Major/Likely) Very high",
-        "Target risk score 9 (Moderate/Possible) Medium",
-        "Risk description",
-        "Risk consequences",
+    order = [  # the card's labels are the vocabulary's, the same as on the Word and Excel cards
+        "Current Risk Score 16 (Major/Likely) Very high",
+        "Target Risk Score 9 (Moderate/Possible) Medium",
+        "Risk Description",
+        "Risk Consequences",
         "Capacity",
-        "Risk owner",
+        "Risk Owner",
         "Target date March 2022/Ongoing",
-        "Current likelihood Likely (4)",
-        "Current impact Major (4)",
-        "Target likelihood Possible (3)",
-        "Current controls",
-        "Control owner: Director of OD & Change",
-        "Mitigating actions",
-        "Mitigation owner:",
+        "Current Likelihood Likely (4)",
+        "Current Impact Major (4)",
+        "Target Likelihood Possible (3)",
+        "Current Controls",
+        "Control Owner Capacity Director of OD & Change",
+        "Mitigating Actions",
+        "Mitigation Owner",
         "Progress",
     ]
     positions = [card.find(s) for s in order]
@@ -360,16 +360,18 @@ def test_q2_against_q1_changes_summary_and_trends(tmp_path, golden):
     assert h2 == ["Changes since Q1 2018/19", "Risks", "Opportunities", "Key to Scores", "Heat maps"]
     rows = changes_rows(page)
     assert rows["Periods compared"] == "Q1 2018/19 (last quarter) with Q2 2018/19 (this quarter)"
-    assert rows["New this quarter"] == "CR12: score 16 (Major/Likely)"
+    assert rows["New this quarter"] == (
+        "CR12 – Unlawful disclosure of personal or commercial data caused by a deliberate or…: score 16 (Major/Likely)"
+    )
     assert rows["Closed (in Q1 2018/19, not in Q2 2018/19)"] == "None"
     assert rows["Score moved (largest move first)"] == "CR3: ▼ Down from 25 (better), now 15"
     # the trend sits under the officer's own direction of travel, which is kept
     cr1 = cell_of(page, "CR1", "Direction of Travel")
-    assert cr1 == "This risk is being monitored by both the Priorities Board and CMT ► Level at 20"
+    assert cr1 == "This risk is being monitored by both the Priorities Board and CMT Since Q1 2018/19: ► Level at 20"
     assert cell_of(page, "CR3", "Direction of Travel").endswith("▼ Down from 25 (better)")
     assert cell_of(page, "CR12", "Direction of Travel").endswith("★ New this quarter")
     # the residual score's own trend under the residual score
-    assert cell_of(page, "CR3", "Residual Score") == "12 High ▼ Down from 16 (better)"
+    assert cell_of(page, "CR3", "Residual Score") == "12 High Since Q1 2018/19: ▼ Down from 16 (better)"
     assert cell_of(page, "CR1", "Risk Score") == "20 Very high"  # the current trend is not repeated there
     assert cell_of(page, "CO2", "Direction of Travel").endswith("► Level at 12")
     trend_cells = [e for e in page.elements if "trend" in (e["attrs"].get("class") or "").split()]
@@ -400,8 +402,8 @@ def test_an_opportunity_moving_up_is_better_in_words(tmp_path):
         .replace("  - {id: R2, description: Gone, title: Old risk, current: 9}\n", "")
     )
     page = Page(build_html(tmp_path, cur, prev))
-    assert cell_of(page, "R1", "Direction of Travel") == "Steady ▲ Up from 12 (worse)"
-    assert cell_of(page, "O1", "Direction of Travel") == "Growing ▲ Up from 6 (better)"
+    assert cell_of(page, "R1", "Direction of Travel") == "Steady Since Q1 2030/31: ▲ Up from 12 (worse)"
+    assert cell_of(page, "O1", "Direction of Travel") == "Growing Since Q1 2030/31: ▲ Up from 6 (better)"
     rows = changes_rows(page)
     assert rows["Closed (in Q1 2030/31, not in Q2 2030/31)"] == "R2 – Old risk: last score 9"
     assert (
@@ -435,8 +437,8 @@ def test_cards_show_the_trend_under_each_score(tmp_path):
     scores = [e for e in page.find("dl") if e["attrs"].get("class") == "scores"]
     first = " ".join(scores[0]["text"].split())
     assert first == (
-        "Current risk score 16 (Major/Likely) Very high ▲ Up from 12 (worse) "
-        "Target risk score 9 (Moderate/Possible) Medium ► Level at 9"
+        "Current Risk Score 16 (Major/Likely) Very high Since 2021/22 Q3: ▲ Up from 12 (worse) "
+        "Target Risk Score 9 (Moderate/Possible) Medium Since 2021/22 Q3: ► Level at 9"
     )
     assert (
         " ".join(
@@ -509,7 +511,7 @@ def test_bare_scores_are_listed_not_guessed(tmp_path):
     current = maps["Heat map: current scores"]
     assert {k: v for k, v in current.items() if v} == {("LIKELY", "MAJOR"): ["CR12"]}
     only = [" ".join(e["text"].split()) for e in page.find("p") if e["attrs"].get("class") == "only"]
-    assert only[0].startswith("Score only: CR1: 20, CR2: 25, CR3: 15,")
+    assert only[0].startswith("Score only (no likelihood and impact given, so not placed in the grid): CR1: 20,")
     assert only[0].endswith("C01 (opportunity): 12, CO2 (opportunity): 12, CO3 (opportunity): 12")
     assert "CR12" not in only[0]
 

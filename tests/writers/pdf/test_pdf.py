@@ -293,7 +293,7 @@ def test_q2_against_q1_summary_trends_and_bookmarks(q2_vs_q1, golden):
     first = " ".join(texts[0].split())
     assert "Changes since Q1 2018/19" in first
     assert "Periods compared Q1 2018/19 (last quarter) with Q2 2018/19 (this quarter)" in first
-    assert "New this quarter CR12: score 16 (Major/Likely)" in first
+    assert "New this quarter CR12 – Unlawful disclosure" in first and "score 16 (Major/Likely)" in first
     assert "Closed (in Q1 2018/19, not in Q2 2018/19) None" in first
     assert "Score moved (largest move first) CR3: ▼ Down from 25 (better), now 15" in first
     # the summary comes before the register
@@ -410,5 +410,5 @@ def test_q2_heat_map_places_only_what_has_likelihood_and_impact(q2_vs_q1, tmp_pa
     maps = read_heat_maps(words_on_pages(pdf, tmp_path), likelihoods, bands)
     assert maps["Heat map: current scores"] == {("LIKELY", 4): ["CR12"]}
     text = " ".join(" ".join(page_texts(q2_vs_q1)).split())
-    assert "Score only: CR1: 20, CR2: 25, CR3: 15," in text
-    assert "Score only: CR1: 16, CR2: 16, CR3: 12," in text
+    assert "Score only (no likelihood and impact given, so not placed in the grid): CR1: 20, CR2: 25," in text
+    assert "Score only (no likelihood and impact given, so not placed in the grid): CR1: 16, CR2: 16, CR3: 12," in text

@@ -24,9 +24,9 @@ from docx.enum.section import WD_ORIENT
 from docx.shared import Twips
 from lxml import etree
 
-from ...compare import Trend
+from ... import vocabulary as words
 from ...richtext import Block
-from ...view import ColumnView, EntryView, GroupView, ReportView, ScoreView, Section
+from ...view import ColumnView, EntryView, GroupView, ReportView, ScoreView, Section, TrendLine
 from .. import Options, register
 from ..ooxml import normalise
 from . import oxml as X
@@ -58,11 +58,6 @@ class Ctx:
 
     def sid(self, sd: S.StyleDef) -> str:
         return self.ids[sd.name]
-
-    @property
-    def previous_period(self) -> str:
-        comp = self.view.comparison
-        return (comp.previous_period or "").strip() or "last quarter" if comp else ""
 
     def bookmark(self, p, ev: EntryView) -> None:
         base = re.sub(r"[^A-Za-z0-9_]", "_", ev.anchor)[:36] or "entry"
@@ -170,23 +165,15 @@ class Cell:
                 self.p(S.SUBHEADING, [(g.theme.strip(),)])
             self.blocks(g.blocks)
             if owners_inline and g.owner and g.owner.strip():
-                self.p(S.OWNER, [(f"Owner: {g.owner.strip()}",)])
+                self.p(S.OWNER, [(words.OWNER_LINE.format(owner=g.owner.strip()),)])
 
-    def owners(self, groups: tuple[GroupView, ...]) -> None:
-        """The card layout's owner box: each group's owner, under the group's theme
-        so that it lines up with the controls or actions beside it."""
-        previous = None
-        for g in groups:
-            owner = (g.owner or "").strip()
-            if not owner:
-                continue
-            theme = (g.theme or "").strip()
+    def owners(self, pairs: tuple[tuple[str | None, str], ...]) -> None:
+        """The card layout's owner box: each owner under its group's theme, so that it lines
+        up with the controls or actions beside it (the view's `EntryView.owners`)."""
+        for theme, owner in pairs:
             if theme:
                 self.p(S.SUBHEADING, [(theme,)])
-            elif owner == previous:
-                continue
             self.p(S.TABLE_TEXT, [(owner,)])
-            previous = owner
 
     def score(self, sv: ScoreView | None) -> None:
         """`16 (Major/Likely)` with the band name under it; the cell is shaded by the
@@ -199,25 +186,17 @@ class Cell:
             self.p(S.BAND, [(sv.band_name,)], colour=colour)
 
     def trend(
-        self,
-        trend: Trend | None,
-        *,
-        centred: bool = False,
-        colour: str | None = None,
-        which: str = "",
-        keep_next: bool = False,
+        self, line: TrendLine | None, *, centred: bool = False, colour: str | None = None, keep_next: bool = False
     ) -> None:
-        """`Since Q1 2018/19: ▼ Down from 25 (better)`: a symbol and words, never colour alone.
-        `which` names the score when the cell shows a different one (`Residual`)."""
-        if trend is None:
+        """`Since Q1 2018/19: ▼ Down from 25 (better)`: a symbol and words, never colour alone."""
+        if line is None:
             return
-        lead = (f"{which} since" if which else "Since") + f" {self.ctx.previous_period}:"
         # In a narrow cell the trend starts a line of its own, so that its symbol stays with its word.
-        one_line = X.text_width(lead + " ", S.TREND.size_pt) + X.text_width(trend.text, S.TREND.size_pt, True)
+        one_line = X.text_width(line.lead + " ", S.TREND.size_pt) + X.text_width(line.trend.text, S.TREND.size_pt, True)
         sep = " " if one_line * self.ctx.font_factor <= self.avail else "\n"
         self.p(
             S.TREND,
-            trend_runs(trend, lead + sep),
+            [X.RunSpec(line.lead + sep), X.RunSpec(line.trend.text, bold=True)],
             colour=colour,
             align="center" if centred else None,
             keep_next=keep_next,
@@ -234,10 +213,6 @@ def score_runs(sv: ScoreView, prefix: str = "") -> list:
     if labels:
         runs.append(X.RunSpec(" " + labels, size_pt=LABEL_PT))
     return runs
-
-
-def trend_runs(trend: Trend, lead: str) -> list:
-    return [X.RunSpec(lead), X.RunSpec(trend.text, bold=True)]
 
 
 def _text_colour(sv: ScoreView | None) -> str | None:
@@ -265,18 +240,18 @@ def heading_block(body, ctx: Ctx) -> None:
 def changes_summary(body, ctx: Ctx) -> None:
     """What changed since last quarter, before the register: the two periods, entries new
     this quarter, entries closed (with their last score), scores that moved (largest first)."""
-    comp = ctx.view.comparison
-    if comp is None:
+    chg = ctx.view.changes
+    if chg is None:
         return
-    prev = ctx.previous_period
-    X.para(body, ctx.sid(S.SECTION), [(f"Changes since {prev}",)])
-    rows = ctx.view.changes_summary
+    prev = chg.previous_period
+    X.para(body, ctx.sid(S.SECTION), [(chg.heading,)])
+    rows = chg.rows()
     label_w = 3200
     widths = [label_w, ctx.width - label_w]
     tbl = X.table(
         body,
         widths,
-        caption=f"Changes since {prev}",
+        caption=chg.heading,
         description=f"Entries new this quarter, closed since {prev}, and whose current score moved",
     )
     for label, items in rows:
@@ -359,7 +334,7 @@ def _column_widths(ctx: Ctx, section: Section) -> list[int]:
 
 def _column_words(ev: EntryView, c: ColumnView) -> list[str]:
     if c.kind == "types":
-        return list(ev.entry.types)
+        return list(ev.types)
     value = getattr(ev.entry, c.field, None)
     return [str(value)] if value else []
 
@@ -380,9 +355,6 @@ def entry_table(body, ctx: Ctx, section: Section) -> None:
         cell.p(S.TABLE_HEADING, [(c.label,)])
         header_height = max(header_height, cell.height)
     page_room = (ctx.height - header_height) * 0.92
-    # The trend goes below the officer's own direction of travel, or, in a register
-    # without that column, below the current score.
-    has_direction = any(c.field == "direction" for c in section.columns)
     for ev in section.entries:
         tr = X.row(tbl)
         tallest = 0.0
@@ -395,21 +367,21 @@ def entry_table(body, ctx: Ctx, section: Section) -> None:
                 ctx.bookmark(p, ev)
             elif c.kind == "score":
                 cell.score(sv)
-                if c.field == "current" and not has_direction:
-                    cell.trend(ev.trend, centred=True, colour=_text_colour(sv))
-                elif c.field == ev.residual_trend_field:
-                    cell.trend(ev.residual_trend, centred=True, colour=_text_colour(sv))
             elif c.kind == "groups":
                 cell.groups(ev.groups(c.field), owners_inline=True)
             elif c.kind == "types":
-                for t in ev.entry.types:
+                for t in ev.types:
                     cell.plain(S.TABLE_TEXT, t)
             elif c.kind == "plain":
                 cell.plain(S.TABLE_TEXT, getattr(ev.entry, c.field, None))
             else:
                 cell.blocks(ev.blocks(c.field))
-                if c.field == "direction":
-                    cell.trend(ev.trend)
+            # The trends the view puts in this cell (under the score, or under the text).
+            for line in section.trends(ev, c.field):
+                if c.kind == "score":
+                    cell.trend(line, centred=True, colour=_text_colour(sv))
+                else:
+                    cell.trend(line)
             cell.finish()
             tallest = max(tallest, cell.height)
         # Keep a row on one page unless it is taller than a page: then it must split.
@@ -433,15 +405,12 @@ def _scale_label(sv: ScoreView | None, which: str) -> str:
 
 
 def card(body, ctx: Ctx, ev: EntryView, grid: list[int], spans: list[list[tuple[int, int]]]) -> None:
-    risk = ev.kind == "risk"
-    noun = "Risk" if risk else "Opportunity"
-    target_field = "target" if ev.target is not None or ev.residual is None else "residual"
-    target = ev.score(target_field)
-    target_word = "Target" if target_field == "target" else "Residual"
+    later = ev.later
     title = ev.entry.title.strip() if ev.entry.title and ev.entry.title.strip() else ""
     # Rows after the first may split across pages unless they are short: a card's long
     # text runs on, as in the seed, rather than leaving half a page empty.
     page_room = ctx.height * 0.4
+    noun = words.NOUN[ev.kind]
 
     # a spacer that keeps with the card, so that a card never starts at the foot of a page
     X.para(body, ctx.sid(S.SPACER), keep_next=True)
@@ -453,19 +422,13 @@ def card(body, ctx: Ctx, ev: EntryView, grid: list[int], spans: list[list[tuple[
     tr = X.row(tbl, header=True, cant_split=True)
     (w0, s0), (w1, s1), (w2, s2) = spans[0]
     c = Cell(ctx, X.cell(tr, w0, span=s0, fill=LABEL_FILL, valign="center"), w0)
-    p = c.p(S.CARD_TITLE, [(f"{noun} ID {ev.id}" + (f" \u2013 {title}" if title else ""),)], keep_next=True)
+    heading = f"{ev.label('id')} {ev.id}" + (f" \u2013 {title}" if title else "")
+    p = c.p(S.CARD_TITLE, [(heading,)], keep_next=True)
     ctx.bookmark(p, ev)
     c.finish()
-    compared = ev.residual_trend_field
-    for (wd, sp), sv, label, trend, which in (
-        (spans[0][1], ev.current, f"Current {noun} Score:", ev.trend, ""),
-        (
-            spans[0][2],
-            target,
-            f"{target_word} {noun} Score:",
-            ev.residual_trend,
-            "" if compared == target_field else compared.capitalize(),
-        ),
+    for (wd, sp), sv, label, line in (
+        (spans[0][1], ev.current, ev.label("current") + ":", ev.trend_line("current", "current")),
+        (spans[0][2], later, ev.later_label() + ":", ev.trend_line("later", ev.later_field)),
     ):
         c = Cell(ctx, X.cell(tr, wd, span=sp, fill=_fill(sv), valign="center"), wd)
         colour = _text_colour(sv)
@@ -475,52 +438,59 @@ def card(body, ctx: Ctx, ev: EntryView, grid: list[int], spans: list[list[tuple[
                 c.p(S.BAND, [(sv.band_name,)], keep_next=True, colour=colour)
         else:
             c.p(S.SCORE, [X.RunSpec(label, bold=True)], keep_next=True)
-        c.trend(trend, centred=True, colour=colour, which=which, keep_next=True)
+        c.trend(line, centred=True, colour=colour, keep_next=True)
         c.finish()
 
     # row 2: description, consequences, owner and date, likelihood, impact
     tr = X.row(tbl)
     cells = [Cell(ctx, X.cell(tr, wd, span=sp), wd) for wd, sp in spans[1]]
     desc, cons, own, lik, imp = cells
-    desc.p(S.TABLE_HEADING, [(f"{noun} Description",)])
+    desc.p(S.TABLE_HEADING, [(ev.label("description"),)])
     desc.blocks(ev.blocks("description"))
-    cons.p(S.TABLE_HEADING, [(f"{noun} Consequences",)])
+    cons.p(S.TABLE_HEADING, [(ev.label("consequences"),)])
     cons.blocks(ev.blocks("consequences"))
-    own.p(S.TABLE_HEADING, [(f"{noun} Owner",)])
+    own.p(S.TABLE_HEADING, [(ev.label("owner"),)])
     own.plain(S.TABLE_TEXT, ev.entry.owner)
-    own.p(S.SUBHEADING, [("Target date",)])
+    own.p(S.SUBHEADING, [(ev.label("target_date"),)])
     own.plain(S.TABLE_TEXT, ev.entry.target_date)
-    lik.p(S.TABLE_HEADING, [("Current Likelihood",)])
+    if ev.types:
+        own.p(S.SUBHEADING, [(ev.label("types"),)])
+        for t in ev.types:
+            own.plain(S.TABLE_TEXT, t)
+    lik.p(S.TABLE_HEADING, [(ev.label("current_likelihood"),)])
     lik.plain(S.TABLE_TEXT, _scale_label(ev.current, "likelihood"))
-    lik.p(S.SUBHEADING, [(f"{target_word} Likelihood",)])
-    lik.plain(S.TABLE_TEXT, _scale_label(target, "likelihood"))
-    lik.p(S.SUBHEADING, [(f"{target_word} {noun} Confidence",)])
+    lik.p(S.SUBHEADING, [(ev.later_label("likelihood"),)])
+    lik.plain(S.TABLE_TEXT, _scale_label(later, "likelihood"))
+    lik.p(S.SUBHEADING, [(ev.label("target_confidence"),)])
     lik.plain(S.TABLE_TEXT, ev.entry.target_confidence)
-    imp.p(S.TABLE_HEADING, [("Current Impact",)])
+    imp.p(S.TABLE_HEADING, [(ev.label("current_impact"),)])
     imp.plain(S.TABLE_TEXT, _scale_label(ev.current, "impact"))
-    imp.p(S.SUBHEADING, [(f"{target_word} Impact",)])
-    imp.plain(S.TABLE_TEXT, _scale_label(target, "impact"))
+    imp.p(S.SUBHEADING, [(ev.later_label("impact"),)])
+    imp.plain(S.TABLE_TEXT, _scale_label(later, "impact"))
     _finish_row(tr, cells, page_room)
 
     # row 3: controls and their owners, actions and their owners
     tr = X.row(tbl)
     cells = [Cell(ctx, X.cell(tr, wd, span=sp), wd) for wd, sp in spans[2]]
     ctl, ctl_own, act, act_own = cells
-    ctl.p(S.TABLE_HEADING, [("Current Controls",)])
+    ctl.p(S.TABLE_HEADING, [(ev.label("controls"),)])
     ctl.groups(ev.controls, owners_inline=False)
-    ctl_own.p(S.TABLE_HEADING, [("Control Owner",)])
-    ctl_own.owners(ev.controls)
-    act.p(S.TABLE_HEADING, [("Mitigating Actions" if risk else "Actions to realise",)])
+    ctl_own.p(S.TABLE_HEADING, [(ev.label("control_owner"),)])
+    ctl_own.owners(ev.owners("controls"))
+    act.p(S.TABLE_HEADING, [(ev.label("actions"),)])
     act.groups(ev.actions, owners_inline=False)
-    act_own.p(S.TABLE_HEADING, [("Mitigation Owner",)])
-    act_own.owners(ev.actions)
+    act_own.p(S.TABLE_HEADING, [(ev.label("action_owner"),)])
+    act_own.owners(ev.owners("actions"))
     _finish_row(tr, cells, page_room)
 
-    # row 4: progress
+    # row 4: direction of travel (where written) and progress
     tr = X.row(tbl)
     wd, sp = spans[3][0]
     prog = Cell(ctx, X.cell(tr, wd, span=sp), wd)
-    prog.p(S.TABLE_HEADING, [("Progress",)])
+    if ev.entry.direction:
+        prog.p(S.TABLE_HEADING, [(ev.label("direction"),)])
+        prog.blocks(ev.blocks("direction"))
+    prog.p(S.TABLE_HEADING, [(ev.label("progress"),)])
     prog.blocks(ev.blocks("progress"))
     _finish_row(tr, [prog], page_room)
 
@@ -606,7 +576,7 @@ def _matrix(
 
 def key_to_scores(body, ctx: Ctx) -> None:
     v = ctx.view
-    X.para(body, ctx.sid(S.SECTION), [("Key to Scores",)])
+    X.para(body, ctx.sid(S.SECTION), [(words.KEY_TO_SCORES,)])
     key = ctx.sid(S.KEY_TEXT)
 
     def score(tc, mc, colour):
@@ -616,14 +586,14 @@ def key_to_scores(body, ctx: Ctx) -> None:
         body,
         ctx,
         *_key_widths(ctx),
-        caption="Key to Scores",
+        caption=words.KEY_TO_SCORES,
         fill_cell=score,
         description="Score = likelihood x impact: impact rows from the highest down, likelihood columns "
         "from the lowest up, each cell shaded by its band",
     )
 
     # legend: band names and ranges (the colour is never the only signal)
-    X.para(body, ctx.sid(S.SUBHEADING), [("Score bands",)], keep_next=True)
+    X.para(body, ctx.sid(S.SUBHEADING), [(words.SCORE_BANDS,)], keep_next=True)
     lw = [1800, 1400]
     leg = X.table(body, lw, caption="Score bands", description="The score bands: name, range of scores and shading")
     for j, b in enumerate(v.bands):
@@ -648,22 +618,19 @@ def heat_maps(body, ctx: Ctx) -> None:
     v = ctx.view
     if not v.heatmaps:
         return
-    X.para(body, ctx.sid(S.SECTION), [("Heat maps",)])
+    X.para(body, ctx.sid(S.SECTION), [(words.HEAT_MAPS,)])
     axis_w, label_w, score_w = _key_widths(ctx)
     n = len(v.likelihood_labels)
     # wider cells than the Key's, to hold several IDs, up to 4 cm each
     score_w = max(score_w, min((ctx.width - axis_w - label_w) // max(n, 1), 2268))
     sid = ctx.sid(S.HEAT_MAP_TEXT)
-    kinds = {ev.kind for ev in v.entries()}
     for hm in v.heatmaps:
 
         def ids(tc, mc, colour, hm=hm):
-            placed = hm.cells.get((mc.likelihood, mc.impact), ())
-            X.para(tc, sid, [(", ".join(placed),)], keep_next=True, colour=colour)
+            X.para(tc, sid, [(", ".join(hm.labels(mc.likelihood, mc.impact)),)], keep_next=True, colour=colour)
 
         caption = f"Heat map: {hm.title.lower()}"
-        note = "Each entry's ID is in the cell of its likelihood (column) and impact (row)"
-        note += "; opportunities are marked \u201c(opportunity)\u201d." if "opportunity" in kinds else "."
+        note = v.heatmap_note
         _matrix(
             body,
             ctx,
@@ -682,9 +649,9 @@ def heat_maps(body, ctx: Ctx) -> None:
                 body,
                 ctx.sid(S.TABLE_TEXT),
                 [
-                    X.RunSpec("Score only", bold=True),
-                    X.RunSpec(" (no likelihood and impact given, so not placed in the grid): "),
-                    X.RunSpec(", ".join(hm.score_only)),
+                    X.RunSpec(words.SCORE_ONLY, bold=True),
+                    X.RunSpec(f" ({words.SCORE_ONLY_WHY}): "),
+                    X.RunSpec(hm.score_only_text),
                 ],
             )
 

@@ -6,8 +6,8 @@ nothing from the network and no script. The PDF writer hands the same string to
 WeasyPrint; print-only rules (page size, running header, page numbers,
 bookmarks) live in the stylesheet's `@page` and `@media print` blocks.
 
-Every string from the register is escaped: autoescape is on, and rich text comes
-from `richtext.to_html`, whose Markdown parser has raw HTML switched off.
+Every string from the register is escaped: autoescape is on, and rich text is drawn
+from the view's blocks (`blocks_html`), escaping every run of text.
 """
 
 from __future__ import annotations
@@ -16,70 +16,64 @@ import re
 from functools import lru_cache
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from ... import richtext
-from ...compare import Trend
-from ...view import ColumnView, EntryView, HeatMap, MatrixCell, ReportView, Section
+from ... import vocabulary as words
+from ...richtext import Block
+from ...view import ColumnView, EntryView, HeatMap, MatrixCell, ReportView, Section, shorten
 from .assets import STYLESHEET, TEMPLATES, stylesheet
 from .template_cache import template_cache
 
-# Markdown headings inside a cell would break the page's heading order (h1 > h2 > h3);
-# they are shown as bold sub-heading paragraphs instead, like a wholly bold line.
-_MD_HEADING_OPEN = re.compile(r"<h[1-6]>")
-_MD_HEADING_CLOSE = re.compile(r"</h[1-6]>")
 
-#: Labels of the card layout, as the council's card appendix prints them.
-_CARD_COMMON = {
-    "target_date": "Target date",
-    "current_likelihood": "Current likelihood",
-    "current_impact": "Current impact",
-    "target_likelihood": "Target likelihood",
-    "target_impact": "Target impact",
-    "direction": "Direction of travel",
-    "controls": "Current controls",
-    "control_owner": "Control owner",
-}
-CARD_LABELS = {
-    "risk": {
-        **_CARD_COMMON,
-        "id": "Risk ID",
-        "current": "Current risk score",
-        "target": "Target risk score",
-        "residual": "Residual risk score",
-        "description": "Risk description",
-        "consequences": "Risk consequences",
-        "owner": "Risk owner",
-        "target_confidence": "Target risk confidence",
-        "types": "Risk type",
-        "actions": "Mitigating actions",
-        "action_owner": "Mitigation owner",
-        "progress": "Progress",
-    },
-    "opportunity": {
-        **_CARD_COMMON,
-        "id": "Opportunity ID",
-        "current": "Current opportunity score",
-        "target": "Target opportunity score",
-        "residual": "Residual opportunity score",
-        "description": "Opportunity description",
-        "consequences": "Opportunity consequences",
-        "owner": "Opportunity owner",
-        "target_confidence": "Target confidence",
-        "types": "Opportunity type",
-        "actions": "Actions to realise",
-        "action_owner": "Action owner",
-        "progress": "Progress to date",
-    },
-}
+def _runs(runs, bold: bool = False) -> str:
+    out = []
+    for r in runs:
+        text = str(escape(r.text)).replace("\n", "<br>")
+        if r.italic:
+            text = f"<em>{text}</em>"
+        if r.bold and not bold:
+            text = f"<strong>{text}</strong>"
+        out.append(text)
+    joined = "".join(out)
+    return f"<strong>{joined}</strong>" if bold else joined
 
 
-def rich(markdown: str | None) -> Markup:
-    """Register Markdown as escaped HTML (paragraphs, lists, bold, italic, line breaks)."""
-    out = richtext.to_html(markdown)
-    if "<h" in out:
-        out = _MD_HEADING_CLOSE.sub("</strong></p>", _MD_HEADING_OPEN.sub('<p class="sub"><strong>', out))
-    return Markup(out.strip())
+def blocks_html(blocks: tuple[Block, ...]) -> Markup:
+    """The view's rich text as escaped HTML: paragraphs, sub-headings (a bold paragraph of
+    class `sub`), nested bullet and numbered lists, bold, italic and line breaks. The same
+    blocks Word and Excel draw, so every format agrees on what a list or a heading is."""
+    out: list[str] = []
+    lists: list[str] = []  # the open lists, innermost last; each has an open <li>
+
+    def close_to(depth: int) -> None:
+        while len(lists) > depth:
+            out.append(f"</li>\n</{lists.pop()}>")
+
+    for b in blocks:
+        if b.level == 0:
+            close_to(0)
+            out.append(f'\n<p class="sub">{_runs(b.runs, bold=True)}</p>' if b.heading else f"\n<p>{_runs(b.runs)}</p>")
+            continue
+        close_to(b.level)
+        if not b.marker and len(lists) == b.level:  # a further paragraph of the same item
+            out.append(f"\n<p>{_runs(b.runs)}</p>")
+            continue
+        tag = "ol" if b.ordered else "ul"
+        if len(lists) == b.level:
+            if lists[-1] == tag:
+                out.append(f"</li>\n<li>{_runs(b.runs)}")
+                continue
+            close_to(b.level - 1)
+        while len(lists) < b.level:
+            innermost = len(lists) == b.level - 1
+            kind = tag if innermost else "ul"
+            start = b.marker.rstrip(".") if innermost and b.ordered else "1"
+            attr = f' start="{start}"' if kind == "ol" and start.isdigit() and start != "1" else ""
+            out.append(f"\n<{kind}{attr}>\n<li>")
+            lists.append(kind)
+        out.append(_runs(b.runs))
+    close_to(0)
+    return Markup("".join(out).strip())
 
 
 def plain_lines(text: str | None) -> Markup:
@@ -105,12 +99,14 @@ def _longest_word(ev: EntryView, col: ColumnView) -> int:
     if col.kind == "id":
         text = ev.id
     elif col.kind == "types":
-        text = " ".join(ev.entry.types)
+        text = " ".join(ev.types)
     elif col.kind == "score":
         sv = ev.score(col.field)
         text = f"{sv.text} {sv.band_name}" if sv else ""
     elif col.kind == "groups":
-        text = " ".join(f"{g.theme or ''} {g.owner or ''} {g.markdown}" for g in ev.groups(col.field))
+        text = " ".join(
+            f"{g.theme or ''} {g.owner or ''} " + " ".join(b.text for b in g.blocks) for g in ev.groups(col.field)
+        )
     else:
         text = getattr(ev.entry, col.field) or ""
     return max((len(w) for w in _WORD.findall(text)), default=0)
@@ -139,63 +135,14 @@ def column_widths(section: Section) -> list[str]:
     return [f"{100 * w:.2f}%" for w in share]
 
 
-def scale_text(label: str | None, number: int | None) -> str:
-    """`Likely (4)`, as the card appendix writes a likelihood or impact."""
-    if label and number:
-        return f"{label} ({number})"
-    return label or (str(number) if number else "")
-
-
 def bookmark(ev: EntryView, limit: int = 90) -> str:
     """`CR1 – Delivering the Operational Plan…`: the entry's outline label in the PDF."""
-    first = ev.entry.title or next((b.text.split("\n")[0] for b in ev.blocks("description")), "")
-    first = " ".join(first.split())
-    if len(first) > limit:
-        first = first[: limit - 1].rstrip() + "…"
-    return f"{ev.id} – {first}" if first else ev.id
-
-
-def anchors(view: ReportView) -> dict[int, str]:
-    """A unique `id` attribute per entry (the view's anchor, made unique if two IDs collide)."""
-    seen: set[str] = set()
-    out: dict[int, str] = {}
-    for ev in view.entries():
-        a = base = ev.anchor
-        n = 2
-        while a in seen:
-            a, n = f"{base}-{n}", n + 1
-        seen.add(a)
-        out[id(ev)] = a
-    return out
-
-
-def trends(sec: Section, ev: EntryView, field: str) -> list[Trend]:
-    """The trends shown in one cell of the table layout: the current score's under the
-    officer's own Direction of Travel (or under the current score where the register has no
-    such column), the residual/target score's under that score (else under the direction)."""
-    fields = {c.field for c in sec.columns}
-    out: list[Trend] = []
-    if ev.trend is not None:
-        home = "direction" if "direction" in fields else "current"
-        if field == home:
-            out.append(ev.trend)
-    if ev.residual_trend is not None:
-        later = ev.residual_trend_field
-        home = later if later in fields else "direction"
-        if field == home:
-            out.append(ev.residual_trend)
-    return out
-
-
-def changes(view: ReportView) -> list[tuple[str, list[str]]]:
-    """The changes summary's rows (label, items), computed once by the view."""
-    return view.changes_summary
+    return f"{ev.id} – {shorten(ev.title, limit)}" if ev.title else ev.id
 
 
 def ids(hm: HeatMap, cell: MatrixCell) -> Markup:
-    """The IDs placed in one heat-map cell, one a line (escaped)."""
-    placed = hm.cells.get((cell.likelihood, cell.impact), ())
-    return Markup("").join(Markup("<br>") + i for i in placed)
+    """The entries placed in one heat-map cell, one a line (escaped)."""
+    return Markup("").join(Markup("<br>") + label for label in hm.labels(cell.likelihood, cell.impact))
 
 
 @lru_cache(maxsize=1)
@@ -209,14 +156,13 @@ def _env() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["rich"] = rich
+    env.filters["blocks"] = blocks_html
     env.filters["lines"] = plain_lines
-    env.globals["scale_text"] = scale_text
     env.globals["column_widths"] = column_widths
     env.globals["bookmark"] = bookmark
-    env.globals["trends"] = trends
-    env.globals["changes"] = changes
     env.globals["ids"] = ids
+    env.globals["words"] = words
+    env.globals["owner_line"] = words.OWNER_LINE
     return env
 
 
@@ -229,7 +175,6 @@ def build_html(view: ReportView, pdf_break=None) -> str:
     title = f"{view.full_title} – {reg.organisation}"
     subject = f"{reg.title} of {reg.organisation} for {reg.period}: risks, opportunities and the key to scores"
     css = stylesheet()
-    ids = anchors(view)
     if "</" in css:  # the stylesheet is inlined in <style>; it must not be able to close it
         raise ValueError(f"{STYLESHEET} must not contain '</'")
     return (
@@ -243,9 +188,6 @@ def build_html(view: ReportView, pdf_break=None) -> str:
             date=view.date.isoformat(),
             css=Markup(css),
             band=band_class(view),
-            anchor=lambda ev: ids[id(ev)],
-            labels=CARD_LABELS,
-            has_opportunities=any(s.kind == "opportunity" and s.entries for s in view.sections),
             pdf_break=pdf_break,
         )
     )

@@ -43,6 +43,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from ... import vocabulary as words
 from ...view import EntryView, ReportView, ScoreView
 from .. import Options, ooxml, register
 from . import grid
@@ -55,16 +56,16 @@ from .style import (
     TEXT_STYLES,
     band_rules,
     groups_text,
-    md,
     named_styles,
     owners_text,
     print_setup,
     put_text,
+    rich_text,
 )
 
-REGISTER_SHEET = "Register"
-KEY_SHEET = "Key to Scores"
-TABLE_NAME = "RegisterTable"  # not the sheet's name, to keep the two namespaces apart
+REGISTER_SHEET = words.REGISTER_SHEET
+KEY_SHEET = words.KEY_SHEET
+TABLE_NAME = words.REGISTER_TABLE
 HEADER_ROW = 5  # the title block takes rows 1-4
 
 
@@ -73,14 +74,18 @@ HEADER_ROW = 5  # the title block takes rows 1-4
 
 @dataclass(frozen=True)
 class _Col:
-    header: str
+    key: str  # what the column holds: a key of `vocabulary.REGISTER_COLUMNS`, which gives its heading
     width: float
     kind: str  # "text" (wrapped), "short" (wrapped, centred), "score", "likelihood", "impact", "band"
     value: Callable[[EntryView], object]
     grow_to: float = 0  # widen up to this so the tallest cell fits Excel's largest row
 
+    @property
+    def header(self) -> str:
+        return words.REGISTER_COLUMNS[self.key]
 
-def _score_cols(name: str, label: str) -> list[_Col]:
+
+def _score_cols(name: str) -> list[_Col]:
     def part(attr: str) -> Callable[[EntryView], object]:
         def get(ev: EntryView) -> object:
             sv: ScoreView | None = ev.score(name)
@@ -96,36 +101,36 @@ def _score_cols(name: str, label: str) -> list[_Col]:
         return f"{sv.impact_label}/{sv.likelihood_label}"
 
     return [
-        _Col(f"{label} Score", 9, "score", part("score")),
-        _Col(f"{label} Likelihood", 11.5, "likelihood", part("likelihood")),
-        _Col(f"{label} Impact", 9, "impact", part("impact")),
-        _Col(f"{label} Rating", 16, "text", rating),
-        _Col(f"{label} Band", 11, "band", part("band_name")),
+        _Col(f"{name}.score", 9, "score", part("score")),
+        _Col(f"{name}.likelihood", 11.5, "likelihood", part("likelihood")),
+        _Col(f"{name}.impact", 9, "impact", part("impact")),
+        _Col(f"{name}.rating", 16, "text", rating),
+        _Col(f"{name}.band", 11, "band", part("band_name")),
     ]
 
 
 COLUMNS: tuple[_Col, ...] = (
-    _Col("ID", 9, "short", lambda ev: ev.entry.id),
-    _Col("Type", 12.5, "short", lambda ev: "Risk" if ev.kind == "risk" else "Opportunity"),
-    _Col("Title", 24, "text", lambda ev: ev.entry.title or ""),
-    _Col("Description", 40, "text", lambda ev: md(ev.entry.description), grow_to=60),
-    _Col("Risk / Opportunity Type", 14, "text", lambda ev: ", ".join(ev.entry.types)),
-    _Col("Consequences / Benefits", 45, "text", lambda ev: md(ev.entry.consequences), grow_to=80),
-    _Col("Current Controls", 55, "text", lambda ev: groups_text(ev.controls), grow_to=100),
-    _Col("Control Owner(s)", 20, "text", lambda ev: owners_text(ev.controls)),
-    *_score_cols("current", "Current"),
-    _Col("Mitigating / Maximising Actions", 55, "text", lambda ev: groups_text(ev.actions), grow_to=100),
-    _Col("Mitigation Owner(s)", 20, "text", lambda ev: owners_text(ev.actions)),
-    *_score_cols("residual", "Residual"),
-    *_score_cols("target", "Target"),
-    _Col("Target Confidence", 12, "text", lambda ev: ev.entry.target_confidence or ""),
-    _Col("Owner", 20, "text", lambda ev: ev.entry.owner or ""),
-    _Col("Target Date", 12, "text", lambda ev: ev.entry.target_date or ""),
-    _Col("Direction of Travel", 30, "text", lambda ev: md(ev.entry.direction), grow_to=60),
+    _Col("id", 9, "short", lambda ev: ev.entry.id),
+    _Col("kind", 12.5, "short", lambda ev: words.KIND_WORDS[ev.kind]),
+    _Col("title", 24, "text", lambda ev: ev.entry.title or ""),
+    _Col("description", 40, "text", lambda ev: rich_text(ev.blocks("description")), grow_to=60),
+    _Col("types", 14, "text", lambda ev: "\n".join(ev.types)),
+    _Col("consequences", 45, "text", lambda ev: rich_text(ev.blocks("consequences")), grow_to=80),
+    _Col("controls", 55, "text", lambda ev: groups_text(ev.controls), grow_to=100),
+    _Col("controls.owner", 20, "text", lambda ev: owners_text(ev.owners("controls"))),
+    *_score_cols("current"),
+    _Col("actions", 55, "text", lambda ev: groups_text(ev.actions), grow_to=100),
+    _Col("actions.owner", 20, "text", lambda ev: owners_text(ev.owners("actions"))),
+    *_score_cols("residual"),
+    *_score_cols("target"),
+    _Col("target_confidence", 12, "text", lambda ev: ev.entry.target_confidence or ""),
+    _Col("owner", 20, "text", lambda ev: ev.entry.owner or ""),
+    _Col("target_date", 12, "text", lambda ev: ev.entry.target_date or ""),
+    _Col("direction", 30, "text", lambda ev: rich_text(ev.blocks("direction")), grow_to=60),
     # With --previous: how the scores moved since last quarter, in a symbol and words.
-    _Col("Trend Since Last Quarter", 18, "text", lambda ev: ev.trend.text if ev.trend else ""),
-    _Col("Residual / Target Trend", 18, "text", lambda ev: ev.residual_trend.text if ev.residual_trend else ""),
-    _Col("Progress to Date", 45, "text", lambda ev: md(ev.entry.progress), grow_to=90),
+    _Col("trend", 18, "text", lambda ev: ev.trend.text if ev.trend else ""),
+    _Col("later_trend", 18, "text", lambda ev: ev.residual_trend.text if ev.residual_trend else ""),
+    _Col("progress", 45, "text", lambda ev: rich_text(ev.blocks("progress")), grow_to=90),
 )
 #: The columns printed at the left of every page across when the Register is wider than a page:
 #: ID, Type and Title, so each page says which entry a row is.
@@ -157,8 +162,8 @@ def _register_sheet(ws: Worksheet, view: ReportView) -> None:
     put_text(ws.cell(2, 1), view.full_title, "rg title")
     counts = [f"{len(s.entries)} {_NOUNS[s.kind][len(s.entries) != 1]}" for s in view.sections]
     facts = [f"Period: {reg.period}", f"Report date: {_long_date(view.date)}"] + counts
-    if view.comparison is not None:
-        facts.append(f"Trends compared with {view.comparison.previous_period}")
+    if view.changes is not None:
+        facts.append(f"Trends compared with {view.changes.previous_period}")
     put_text(ws.cell(3, 1), "    ".join(facts), "rg subtitle")
     put_text(
         ws.cell(4, 1),
@@ -359,7 +364,7 @@ def _workbook(view: ReportView) -> Workbook:
         cards_sheet(wb.create_sheet(CARDS_SHEET), view)
     _key_sheet(wb.create_sheet(KEY_SHEET), view)
     grid.heatmap_sheet(wb.create_sheet(grid.HEAT_SHEET), view, KEY_SHEET)
-    if view.comparison is not None:
+    if view.changes is not None:
         # The changes summary comes first, and is what the workbook opens on.
         changes_sheet(wb.create_sheet(CHANGES_SHEET, 0), view)
     wb.active = 0

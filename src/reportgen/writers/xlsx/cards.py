@@ -15,11 +15,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ... import vocabulary as words
 from ...view import EntryView, ReportView, ScoreView
 from . import layout as lay
-from .style import band_rules, groups_text, md, owners_text, print_setup, put_text
+from .style import band_rules, groups_text, owners_text, print_setup, put_text, rich_text
 
-CARDS_SHEET = "Cards"
+CARDS_SHEET = words.CARDS_SHEET
 WIDTHS = (22.0, 52.0, 22.0, 52.0)
 #: Lines of wrapped text per row when a long field runs over several rows: short
 #: enough that a printed page wastes little when a row moves to the next one.
@@ -74,33 +75,40 @@ def _merge(ws: Worksheet, row: int, first: int, last: int, style: str) -> None:
 
 
 def _card(ws: Worksheet, row: int, ev: EntryView) -> int:
-    """Write one card from `row`; return the next free row."""
+    """Write one card from `row`; return the next free row. The labels are the view's, as on
+    the Word and PDF cards."""
     e = ev.entry
-    k = "Risk" if ev.kind == "risk" else "Opportunity"
     label_cap = lay.chars_per_line(WIDTHS[0], bold=True)
     value_cap = lay.chars_per_line(WIDTHS[1])
     wide_cap = lay.chars_per_line(WIDTHS[1] + WIDTHS[2] + WIDTHS[3])
     full_cap = lay.chars_per_line(sum(WIDTHS), bold=True)
 
-    title = f"{k} ID: {e.id}" + (f" – {e.title.strip()}" if e.title and e.title.strip() else "")
+    title = f"{ev.label('id')} {e.id}" + (f" – {e.title.strip()}" if e.title and e.title.strip() else "")
     put_text(ws.cell(row, 1), title, "rg card title")
     _merge(ws, row, 1, 4, "rg card title")
     ws.row_dimensions[row].height = lay.row_height(lay.line_count(title, full_cap)) + 6
     row += 1
 
+    L = ev.label
     pairs = [
-        (f"Current {k} Score", _score(ev.current), f"Target {k} Score", _score(ev.target)),
-        ("Current Likelihood", _scale(ev.current, "likelihood"), "Target Likelihood", _scale(ev.target, "likelihood")),
-        ("Current Impact", _scale(ev.current, "impact"), "Target Impact", _scale(ev.target, "impact")),
+        (L("current"), _score(ev.current), L("target"), _score(ev.target)),
         (
-            f"Residual {k} Score",
-            _score(ev.residual),
-            "Residual Likelihood / Impact",
-            " / ".join(x for x in (_scale(ev.residual, "likelihood"), _scale(ev.residual, "impact")) if x),
+            L("current_likelihood"),
+            _scale(ev.current, "likelihood"),
+            L("target_likelihood"),
+            _scale(ev.target, "likelihood"),
         ),
-        (f"{k} Owner", e.owner or "", "Target Date", e.target_date or ""),
-        (f"Target {k} Confidence", e.target_confidence or "", "Direction of Travel", md(e.direction)),
-        (f"{k} Type", ", ".join(e.types), "", ""),
+        (L("current_impact"), _scale(ev.current, "impact"), L("target_impact"), _scale(ev.target, "impact")),
+        (L("residual"), _score(ev.residual), "", ""),
+        (
+            L("residual_likelihood"),
+            _scale(ev.residual, "likelihood"),
+            L("residual_impact"),
+            _scale(ev.residual, "impact"),
+        ),
+        (L("owner"), e.owner or "", L("target_date"), e.target_date or ""),
+        (L("target_confidence"), e.target_confidence or "", L("direction"), rich_text(ev.blocks("direction"))),
+        (L("types"), "\n".join(ev.types), "", ""),
     ]
     for l1, v1, l2, v2 in pairs:
         if v1 in (None, "") and v2 in (None, ""):
@@ -125,15 +133,14 @@ def _card(ws: Worksheet, row: int, ev: EntryView) -> int:
         ws.row_dimensions[row].height = lay.row_height(lines)
         row += 1
 
-    actions = "Mitigating Actions" if ev.kind == "risk" else "Actions to Realise"
     longs = [
-        (f"{k} Description", md(e.description)),
-        (f"{k} Consequences" if ev.kind == "risk" else "Possible Benefits", md(e.consequences)),
-        ("Current Controls", groups_text(ev.controls)),
-        ("Control Owner(s)", owners_text(ev.controls)),
-        (actions, groups_text(ev.actions)),
-        ("Mitigation Owner(s)", owners_text(ev.actions)),
-        ("Progress", md(e.progress)),
+        (L("description"), rich_text(ev.blocks("description"))),
+        (L("consequences"), rich_text(ev.blocks("consequences"))),
+        (L("controls"), groups_text(ev.controls)),
+        (L("control_owner"), owners_text(ev.owners("controls"))),
+        (L("actions"), groups_text(ev.actions)),
+        (L("action_owner"), owners_text(ev.owners("actions"))),
+        (L("progress"), rich_text(ev.blocks("progress"))),
     ]
     for label, text in longs:
         if not text:

@@ -3,7 +3,7 @@
 The periods compared, then three small tables: entries new this quarter, entries closed
 (in last quarter's register, not this one) with their last score, and entries whose current
 score moved, largest move first, with the trend in a symbol and words. Everything comes
-from `ReportView.comparison`; nothing is computed here but layout.
+from `ReportView.changes`; nothing is computed here but layout.
 
 The tables are plain ranges with header cells, not Excel tables: the importer and the
 acceptance checks take the sheet holding an Excel table to be the register, and that must
@@ -15,30 +15,15 @@ from __future__ import annotations
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ... import richtext
-from ...view import EntryView, ReportView, band_for
+from ... import vocabulary as words
+from ...view import ChangeItem, ReportView, shorten
 from . import layout as lay
 from .style import band_rules, print_setup, put_text
 
-CHANGES_SHEET = "Changes"
+CHANGES_SHEET = words.CHANGES_SHEET
 #: ID, Type, Title, three number columns (score / from, band / to, change), trend.
 WIDTHS = (10.0, 13.0, 52.0, 11.0, 11.0, 10.0, 28.0)
 TITLE_CHARS = 250
-_KIND = {"risk": "Risk", "opportunity": "Opportunity"}
-
-
-def short_title(ev: EntryView | None, fallback: str = "") -> str:
-    """The entry's title, or (registers that have none) the first line of its description,
-    shortened at a word to about TITLE_CHARS characters."""
-    if ev is None:
-        return fallback
-    if ev.entry.title and ev.entry.title.strip():
-        return ev.entry.title.strip()
-    first = next((ln for ln in richtext.plain(ev.entry.description).split("\n") if ln.strip()), "")
-    first = first.strip().lstrip("•").strip()
-    if len(first) > TITLE_CHARS:
-        first = first[:TITLE_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + " …"
-    return first
 
 
 def _table(
@@ -78,37 +63,43 @@ def _table(
     return row + 2, [f"{get_column_letter(j)}{first}:{get_column_letter(j)}{row}" for j in scored]
 
 
+def _title(text: str) -> str:
+    return shorten(text, TITLE_CHARS)
+
+
+def _score(item: ChangeItem) -> int | None:
+    return item.score.score if item.score is not None else None
+
+
+def _band(item: ChangeItem) -> str:
+    return item.score.band_name if item.score is not None else ""
+
+
 def changes_sheet(ws: Worksheet, view: ReportView) -> None:
-    comp = view.comparison
-    assert comp is not None
-    by_id = {ev.id: ev for ev in view.entries()}
-    moved = comp.moved
+    chg = view.changes
+    assert chg is not None
+    prev, cur = chg.previous_period, chg.current_period
 
     put_text(ws.cell(1, 1), f"Changes since last quarter: {view.heading}", "rg title")
     ws.row_dimensions[1].height = 20
-    put_text(
-        ws.cell(2, 1),
-        f"Previous period: {comp.previous_period}    Current period: {comp.current_period}",
-        "rg subtitle",
-    )
+    put_text(ws.cell(2, 1), f"Previous period: {prev}    Current period: {cur}", "rg subtitle")
     put_text(
         ws.cell(3, 1),
-        f"{len(comp.new)} new this quarter    {len(comp.closed)} closed    {len(moved)} with a score that moved",
+        f"{len(chg.new)} new this quarter    {len(chg.closed)} closed    {len(chg.moved)} with a score that moved",
         "rg subtitle",
     )
     note = (
         "Trends are a symbol and a word: ▲ Up, ▼ Down, ► Level, ★ New. For a risk, down is better; for an "
-        "opportunity, up is better. Scores are coloured by band as on the 'Key to Scores' sheet; every "
-        "entry's trend is also on its row of the 'Register' sheet."
+        f"opportunity, up is better. Scores are coloured by band as on the '{words.KEY_SHEET}' sheet; every "
+        f"entry's trend is also on its row of the '{words.REGISTER_SHEET}' sheet."
     )
     put_text(ws.cell(4, 1), note, "rg note wrap")
     ws.merge_cells(start_row=4, start_column=1, end_row=4, end_column=len(WIDTHS))
     ws.row_dimensions[4].height = lay.note_height(note, sum(WIDTHS))
     row = 5
-    renamed = [c for c in comp.changes.values() if c.previous_id and c.previous_id != c.id]
-    if renamed:
+    if chg.renamed:
         text = "Matched with last quarter by a near-identical ID: " + ", ".join(
-            f"{c.id} (was {c.previous_id})" for c in renamed
+            f"{ident} (was {was})" for ident, was in chg.renamed
         )
         put_text(ws.cell(row, 1), text, "rg note wrap")
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(WIDTHS))
@@ -117,62 +108,58 @@ def changes_sheet(ws: Worksheet, view: ReportView) -> None:
     row += 1
     score_ranges: list[str] = []
 
-    def band_name(score: int | None) -> str:
-        band = band_for(view.bands, score)
-        return band.name if band else ""
+    def kind(item: ChangeItem) -> str:
+        return words.KIND_WORDS[item.kind]
 
-    new_rows = []
-    for ident in comp.new:
-        ev = by_id.get(ident)
-        sc = ev.current.score if ev is not None and ev.current is not None else None
-        new_rows.append(
-            (
-                ("rg short", ident),
-                ("rg short", _KIND[ev.kind] if ev else ""),
-                ("rg text", short_title(ev)),
-                ("rg score", sc),
-                ("rg short", band_name(sc)),
-            )
+    new_rows = [
+        (
+            ("rg short", c.id),
+            ("rg short", kind(c)),
+            ("rg text", _title(c.title)),
+            ("rg score", _score(c)),
+            ("rg short", _band(c)),
         )
+        for c in chg.new
+    ]
     row, ranges = _table(
         ws,
         row,
         f"New this quarter ({len(new_rows)})",
         ("ID", "Type", "Title", "Current Score", "Band"),
         new_rows,
-        f"None: every entry of {comp.current_period} was in {comp.previous_period}.",
+        f"None: every entry of {cur} was in {prev}.",
     )
     score_ranges += ranges
 
     closed_rows = [
         (
             ("rg short", c.id),
-            ("rg short", _KIND[c.kind]),
-            ("rg text", c.title),
-            ("rg score", c.last_score),
-            ("rg short", band_name(c.last_score)),
+            ("rg short", kind(c)),
+            ("rg text", _title(c.title)),
+            ("rg score", _score(c)),
+            ("rg short", _band(c)),
         )
-        for c in comp.closed
+        for c in chg.closed
     ]
     row, ranges = _table(
         ws,
         row,
-        f"Closed: in {comp.previous_period}, not in {comp.current_period} ({len(closed_rows)})",
+        f"Closed: in {prev}, not in {cur} ({len(closed_rows)})",
         ("ID", "Type", "Title", "Last Score", "Band"),
         closed_rows,
-        f"None: every entry of {comp.previous_period} is still in {comp.current_period}.",
+        f"None: every entry of {prev} is still in {cur}.",
     )
     score_ranges += ranges
 
     moved_rows = []
-    for ch in moved:
-        t = ch.current
+    for c in chg.moved:
+        t = c.trend
         assert t is not None
         moved_rows.append(
             (
-                ("rg short", ch.id),
-                ("rg short", _KIND[ch.kind]),
-                ("rg text", short_title(by_id.get(ch.id))),
+                ("rg short", c.id),
+                ("rg short", kind(c)),
+                ("rg text", _title(c.title)),
                 ("rg score", t.previous),
                 ("rg score", t.current),
                 ("rg change", t.delta),
@@ -185,7 +172,7 @@ def changes_sheet(ws: Worksheet, view: ReportView) -> None:
         f"Score moved, largest move first ({len(moved_rows)})",
         ("ID", "Type", "Title", "From", "To", "Change", "Trend"),
         moved_rows,
-        f"None: no current score moved between {comp.previous_period} and {comp.current_period}.",
+        f"None: no current score moved between {prev} and {cur}.",
     )
     score_ranges += ranges
 

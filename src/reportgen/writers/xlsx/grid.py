@@ -20,11 +20,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ... import vocabulary as words
 from ...view import HeatMap, ReportView
 from . import layout as lay
 from .style import print_setup, product_band_rules, put_text
 
-HEAT_SHEET = "Heat Map"
+HEAT_SHEET = words.HEAT_SHEET
 FIRST_COL = 4  # D: A axis title, B impact labels, C impact numbers
 
 
@@ -68,7 +69,7 @@ def label_width(view: ReportView) -> float:
 
 def _cell_width(view: ReportView) -> float:
     """Grid columns: each ID on one line where it can be (up to 24 units)."""
-    ids = [i for hm in view.heatmaps for ids in hm.cells.values() for i in ids]
+    ids = [p.label for hm in view.heatmaps for placed in hm.cells.values() for p in placed]
     longest = max([len(x) for x in view.likelihood_labels] + [len(i) * 1.1 for i in ids] + [9])
     return min(24.0, max(12.0, longest + 3))
 
@@ -85,7 +86,7 @@ def _grid(ws: Worksheet, view: ReportView, hm: HeatMap, top: int, width: float) 
     cap = lay.chars_per_line(width, bold=True)
     texts: list[list[str]] = []
     for row in view.matrix:
-        texts.append(["\n".join(hm.cells.get((cell.likelihood, cell.impact), ())) for cell in row.cells])
+        texts.append(["\n".join(hm.labels(cell.likelihood, cell.impact)) for cell in row.cells])
     heights = [lay.row_height(max([lay.line_count(t, cap) for t in row] + [1])) + 6 for row in texts]
     bottom, last_col = axes(ws, view, grid_top, heights)
     for r, row in enumerate(texts):
@@ -102,7 +103,7 @@ def _grid(ws: Worksheet, view: ReportView, hm: HeatMap, top: int, width: float) 
         ws.conditional_formatting.add(f"{first}{grid_top}:{last}{bottom}", rule)
     row = bottom + 4
     if hm.score_only:
-        text = "Score only (no likelihood and impact recorded, so not placed in the grid): " + ", ".join(hm.score_only)
+        text = f"{words.SCORE_ONLY} ({words.SCORE_ONLY_WHY}): {hm.score_only_text}"
         put_text(ws.cell(row, 2), text, "rg wrap")
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=last_col)
         span = label_width(view) + 4 + width * (last_col - FIRST_COL + 1)

@@ -13,8 +13,8 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ... import richtext
 from ...model import Band
+from ...richtext import Block
 from ...view import GroupView
 from .layout import PX_PER_UNIT
 
@@ -64,18 +64,19 @@ def _rich(lines: list[list[tuple[str, bool, bool]]]) -> RichStr:
     return out
 
 
-def _block_lines(markdown: str | None) -> list[list[tuple[str, bool, bool]]]:
-    """Markdown as cell lines, character for character as `richtext.plain` writes them."""
+def _block_lines(blocks: tuple[Block, ...]) -> list[list[tuple[str, bool, bool]]]:
+    """Rich text as cell lines: bullets as '• ', two spaces of indent a level of nesting."""
     lines = []
-    for b in richtext.parse(markdown):
+    for b in blocks:
         indent = "  " * max(b.level - 1, 0)
         prefix = f"{b.marker} " if b.marker else ("  " if b.level else "")
         lines.append([(indent + prefix, False, False)] + [(r.text, r.bold, r.italic) for r in b.runs])
     return lines
 
 
-def md(text: str | None) -> str:
-    return _rich(_block_lines(text)) if text and text.strip() else ""
+def rich_text(blocks: tuple[Block, ...]) -> str:
+    """The view's blocks as one cell's text, with bold and italic runs."""
+    return _rich(_block_lines(blocks)) if blocks else ""
 
 
 def groups_text(groups: tuple[GroupView, ...]) -> str:
@@ -83,7 +84,7 @@ def groups_text(groups: tuple[GroupView, ...]) -> str:
     lines: list[list[tuple[str, bool, bool]]] = []
     for g in groups:
         part = [[(g.theme.strip(), True, False)]] if g.theme and g.theme.strip() else []
-        part += _block_lines(g.markdown)
+        part += _block_lines(g.blocks)
         if part:
             if lines:
                 lines.append([])
@@ -91,19 +92,9 @@ def groups_text(groups: tuple[GroupView, ...]) -> str:
     return _rich(lines) if lines else ""
 
 
-def owners_text(groups: tuple[GroupView, ...]) -> str:
-    """The groups' owners, one a line; 'Theme: owner' when the groups have themes, so an
-    owner stays with its group."""
-    themed = any(g.theme and g.theme.strip() for g in groups)
-    lines = []
-    for g in groups:
-        if not (g.owner and g.owner.strip()):
-            continue
-        if themed and g.theme and g.theme.strip():
-            lines.append(f"{g.theme.strip()}: {g.owner.strip()}")
-        else:
-            lines.append(g.owner.strip())
-    return "\n".join(dict.fromkeys(lines))
+def owners_text(owners: tuple[tuple[str | None, str], ...]) -> str:
+    """The view's owners by theme, one a line: 'Theme: owner', or the owner alone."""
+    return "\n".join(dict.fromkeys(f"{theme}: {owner}" if theme else owner for theme, owner in owners))
 
 
 _THIN = Side(style="thin", color="FFBFBFBF")
