@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
+from . import scoring
 from .diagnostics import Diagnostic, RegisterError
 from .model import SCORE_FIELDS, Entry, Register, Score, field_key
 from .reader import Loaded, SourceMap, field_words
@@ -20,14 +21,6 @@ from .reader import Loaded, SourceMap, field_words
 MAX_CELL_CHARS = 32_767
 # Characters XML 1.0 cannot hold (so no .docx, .xlsx or XHTML can carry them).
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
-def _a(word: str) -> str:
-    return ("an " if word[0] in "aeiou" else "a ") + word
-
-
-def _ordinal_label(labels: list[str], n: int) -> str:
-    return f"{n} ({labels[n - 1]})"
 
 
 class _Checker:
@@ -123,46 +116,17 @@ class _Checker:
     # -- scores
     def resolve(self, value: Any, labels: list[str], other: list[str], axis: str, where: tuple) -> int | None:
         path, entry, rest = where
-        n = len(labels)
-        if isinstance(value, int):
-            if 1 <= value <= n:
-                return value
-            self.error(path, f"{value} is not on the {axis} scale, which runs from 1 to {n}", entry, rest)
-            return None
-        text = str(value).strip()
-        if text.isdigit():
-            return self.resolve(int(text), labels, other, axis, where)
-        both = _LABEL_NUMBER.match(text)
-        if both:  # "Possible (3)", as card layouts print it: label and number must agree
-            by_label = self.resolve(both.group(1), labels, other, axis, where)
-            if by_label is not None and by_label != int(both.group(2)):
-                self.error(
-                    path,
-                    f"'{text}': {labels[by_label - 1]} is {by_label} on the {axis} scale, not {both.group(2)}",
-                    entry,
-                    rest,
-                )
-                return None
-            return by_label
-        lowered = [x.lower() for x in labels]
-        if text.lower() in lowered:
-            return lowered.index(text.lower()) + 1
-        scale = ", ".join(_ordinal_label(labels, i + 1) for i in range(n))
-        other_axis = "impact" if axis == "likelihood" else "likelihood"
-        if text.lower() in [x.lower() for x in other]:
-            self.error(
-                path, f"'{text}' is {_a(other_axis)} label, not {_a(axis)}; {axis} is one of {scale}", entry, rest
-            )
-        else:
-            self.error(path, f"'{text}' is not {_a(axis)} label; {axis} is one of {scale}", entry, rest)
-        return None
+        got = scoring.resolve_point(value, labels, axis, other)  # type: ignore[arg-type]
+        if got.problem:
+            self.error(path, got.problem, entry, rest)
+        return got.number
 
     def score(self, list_name: str, i: int, e: Entry, fname: str) -> Score | None:
         sc: Score | None = getattr(e, fname)
         if sc is None:
             return None
         s = self.reg.scoring
-        impact_labels = s.impact if list_name == "risks" else s.opportunity_impact
+        impact_labels = scoring.impact_labels(s, "risk" if list_name == "risks" else "opportunity")
         all_impacts = list(dict.fromkeys(s.impact + s.opportunity_impact))
         base = self.key_path(list_name, i, fname)
         top = len(s.likelihood) * len(impact_labels)
@@ -202,8 +166,8 @@ class _Checker:
             if value is not None and value != product:
                 self.error(
                     base,
-                    f"{value} does not match likelihood {_ordinal_label(s.likelihood, lk)} × impact "
-                    f"{_ordinal_label(impact_labels, im)} = {product}",
+                    f"{value} does not match likelihood {scoring.numbered_label(s.likelihood, lk)} × impact "
+                    f"{scoring.numbered_label(impact_labels, im)} = {product}",
                     e.id,
                     (fname,),
                 )
@@ -359,7 +323,6 @@ class _Checker:
 
 
 _ID = re.compile(r"^(.*?)(\d+)$")
-_LABEL_NUMBER = re.compile(r"^([A-Za-z][A-Za-z ]*?)\s*\(\s*(\d+)\s*\)$")
 
 
 def _split_id(ident: str) -> tuple[str, str] | None:

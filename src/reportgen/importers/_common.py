@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..model import Group, Register
+from ..model import Group, Register, Score, Scoring
+from ..scoring import read_score_cell
 from ._docx_text import Line, to_markdown
 
 # Column headings seen in real registers, beyond the seeds' own (normalised: lower case, single spaces).
@@ -66,6 +67,16 @@ ALIASES = {
 def split_types(text: str) -> list[str]:
     parts = re.split(r"\s*[/,;\n]\s*|\s{2,}", text.strip())
     return [p.strip() for p in parts if p.strip()]
+
+
+def read_score(text: str, scoring: Scoring) -> tuple[Score | None, str | None]:
+    """A score cell as a Score, and why it could not be read (then it is kept as written)."""
+    cell = read_score_cell(text, scoring)
+    if cell.problem:
+        return Score(as_written=cell.text), cell.problem
+    if cell.score is None:
+        return None, None
+    return Score(score=cell.score.score, impact=cell.score.impact, likelihood=cell.score.likelihood), None
 
 
 def groups_from_lines(lines: list[Line]) -> list[Group]:
