@@ -39,7 +39,7 @@ def id_problem(ident: str) -> str | None:
                 f"contains an invisible character ({_name(ch)}); delete it (it is often pasted in from another program)"
             )
     if not ident.strip():
-        return "is blank: every risk and opportunity needs an ID, such as 'CR1'"
+        return "is blank: every risk and opportunity needs an ID"
     return None
 
 
