@@ -195,6 +195,11 @@ def impact_labels(scoring: Scoring, kind: Kind | str) -> list[str]:
     return scoring.impact if kind == "risk" else scoring.opportunity_impact
 
 
+def all_impact_labels(scoring: Scoring) -> list[str]:
+    """Every impact word of the register, risks' then opportunities' (each once)."""
+    return list(dict.fromkeys(scoring.impact + scoring.opportunity_impact))
+
+
 def band_for(bands: Sequence[Band], score: int | None) -> Band | None:
     """The band a score falls in (the first that holds it), or None."""
     if score is None:
@@ -268,7 +273,7 @@ def read_score_cell(text: str, scoring: Scoring) -> ScoreCell:
         return ScoreCell(raw, parsed)
     first, second = parsed.impact, parsed.likelihood
     # Appendices write impact/likelihood; some write it the other way round.
-    impacts = scoring.impact + scoring.opportunity_impact
+    impacts = all_impact_labels(scoring)
     if label_number(scoring.likelihood, first) and label_number(impacts, second) and not label_number(impacts, first):
         first, second = second, first
     return ScoreCell(raw, ScoreText(parsed.score, title_case(first), title_case(second)))

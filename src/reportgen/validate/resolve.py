@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostic
 from ..model import SCORE_FIELDS, Register, Score
-from ..scoring import impact_labels, numbered_label, resolve_point
+from ..scoring import all_impact_labels, impact_labels, numbered_label, resolve_point
 from .context import At, Context, Path
 
 
@@ -51,7 +51,7 @@ def resolve_score(ctx: Context, at: At, fname: str, problems: list[Diagnostic]) 
             problems.append(ctx.error(base + (axis,), got.problem, entry, (fname, axis)))
         return got.number
 
-    lk = point("likelihood", sc.likelihood, s.likelihood, list(dict.fromkeys(s.impact + s.opportunity_impact)))
+    lk = point("likelihood", sc.likelihood, s.likelihood, all_impact_labels(s))
     im = point("impact", sc.impact, impacts, s.likelihood)
     value = sc.score
     top = len(s.likelihood) * len(impacts)
