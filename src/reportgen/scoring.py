@@ -19,12 +19,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from .vocabulary import TREND_SYMBOLS
+from .vocabulary import TREND_SYMBOLS, Kind
 
 if TYPE_CHECKING:
     from .model import Band, Scoring
 
-Kind = Literal["risk", "opportunity"]
 Axis = Literal["likelihood", "impact"]
 
 # --------------------------------------------------------------------------- numbers

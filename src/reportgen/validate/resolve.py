@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostic
 from ..model import SCORE_FIELDS, Register, Score
-from ..scoring import all_impact_labels, impact_labels, numbered_label, resolve_point
+from ..scoring import Axis, all_impact_labels, impact_labels, numbered_label, resolve_point
 from .context import At, Context, Path
 
 
@@ -40,39 +40,49 @@ def resolve_score(ctx: Context, at: At, fname: str, problems: list[Diagnostic]) 
         return None
     s = ctx.register.scoring
     impacts = impact_labels(s, at.kind)
-    base = ctx.key_path(at, fname)
-    entry = ctx.label(at)
-
-    def point(axis: str, value: int | str | None, labels: list[str], other: list[str]) -> int | None:
-        if value is None:
-            return None
-        got = resolve_point(value, labels, axis, other)  # type: ignore[arg-type]
-        if got.problem:
-            problems.append(ctx.error(base + (axis,), got.problem, entry, (fname, axis)))
-        return got.number
-
-    lk = point("likelihood", sc.likelihood, s.likelihood, all_impact_labels(s))
-    im = point("impact", sc.impact, impacts, s.likelihood)
-    value = sc.score
-    top = len(s.likelihood) * len(impacts)
-    at_score = base + ("score",) if base + ("score",) in ctx.source.values else base
-    if value is not None and value > top:
-        problems.append(ctx.error(at_score, f"{value} is above the highest possible score, {top}", entry, (fname,)))
+    lk = _point(ctx, at, fname, "likelihood", sc.likelihood, s.likelihood, all_impact_labels(s), problems)
+    im = _point(ctx, at, fname, "impact", sc.impact, impacts, s.likelihood, problems)
+    problem = _out_of_range(ctx, at, fname, sc.score, len(s.likelihood) * len(impacts))
+    if problem is None and lk is not None and im is not None and sc.score not in (None, lk * im):
+        problem = ctx.error(
+            ctx.key_path(at, fname),
+            f"{sc.score} does not match likelihood {numbered_label(s.likelihood, lk)} × impact "
+            f"{numbered_label(impacts, im)} = {lk * im}",
+            ctx.label(at),
+            (fname,),
+        )
+    if problem:
+        problems.append(problem)
         return None
-    if value is not None and value < 1:
-        problems.append(ctx.error(at_score, f"{value} is below the lowest possible score, 1", entry, (fname,)))
-        return None
-    if lk is not None and im is not None:
-        if value is not None and value != lk * im:
-            problems.append(
-                ctx.error(
-                    base,
-                    f"{value} does not match likelihood {numbered_label(s.likelihood, lk)} × impact "
-                    f"{numbered_label(impacts, im)} = {lk * im}",
-                    entry,
-                    (fname,),
-                )
-            )
-            return None
-        value = lk * im
+    value = lk * im if lk is not None and im is not None else sc.score
     return Score(score=value, likelihood=lk, impact=im, as_written=sc.as_written)
+
+
+def _point(
+    ctx: Context,
+    at: At,
+    fname: str,
+    axis: Axis,
+    value: int | str | None,
+    labels: list[str],
+    other: list[str],
+    problems: list[Diagnostic],
+) -> int | None:
+    """A likelihood or impact as its number, reporting it if it is not on its scale."""
+    if value is None:
+        return None
+    got = resolve_point(value, labels, axis, other)
+    if got.problem:
+        problems.append(ctx.error(ctx.key_path(at, fname) + (axis,), got.problem, ctx.label(at), (fname, axis)))
+    return got.number
+
+
+def _out_of_range(ctx: Context, at: At, fname: str, value: int | None, top: int) -> Diagnostic | None:
+    """A score below 1 or above likelihood x impact at their highest."""
+    if value is None or 1 <= value <= top:
+        return None
+    base = ctx.key_path(at, fname)
+    path = base + ("score",) if base + ("score",) in ctx.source.values else base
+    if value > top:
+        return ctx.error(path, f"{value} is above the highest possible score, {top}", ctx.label(at), (fname,))
+    return ctx.error(path, f"{value} is below the lowest possible score, 1", ctx.label(at), (fname,))

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 
 from ..diagnostics import Diagnostic
-from ..model import Entry, Scoring, field_key
+from ..model import Entry, Group, Scoring, field_key
 from .colour import contrast
 from .context import At, Context, Path
 from .ids import confusions, id_problem, split_id
@@ -293,7 +293,8 @@ def has_owner(ctx: Context) -> Iterator[Diagnostic]:
     """Warn of an entry with no owner, neither its own nor a group's."""
     for at in ctx.entries():
         e = at.entry
-        owners = [g.owner for g in e.controls + e.actions if g.owner and g.owner.strip()]
+        groups = [g for g in (*e.controls, *e.actions) if isinstance(g, Group)]  # the model made them groups
+        owners = [g.owner for g in groups if g.owner and g.owner.strip()]
         if not (e.owner and e.owner.strip()) and not owners:
             yield ctx.warning(
                 at.path, "has no owner: every risk and opportunity needs someone accountable", ctx.label(at)
