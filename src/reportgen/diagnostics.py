@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
+
+
+def _one_line(text: str) -> str:
+    """Text with its line breaks, control, text-direction and invisible characters written as escapes
+    (`\\n`, `\\u202e`): a value quoted in a diagnostic can then neither start a line of its own
+    (and pass for another diagnostic) nor turn the line around."""
+    if text.isprintable():
+        return text
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch
+        for ch in text
+    )
 
 
 @dataclass(frozen=True)
@@ -33,7 +46,7 @@ class Diagnostic:
         subject = " ".join(p for p in (self.entry, self.field) if p)
         if subject:
             subject += ": "
-        return f"{where}{prefix}{subject}{self.message}"
+        return _one_line(f"{where}{prefix}{subject}{self.message}")
 
 
 @dataclass

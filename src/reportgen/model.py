@@ -8,10 +8,11 @@ register may hold and its shapes.
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
+
+from . import scoring
 
 RichText = Annotated[
     str,
@@ -30,26 +31,18 @@ class _Model(BaseModel):
 
 # --------------------------------------------------------------------------- scores
 
-_SCORE_TEXT = re.compile(r"^\s*(?P<score>\d+)?\s*(?:\(\s*(?P<a>[A-Za-z ]+?)\s*/\s*(?P<b>[A-Za-z ]+?)\s*\))?\s*$")
 
-
-def parse_score_text(text: str) -> dict[str, Any] | None:
-    """Read `"20"` or `"12 (Major/Possible)"` (impact/likelihood, as the seed
-    appendices write it) into score/impact/likelihood; None if it is neither."""
-    m = _SCORE_TEXT.match(text)
-    if not m or not (m.group("score") or m.group("a")):
-        return None
-    out: dict[str, Any] = {}
-    if m.group("score"):
-        out["score"] = int(m.group("score"))
-    if m.group("a"):
-        out["impact"] = m.group("a")
-        out["likelihood"] = m.group("b")
-    return out
+def _to_point(value: Any) -> Any:
+    """A likelihood or impact is a whole number or text: `true` and `2.0` are refused, not read as 1 and 2."""
+    problem = scoring.point_value_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
 
 
 ScaleValue = Annotated[
     int | str,
+    BeforeValidator(_to_point),
     Field(description="A point on the scale: its number (1-5) or its label, e.g. 4 or 'Likely'."),
 ]
 
@@ -57,7 +50,7 @@ ScaleValue = Annotated[
 class Score(_Model):
     """A score: a number, likelihood x impact, or both (they must then agree)."""
 
-    score: int | None = Field(None, description="The score, likelihood x impact (1-25 on the default scheme).")
+    score: StrictInt | None = Field(None, description="The score, likelihood x impact (1-25 on the default scheme).")
     likelihood: ScaleValue | None = Field(None, description="Likelihood, by number or label (e.g. 3 or 'Possible').")
     impact: ScaleValue | None = Field(None, description="Impact, by number or label (e.g. 4 or 'Major').")
     as_written: str | None = Field(
@@ -68,22 +61,21 @@ class Score(_Model):
 
 
 def _to_score(value: Any) -> Any:
-    if value is None or isinstance(value, Score):
-        return value
-    if isinstance(value, int):
+    """A whole number or text as a Score; a mapping is validated as one, and anything else is
+    left for the model to refuse (a yes/no, a decimal or a list is not a score)."""
+    if isinstance(value, int) and not isinstance(value, bool):
         return Score(score=value)
-    parsed = parse_score_text(value)
+    if not isinstance(value, str):
+        return value
+    parsed = scoring.parse_score_text(value)
     if parsed is None:
-        raise ValueError(
-            f"{value!r} is not a score: write a number such as 12, or a number with its labels such as "
-            "'12 (Major/Possible)'"
-        )
-    return Score(**parsed)
+        raise ValueError(scoring.score_text_problem(value))
+    return Score(score=parsed.score, impact=parsed.impact, likelihood=parsed.likelihood)
 
 
 ScoreField = Annotated[
-    Score | StrictInt | str | None,
-    AfterValidator(_to_score),
+    Score | None,
+    BeforeValidator(_to_score, json_schema_input_type=Score | int | str | None),
     Field(
         description="A score: a number (20), a number with labels ('12 (Major/Possible)', impact/likelihood), "
         "or a mapping of score, likelihood and impact."
@@ -127,15 +119,22 @@ class Entry(_Model):
     )
     # Written `current_score`, `residual_score`, `target_score` in a register file (the
     # aliases); `current`, `residual`, `target` are accepted too and are the names in code.
-    current: ScoreField = Field(None, alias="current_score", description="Current (inherent) score.")
+    current: ScoreField = Field(
+        None, alias="current_score", title="Current Score", description="Current (inherent) score."
+    )
     actions: Groups = Field(
         default_factory=list,
         description="Mitigating actions (risks) or maximising actions / actions to realise (opportunities), grouped.",
     )
     residual: ScoreField = Field(
-        None, alias="residual_score", description="Residual score after the actions (table layout)."
+        None,
+        alias="residual_score",
+        title="Residual Score",
+        description="Residual score after the actions (table layout).",
     )
-    target: ScoreField = Field(None, alias="target_score", description="Target score (card layout).")
+    target: ScoreField = Field(
+        None, alias="target_score", title="Target Score", description="Target score (card layout)."
+    )
     target_confidence: str | None = Field(None, description="Confidence that the target will be met.")
     owner: str | None = Field(None, description="Risk or opportunity owner.")
     target_date: str | None = Field(

@@ -9,30 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import re
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from .model import Columns, Entry, Group, Register, Score, Scoring, field_key
-
-
-def _point(value: Any, labels: list[str]) -> int | None:
-    """A likelihood/impact as its number on the scale, if it can be read: 3, 'Possible', 'Possible (3)'."""
-    if isinstance(value, int):
-        return value if 1 <= value <= len(labels) else None
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    m = re.match(r"^(.*?)\s*\((\d+)\)$", text)
-    if m:
-        n = _point(m.group(1), labels)
-        return n if n == int(m.group(2)) else None
-    if text.isdigit():
-        return _point(int(text), labels)
-    lowered = [x.lower() for x in labels]
-    return lowered.index(text.lower()) + 1 if text.lower() in lowered else None
+from .scoring import format_score, impact_labels, resolve_point
 
 
 def _score(sc: Score | None, scoring: Scoring, kind: str) -> Any:
@@ -40,11 +23,12 @@ def _score(sc: Score | None, scoring: Scoring, kind: str) -> Any:
         return None
     if sc.likelihood is None and sc.impact is None and sc.as_written is None:
         return sc.score
-    impacts = scoring.impact if kind == "risk" else scoring.opportunity_impact
-    lk, im = _point(sc.likelihood, scoring.likelihood), _point(sc.impact, impacts)
+    impacts = impact_labels(scoring, kind)
+    lk = resolve_point(sc.likelihood, scoring.likelihood, "likelihood").number if sc.likelihood is not None else None
+    im = resolve_point(sc.impact, impacts, "impact").number if sc.impact is not None else None
     if sc.as_written is None and lk and im and sc.score in (None, lk * im):
         # as committee papers print it: score (impact/likelihood)
-        return f"{lk * im} ({impacts[im - 1]}/{scoring.likelihood[lk - 1]})"
+        return format_score(lk * im, impacts[im - 1], scoring.likelihood[lk - 1])
     out: dict[str, Any] = {}
     if sc.score is not None:
         out["score"] = sc.score

@@ -6,7 +6,8 @@ import re
 from typing import Any
 
 from .. import vocabulary as words
-from ..model import Group, Register
+from ..model import Group, Register, Score, Scoring
+from ..scoring import read_score_cell
 from ._docx_text import Line, to_markdown
 
 # Column headings seen in real registers, beyond the seeds' own (normalised: lower case, single spaces).
@@ -78,6 +79,16 @@ def _owner_line() -> re.Pattern[str]:
     """`Owner: Director of Finance` under a group (the vocabulary's line, or a clerk's variant)."""
     lead = re.escape(words.OWNER_LINE.split("{owner}")[0].strip().rstrip(":"))
     return re.compile(rf"^(?:{lead}|(?:control |mitigation |action )?owner)\s*:\s*(.+)$", re.I)
+
+
+def read_score(text: str, scoring: Scoring) -> tuple[Score | None, str | None]:
+    """A score cell as a Score, and why it could not be read (then it is kept as written)."""
+    cell = read_score_cell(text, scoring)
+    if cell.problem:
+        return Score(as_written=cell.text), cell.problem
+    if cell.score is None:
+        return None, None
+    return Score(score=cell.score.score, impact=cell.score.impact, likelihood=cell.score.likelihood), None
 
 
 def groups_from_lines(lines: list[Line]) -> list[Group]:

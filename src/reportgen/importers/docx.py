@@ -26,13 +26,14 @@ from ..model import (
     Register,
     Score,
 )
+from ..scoring import impact_labels, label_number, parse_point, read_point_cell, strip_computed
 from . import Imported, ImportError_
 from ._common import ALIASES as _ALIASES
 from ._common import groups_from_lines as _groups_from_lines
 from ._common import heading_block as _heading_block
+from ._common import read_score
 from ._common import split_types as _types
 from ._docx_text import Line, Numbering, paragraph_lines, style_names, to_markdown
-from ._scores import read_point, read_score, strip_computed
 
 # What each card label of the vocabulary introduces, as the importer stores it.
 _CARD_KEYS = {
@@ -248,10 +249,10 @@ def _header_fields(doc: _Doc, row, cmap) -> tuple[str, list[str | None], list[st
 
 
 def _score_cell(doc: _Doc, text: str, scoring, entry: str, fld: str, where: str) -> Score | None:
-    got = read_score(text, scoring)
-    if got.problem:
-        doc.note(f"{got.problem}; kept as written", where, entry, fld)
-    return got.score
+    score, problem = read_score(text, scoring)
+    if problem:
+        doc.note(f"{problem}; kept as written", where, entry, fld)
+    return score
 
 
 def _read_table(
@@ -378,7 +379,7 @@ def _card_fields(doc: _Doc, tbl, scoring, kind: str, where: str) -> Entry:
             "residual.impact",
         ):
             which, axis = key.split(".")
-            value = read_point(text)
+            value = read_point_cell(text)
             if value is not None:
                 base = data.setdefault(which, Score())
                 data[which] = base.model_copy(update={axis: value})
@@ -417,29 +418,18 @@ def _card_fields(doc: _Doc, tbl, scoring, kind: str, where: str) -> Entry:
 
 def _fix_scale_words(doc: _Doc, sc: Score, scoring, kind: str, ident: str, which: str, where: str) -> Score:
     """A likelihood written with an impact word ('Major (4)'): keep the number, say so."""
-    lk = sc.likelihood
-    if isinstance(lk, str):
-        m = re.match(r"^(.*?)\s*\((\d)\)$", lk)
-        if m and m.group(1).lower() not in [x.lower() for x in scoring.likelihood]:
+    for axis, labels in (("likelihood", scoring.likelihood), ("impact", impact_labels(scoring, kind))):
+        value = getattr(sc, axis)
+        point = parse_point(value) if isinstance(value, str) else None
+        if point and point.label and point.number is not None and label_number(labels, point.label) is None:
             doc.note(
-                f"likelihood written '{lk}', which is not a likelihood label; kept the number, {m.group(2)}",
+                f"{axis} written '{value}', which is not {'a' if axis == 'likelihood' else 'an'} {axis} label; "
+                f"kept the number, {point.number}",
                 where,
                 ident,
-                f"{which} likelihood",
+                f"{which} {axis}",
             )
-            sc = sc.model_copy(update={"likelihood": int(m.group(2))})
-    im = sc.impact
-    labels = scoring.impact if kind == "risk" else scoring.opportunity_impact
-    if isinstance(im, str):
-        m = re.match(r"^(.*?)\s*\((\d)\)$", im)
-        if m and m.group(1).lower() not in [x.lower() for x in labels]:
-            doc.note(
-                f"impact written '{im}', which is not an impact label; kept the number, {m.group(2)}",
-                where,
-                ident,
-                f"{which} impact",
-            )
-            sc = sc.model_copy(update={"impact": int(m.group(2))})
+            sc = sc.model_copy(update={axis: point.number})
     return sc
 
 

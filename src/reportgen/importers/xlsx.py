@@ -19,9 +19,8 @@ from .. import vocabulary as words
 from ..diagnostics import Diagnostic
 from ..model import Entry, Register, Score
 from . import Imported, ImportError_
-from ._common import ALIASES, groups_from_lines, heading_block, split_types
+from ._common import ALIASES, groups_from_lines, heading_block, read_score, split_types
 from ._docx_text import Line, to_markdown
-from ._scores import read_score
 
 # Headings of reportgen's earlier workbooks, and what they hold.
 _EARLIER = {"control owner(s)": "controls.owner", "mitigation owner(s)": "actions.owner"}
@@ -192,11 +191,11 @@ def read_xlsx(path: Path, like: Register | None = None, progress=None) -> Import
                 if isinstance(value, (int, float)) and float(value).is_integer():
                     scores.setdefault(which, {})[part] = int(value)
                 elif part == "score":
-                    got = read_score(_text(value), scoring)
-                    if got.problem:
-                        note(f"{got.problem}; kept as written", where, ident, which)
-                    if got.score is not None:
-                        scores.setdefault(which, {}).update(got.score.model_dump(exclude_none=True))
+                    score, problem = read_score(_text(value), scoring)
+                    if problem:
+                        note(f"{problem}; kept as written", where, ident, which)
+                    if score is not None:
+                        scores.setdefault(which, {}).update(score.model_dump(exclude_none=True))
                 else:
                     scores.setdefault(which, {})[part] = _text(value)
             elif f in ("controls.owner", "actions.owner"):

@@ -1,0 +1,348 @@
+"""The checks a register must pass: one small function each, run in order by `check`.
+
+A rule takes the `Context` and yields `Diagnostic`s; it changes nothing. Errors stop a
+build, warnings are printed and the build goes on. `RULES` is the order they run in (the
+order of findings at the same place in the file).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+
+from ..diagnostics import Diagnostic
+from ..model import Entry, Group, Scoring, field_key
+from .colour import contrast
+from .context import At, Context, Path
+from .ids import confusions, id_problem, split_id
+
+Rule = Callable[[Context], Iterator[Diagnostic]]
+
+#: Excel holds at most this many characters in a cell.
+MAX_CELL_CHARS = 32_767
+#: Word holds each document property (title, subject, author, comments) in at most 255
+#: characters; python-docx refuses more ("exceeded 255 char limit for property").
+MAX_WORD_PROPERTY_CHARS = 255
+#: The longest property the Word writer builds from the register's heading (writers/docx
+#: `_properties`: the comments); `tests/validate/test_rules.py` builds a Word file at the limit.
+WORD_DESCRIPTION = "{appendix} to the committee report: {title} {period}"
+# Characters XML 1.0 cannot hold (so no .docx, .xlsx or XHTML can carry them).
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+# --------------------------------------------------------------------------- the Key to Scores
+
+
+def scale_labels(ctx: Context) -> Iterator[Diagnostic]:
+    """Each scale has at least two labels, none used twice."""
+    s = ctx.register.scoring
+    for name in ("likelihood", "impact", "opportunity_impact"):
+        labels: list[str] = getattr(s, name)
+        path = ("scoring", name)
+        if len(labels) < 2:
+            yield ctx.error(path, f"needs at least two labels, found {len(labels)}", rest=path)
+        dup = [k for k, c in Counter(x.lower() for x in labels).items() if c > 1]
+        if dup:
+            yield ctx.error(path, f"label '{dup[0]}' is used twice", rest=path)
+
+
+def opportunity_scale_matches(ctx: Context) -> Iterator[Diagnostic]:
+    """Opportunities' impact scale is as long as risks' (the Key to Scores shows them side by side)."""
+    s = ctx.register.scoring
+    if len(s.impact) != len(s.opportunity_impact):
+        path = ("scoring", "opportunity_impact")
+        yield ctx.error(
+            path, f"has {len(s.opportunity_impact)} labels but the risk impact scale has {len(s.impact)}", rest=path
+        )
+
+
+def _coverage(s: Scoring) -> tuple[dict[int, str], dict[int, tuple[int, str]]]:
+    """The band each possible score falls in (the first band to claim it), and for each band that
+    runs into an earlier one, the first score they share. A band counts up to its first overlap."""
+    top = len(s.likelihood) * len(s.impact)
+    covered: dict[int, str] = {}
+    overlaps: dict[int, tuple[int, str]] = {}
+    for i, band in enumerate(s.bands):
+        for v in range(max(band.min, 1), min(band.max, top) + 1):
+            if v in covered:
+                overlaps[i] = (v, covered[v])
+                break
+            covered[v] = band.name
+    return covered, overlaps
+
+
+def band_ranges(ctx: Context) -> Iterator[Diagnostic]:
+    """A band runs upwards and overlaps no other."""
+    bands = ctx.register.scoring.bands
+    _, overlaps = _coverage(ctx.register.scoring)
+    for i, band in enumerate(bands):
+        path = ("scoring", "bands", i)
+        if band.min > band.max:
+            yield ctx.error(path, f"band '{band.name}' runs from {band.min} down to {band.max}", rest=path)
+        if i in overlaps:
+            score, other = overlaps[i]
+            yield ctx.error(path, f"band '{band.name}' overlaps band '{other}' at score {score}", rest=path)
+
+
+def band_contrast(ctx: Context) -> Iterator[Diagnostic]:
+    """A band's text can be read on its colour (WCAG AA, 4.5:1)."""
+    for i, band in enumerate(ctx.register.scoring.bands):
+        ratio = contrast(band.colour, band.text_colour)
+        if ratio < 4.5:
+            path = ("scoring", "bands", i)
+            yield ctx.error(
+                path,
+                f"band '{band.name}': text {band.text_colour} on {band.colour} has contrast {ratio:.2f}:1, "
+                "below the 4.5:1 that WCAG AA asks for",
+                rest=path,
+            )
+
+
+def bands_cover_every_score(ctx: Context) -> Iterator[Diagnostic]:
+    """Every likelihood x impact falls in a band."""
+    s = ctx.register.scoring
+    covered, _ = _coverage(s)
+    possible = {a * b for a in range(1, len(s.likelihood) + 1) for b in range(1, len(s.impact) + 1)}
+    missing = [v for v in sorted(possible) if v not in covered]
+    if missing:
+        path = ("scoring", "bands")
+        yield ctx.error(path, f"no band covers score(s) {', '.join(map(str, missing))}", rest=path)
+
+
+# --------------------------------------------------------------------------- text
+
+
+def _subject(ctx: Context, path: Path) -> tuple[str | None, Path]:
+    """The entry a text's path is in (as diagnostics name it) and the rest of the path."""
+    if len(path) >= 2 and path[0] in ("risks", "opportunities"):
+        at = At(path[0], path[1], getattr(ctx.register, path[0])[path[1]])
+        return ctx.label(at), path[2:]
+    return None, path
+
+
+def _is_entry_id(path: Path) -> bool:
+    return len(path) == 3 and path[0] in ("risks", "opportunities") and path[2] == "id"
+
+
+def control_characters(ctx: Context) -> Iterator[Diagnostic]:
+    """No text holds a character XML cannot (an entry's ID is checked by `id_characters`)."""
+    for path, text in ctx.strings:
+        m = _XML_ILLEGAL.search(text)
+        if m and not _is_entry_id(path):
+            yield ctx.error(
+                path,
+                f"contains a control character (U+{ord(m.group()):04X}) that documents cannot hold; "
+                "delete it (it is often pasted in from another program)",
+                *_subject(ctx, path),
+            )
+
+
+def fits_a_cell(ctx: Context) -> Iterator[Diagnostic]:
+    """No text is longer than an Excel cell holds."""
+    for path, text in ctx.strings:
+        if len(text) > MAX_CELL_CHARS:
+            yield ctx.error(
+                path,
+                f"is {len(text):,} characters long; a spreadsheet cell holds at most "
+                f"{MAX_CELL_CHARS:,}: split it or shorten it",
+                *_subject(ctx, path),
+            )
+
+
+def heading_fits_word(ctx: Context) -> Iterator[Diagnostic]:
+    """The organisation, and the appendix label, title and period together, fit a Word document property."""
+    reg = ctx.register
+    if len(reg.organisation) > MAX_WORD_PROPERTY_CHARS:
+        yield ctx.error(
+            ("organisation",),
+            f"is {len(reg.organisation):,} characters long; a Word document's author holds at most "
+            f"{MAX_WORD_PROPERTY_CHARS}: shorten it",
+            rest=("organisation",),
+        )
+    parts = {"appendix": reg.appendix or "", "title": reg.title, "period": reg.period}
+    longest = len(WORD_DESCRIPTION.format(**{**parts, "appendix": reg.appendix or "Appendix"}).strip())
+    if longest > MAX_WORD_PROPERTY_CHARS:
+        name = max(parts, key=lambda k: len(parts[k]))
+        others = " and ".join(("the appendix label" if k == "appendix" else f"the {k}") for k in parts if k != name)
+        yield ctx.error(
+            (name,),
+            f"is too long for a Word document: with {others} it makes a {longest}-character document "
+            f"description, and Word holds at most {MAX_WORD_PROPERTY_CHARS}; shorten it by "
+            f"{longest - MAX_WORD_PROPERTY_CHARS} characters",
+            rest=(name,),
+        )
+
+
+# --------------------------------------------------------------------------- IDs
+
+
+def id_characters(ctx: Context) -> Iterator[Diagnostic]:
+    """An ID is one line of visible characters, shown in the direction it is written, and not blank."""
+    for at in ctx.entries():
+        problem = id_problem(at.entry.id)
+        if problem:
+            yield ctx.error(at.path + ("id",), problem, ctx.label(at), ("id",))
+
+
+def duplicate_ids(ctx: Context) -> Iterator[Diagnostic]:
+    """No two entries share an ID."""
+    seen: dict[str, Path] = {}
+    for at in ctx.entries():
+        if id_problem(at.entry.id):
+            continue
+        key = at.entry.id.strip()
+        if key in seen:
+            other = ctx.source.value(seen[key])
+            also = f" (also at line {other[0]})" if other else ""
+            yield ctx.error(
+                at.path + ("id",),
+                f"'{key}' is used by more than one entry{also}; IDs must be unique",
+                ctx.label(at),
+                ("id",),
+            )
+        else:
+            seen[key] = at.path + ("id",)
+
+
+def _series_suggestion(ident: str, prefix: str, number: str, prefixes: Counter[str]) -> str | None:
+    """The ID a typing slip most likely meant, if `ident` breaks its list's series of IDs."""
+    for other in prefixes:
+        if other == prefix:
+            continue
+        # A zero typed for the letter O (C01 in a CO1, CO2... series) or the reverse: the minority
+        # spelling is the odd one out; on a tie, the one with a leading zero.
+        odd = prefixes[prefix] < prefixes[other] or (
+            prefixes[prefix] == prefixes[other] and number.startswith("0") and len(number) > 1
+        )
+        for cand in confusions(ident) if odd else []:
+            cs = split_id(cand)
+            if cs and cs[0] == other:
+                return cand
+    common, count = prefixes.most_common(1)[0]
+    if prefixes[prefix] == 1 and len(prefixes) > 1 and count > 1:
+        return f"{common}{int(number)}"
+    return None
+
+
+def id_series(ctx: Context) -> Iterator[Diagnostic]:
+    """Warn of an ID that breaks its list's series (C01 among CO1, CO2...), with the one likely meant."""
+    for list_name in ("risks", "opportunities"):
+        ats = [at for at in ctx.entries() if at.list_name == list_name and not id_problem(at.entry.id)]
+        parts = [(split_id(at.entry.id), at) for at in ats]
+        prefixes = Counter(p[0] for p, _ in parts if p)
+        for split, at in parts:
+            if not split:
+                continue
+            suggestion = _series_suggestion(at.entry.id, *split, prefixes)
+            if suggestion:
+                series = sorted({f"{p}…" for p in prefixes if p != split[0]})
+                yield ctx.warning(
+                    at.path + ("id",),
+                    f"'{at.entry.id}' breaks the series of IDs ({', '.join(series)}): did you mean '{suggestion}'?",
+                    ctx.label(at),
+                    ("id",),
+                )
+
+
+# --------------------------------------------------------------------------- scores and owners
+
+
+def scores_on_scales(ctx: Context) -> Iterator[Diagnostic]:
+    """Every likelihood and impact is on its scale, and every score is likelihood x impact."""
+    yield from ctx.resolution.problems
+
+
+def _later_scores(ctx: Context) -> Iterator[tuple[At, str, int, int]]:
+    """(entry, 'residual' or 'target', that score, the current score) where an entry has both."""
+    for at in ctx.entries():
+        scores = ctx.resolution.scores[at.path]
+        cur = scores["current"].score if scores["current"] else None
+        for fname in ("residual", "target"):
+            sc = scores[fname]
+            if cur is not None and sc is not None and sc.score is not None:
+                yield at, fname, sc.score, cur
+
+
+def risk_not_worse_later(ctx: Context) -> Iterator[Diagnostic]:
+    """Warn of a risk's residual or target score above its current score."""
+    for at, fname, score, cur in _later_scores(ctx):
+        if at.kind == "risk" and score > cur:
+            yield ctx.warning(
+                ctx.key_path(at, fname),
+                f"{score} is above the current score, {cur}: a {fname} score should not be worse than today's",
+                ctx.label(at),
+                (fname,),
+            )
+
+
+def opportunity_not_smaller_later(ctx: Context) -> Iterator[Diagnostic]:
+    """Warn of an opportunity's residual or target score below its current score."""
+    for at, fname, score, cur in _later_scores(ctx):
+        if at.kind == "opportunity" and score < cur:
+            yield ctx.warning(
+                ctx.key_path(at, fname),
+                f"{score} is below the current score, {cur}: an opportunity's "
+                f"{fname} should not be smaller than today's",
+                ctx.label(at),
+                (fname,),
+            )
+
+
+def has_owner(ctx: Context) -> Iterator[Diagnostic]:
+    """Warn of an entry with no owner, neither its own nor a group's."""
+    for at in ctx.entries():
+        e = at.entry
+        groups = [g for g in (*e.controls, *e.actions) if isinstance(g, Group)]  # the model made them groups
+        owners = [g.owner for g in groups if g.owner and g.owner.strip()]
+        if not (e.owner and e.owner.strip()) and not owners:
+            yield ctx.warning(
+                at.path, "has no owner: every risk and opportunity needs someone accountable", ctx.label(at)
+            )
+
+
+# --------------------------------------------------------------------------- layout
+
+
+def fields_without_columns(ctx: Context) -> Iterator[Diagnostic]:
+    """In the table layout, warn of a field with text but no column: the Word, PDF and HTML
+    appendix would not show it, so say so rather than drop it silently."""
+    reg = ctx.register
+    if reg.layout != "table":
+        return
+    for at in ctx.entries():
+        cols = reg.columns.risks if at.kind == "risk" else reg.columns.opportunities
+        shown = {c.field for c in cols}
+        for fname in Entry.model_fields:
+            value = getattr(at.entry, fname)
+            if fname in shown or value in (None, "", []):
+                continue
+            yield ctx.warning(
+                ctx.key_path(at, fname),
+                f"the table layout has no column for it, so the Word, PDF and HTML appendix will not "
+                f"show it (the Excel workbook does): add a '{fname}' column under 'columns:' or use "
+                f"'layout: cards'",
+                ctx.label(at),
+                (field_key(Entry, fname),),
+            )
+
+
+#: Every rule, in the order `check` runs them.
+RULES: list[Rule] = [
+    scale_labels,
+    opportunity_scale_matches,
+    band_ranges,
+    band_contrast,
+    bands_cover_every_score,
+    control_characters,
+    fits_a_cell,
+    heading_fits_word,
+    id_characters,
+    duplicate_ids,
+    scores_on_scales,
+    risk_not_worse_later,
+    opportunity_not_smaller_later,
+    has_owner,
+    id_series,
+    fields_without_columns,
+]
