@@ -278,7 +278,7 @@ def _build_one(
         # A writer with a session (the PDF's typesetting processes) starts it first, before the
         # register is read and the other writers' libraries are imported, and renders in the
         # background while the other formats are rendered.
-        sessions = {f: stack.enter_context(get_writer(f).session()) for f in formats if FORMATS[f].session}
+        sessions = {f: stack.enter_context(_session(f)) for f in formats if FORMATS[f].session}
         from . import view
 
         checked = load(path, progress)
@@ -298,6 +298,12 @@ def _build_one(
     if v.comparison:
         result.warnings.extend(v.comparison.warnings)
     return result
+
+
+def _session(fmt: str) -> Any:
+    start = get_writer(fmt).session
+    assert start is not None  # (`writers.register` checks it against FORMATS)
+    return start()
 
 
 # --------------------------------------------------------------------------- import, init, schema
@@ -377,8 +383,8 @@ def schema() -> dict[str, Any]:
 
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "reportgen register",
         **Register.model_json_schema(),
+        "title": "reportgen register",  # (not pydantic's "Register")
     }
 
 

@@ -124,7 +124,7 @@ class Workers:
                 except EOFError:
                     raise WorkerError("a PDF typesetting process stopped unexpectedly") from None
                 if not ok:
-                    raise WorkerError(payload)
+                    raise WorkerError(str(payload))
                 index, path = payload
                 with open(path, "rb") as fh:
                     out.append((index, pickle.load(fh)))
@@ -184,6 +184,7 @@ def _serve(conn: Connection, jobs: dict[str, Callable[[str], object]]) -> None:
             # long register's worker does not grow piece by piece.
             was = gc.isenabled()
             gc.disable()
+            answer: tuple[bool, object]
             try:
                 result = jobs[job](Path(mine).read_text(encoding="utf-8"))
                 out = mine + ".out"
