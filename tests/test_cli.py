@@ -361,22 +361,21 @@ def test_sigterm_mid_build_leaves_no_temporary_files_and_no_workers(tmp_path):
     _wait_for(lambda: not any(_alive(p) for p in workers), timeout=60)
 
 
-def test_sigterm_while_writing_leaves_no_part_file_and_last_quarters_files(tmp_path):
-    """Stopped (by a test hook: os.fsync waits) between writing a temporary file and replacing
-    the old file with it."""
-
-    for ext in ("docx", "html"):
-        (tmp_path / f"small.{ext}").write_bytes(b"last quarter")
-    marker = tmp_path / "writing"
+def _terminated_in(tmp_path, function: str, call: int) -> str:
+    """Build small.docx and small.html into `tmp_path`, stopped by SIGTERM while the build's
+    `call`-th call of `function` (in `os`) waits (a test hook); the command's stderr."""
+    marker = tmp_path.parent / f"{tmp_path.name}-waiting-{function}"
     hook = textwrap.dedent(
-        """
+        f"""
         import os, sys, time
-        fsync = os.fsync
-        def waiting(fd):
-            fsync(fd)
-            open(sys.argv[1], "w").close()
-            time.sleep(120)
-        os.fsync = waiting
+        real, calls = os.{function}, []
+        def waiting(*args):
+            calls.append(args)
+            if len(calls) == {call}:
+                open(sys.argv[1], "w").close()
+                time.sleep(3)
+            return real(*args)
+        os.{function} = waiting
         from reportgen.cli import main
         sys.exit(main(sys.argv[2:]))
         """
@@ -387,15 +386,27 @@ def test_sigterm_while_writing_leaves_no_part_file_and_last_quarters_files(tmp_p
     )
     try:
         _wait_for(marker.exists)
-        assert _parts(tmp_path)
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=60)
     finally:
         proc.kill()
-    assert (proc.returncode, err) == (1, "\nreportgen: terminated\n")
+    assert proc.returncode == 1
+    return err
+
+
+def test_sigterm_while_writing_leaves_no_part_file_and_last_quarters_files(tmp_path):
+    for ext in ("docx", "html"):
+        (tmp_path / f"small.{ext}").write_bytes(b"last quarter")
+    # between writing the first temporary file and the second
+    assert _terminated_in(tmp_path, "fsync", 1) == "\nreportgen: terminated\n"
     assert _parts(tmp_path) == []
     for ext in ("docx", "html"):
         assert (tmp_path / f"small.{ext}").read_bytes() == b"last quarter"
+    # between replacing the first file and the second: the second is replaced too, then it stops
+    assert _terminated_in(tmp_path, "replace", 2) == "\nreportgen: terminated\n"
+    assert _parts(tmp_path) == []
+    for ext in ("docx", "html"):
+        assert (tmp_path / f"small.{ext}").read_bytes() != b"last quarter"
 
 
 def _small_tmpfs(folder, kib: int, argv: list[str]) -> subprocess.CompletedProcess:

@@ -9,9 +9,10 @@ be imported).
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -129,9 +130,10 @@ def write_files(files: Mapping[Path, bytes]) -> None:
                 fh.flush()
                 os.fsync(fh.fileno())
             os.chmod(tmp, 0o644)
-        for tmp, target in temps:
-            os.replace(tmp, target)
-            replaced += 1
+        with _uninterrupted():  # Ctrl-C or SIGTERM now takes effect once all are replaced
+            for tmp, target in temps:
+                os.replace(tmp, target)
+                replaced += 1
     except OSError as exc:
         assert target is not None
         done = "no file was replaced" if not replaced else f"{replaced} of {len(files)} files were replaced"
@@ -149,10 +151,23 @@ def write_atomic(path: Path, data: bytes) -> None:
     write_files({Path(path): data})
 
 
+@contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back (where the system can) until the block is done."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 def _folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:  # a file where a folder should be (there, or further up)
+    except (FileExistsError, NotADirectoryError):  # a file where a folder should be (there, or further up)
         for f in (folder, *folder.parents):
             if f.exists() and not f.is_dir():
                 raise NotADirectoryError(20, f"{f} is a file, not a folder") from None
@@ -173,12 +188,12 @@ def _same(a: Path, b: Path) -> bool:
     return a.resolve() == b.resolve()
 
 
-def _refuse_overwriting(outputs: Iterable[Path], inputs: Iterable[tuple[Path, str]]) -> None:
+def _refuse_overwriting(outputs: Iterable[Path], inputs: Iterable[tuple[Path, str]], instead: str) -> None:
     inputs = list(inputs)
     for out in outputs:
         for path, what in inputs:
             if _same(out, path):
-                raise Conflict(f"{out} would overwrite {what} {path}: write the output to another folder (-o)")
+                raise Conflict(f"{out} would overwrite {what} {path}: {instead}")
 
 
 # --------------------------------------------------------------------------- building
@@ -242,7 +257,7 @@ def build_all(
     claimed: dict[Path, Path] = {}
     for reg in registers:
         targets = {f: out / f"{reg.stem}.{FORMATS[f].extension}" for f in wanted}
-        _refuse_overwriting(targets.values(), inputs)
+        _refuse_overwriting(targets.values(), inputs, "write the output to another folder (-o)")
         first = next(iter(targets.values()))
         other = next((r for t, r in claimed.items() if _same(t, first)), None)
         if other is not None:
@@ -342,7 +357,7 @@ def import_register(
     src = Path(source)
     target = Path(out) if out is not None else src.with_suffix(f".{fmt}")
     inputs = [(src, "the document")] + ([(Path(like), "the register")] if like is not None else [])
-    _refuse_overwriting([target], inputs)
+    _refuse_overwriting([target], inputs, "name another register file to write (-o)")
     if target.exists() and not force:
         raise ReportgenError(f"{target} already exists; use --force to overwrite it")
     like_reg = load(like).register if like is not None else None

@@ -30,17 +30,23 @@ def _print_diagnostics(diags) -> None:
         click.echo(str(d), err=True)
 
 
-def _progress():
-    """A progress line on a terminal (overwritten in place); nothing when output is not a terminal."""
+@contextmanager
+def _progress() -> Iterator[api.Progress | None]:
+    """A progress line on a terminal (overwritten in place, cleared at the end); nothing when
+    output is not a terminal. `clear()` clears it before a result is printed."""
     stream = click.get_text_stream("stderr")
     if not stream.isatty():
-        return None
+        yield None
+        return
 
     def show(message: str) -> None:
         stream.write("\r\033[K" + message)
         stream.flush()
 
-    return show
+    try:
+        yield show
+    finally:
+        _clear_progress()
 
 
 def _clear_progress() -> None:
@@ -122,15 +128,13 @@ def build(
     """
     options = Options(reference_docx=reference_docx)
     failed = False
-    try:
-        for result in api.build_all(registers, out_dir, fmt, options, previous, progress=_progress()):
+    with _progress() as progress:
+        for result in api.build_all(registers, out_dir, fmt, options, previous, progress):
             _clear_progress()
             _print_diagnostics(result.error.diagnostics if result.error else result.warnings)
             for path in result.written:
                 click.echo(f"wrote {path}")
             failed = failed or result.error is not None
-    finally:
-        _clear_progress()
     if failed:
         raise SystemExit(EXIT_INVALID)
 
@@ -150,14 +154,13 @@ def validate(registers: list[Path]) -> None:
     failed = False
     for reg in registers:
         try:
-            checked = api.load(reg, progress=_progress())
+            with _progress() as progress:
+                checked = api.load(reg, progress)
         except RegisterError as exc:
-            _clear_progress()
             _print_diagnostics(exc.diagnostics)
             click.echo(f"{reg}: {_count(len(exc.errors), 'error')}", err=True)
             failed = True
             continue
-        _clear_progress()
         _print_diagnostics(checked.warnings)
         n = len(checked.register.risks) + len(checked.register.opportunities)
         click.echo(f"{reg}: valid, {n} entries, {_count(len(checked.warnings), 'warning')}")
@@ -225,10 +228,8 @@ def import_(source: Path, out: Path | None, fmt: str, like: Path | None, force: 
       reportgen import "Appendix A Q2.docx" -o cr-q2.yaml
       reportgen import register.xlsx --like cr-q2.yaml --format json
     """
-    try:
-        result = api.import_register(source, out, fmt, like, force, progress=_progress())
-    finally:
-        _clear_progress()
+    with _progress() as progress:
+        result = api.import_register(source, out, fmt, like, force, progress)
     _print_diagnostics(result.notes)
     click.echo(f"wrote {result.written}")
     _print_diagnostics(result.diagnostics)
