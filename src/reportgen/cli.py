@@ -314,7 +314,7 @@ def run() -> None:
 
     Tearing the interpreter down (pydantic, lxml, openpyxl, WeasyPrint and their objects)
     takes about a tenth of a second after the work is done. Every file is written and
-    synced by then (`api.write_atomic`), and nothing of ours runs at exit, so flush the
+    synced by then (`api.write_files`), and nothing of ours runs at exit, so flush the
     output and logging and exit without it. Tests call `main`, which returns.
 
     The cyclic garbage collector's automatic passes are off for the command's short life:
@@ -325,7 +325,6 @@ def run() -> None:
     is then within 2% of what it was with the collector on (598 against 590 MB)."""
     import gc
     import logging
-    import os
 
     gc.disable()
     code = main()
