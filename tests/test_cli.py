@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import shutil
+import signal
 import subprocess
 import sys
+import textwrap
+import time
 
 import pytest
 
@@ -96,18 +102,10 @@ def test_write_atomic_leaves_no_partial_file(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr("os.replace", fail)
-    with pytest.raises(OSError):
+    with pytest.raises(api.OutputError, match="a.docx: disk full; no file was replaced"):
         api.write_atomic(target, b"new")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["a.docx"]
-
-
-def test_unavailable_format_is_said_and_nothing_written(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("reportgen.cli.present", lambda: [])
-    assert main(["build", str(SMALL), "-f", "docx", "-o", str(tmp_path)]) == 1
-    err = capsys.readouterr().err
-    assert "the docx format is not available in this version of reportgen" in err
-    assert list(tmp_path.iterdir()) == []
 
 
 def test_build_writes_each_available_format(tmp_path, capsys):
@@ -193,3 +191,255 @@ def test_progress_is_shown_on_a_terminal_only(tmp_path, monkeypatch, tty):
     assert main(["build", str(SMALL), "-f", "html", "-o", str(tmp_path)]) == 0
     assert "small.yaml: rendering html (1/1, 3 entries)" in tty.getvalue()
     assert tty.getvalue().endswith("\r\033[K")  # the line is cleared before the results are printed
+
+
+# --------------------------------------------------------------------------- a build's files: all or none (issue 15)
+
+
+def _parts(folder):
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".part"))
+
+
+def test_a_folder_where_a_file_goes_replaces_no_file_and_is_named(tmp_path, capsys):
+    (tmp_path / "small.docx").write_bytes(b"last quarter")
+    (tmp_path / "small.html").mkdir()
+    assert main(["build", str(SMALL), "-f", "docx,html", "-o", str(tmp_path)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == f"reportgen: cannot write {tmp_path / 'small.html'}: it is a folder; no file was replaced\n"
+    assert captured.out == ""
+    assert (tmp_path / "small.docx").read_bytes() == b"last quarter"
+    assert _parts(tmp_path) == []
+
+
+def test_a_full_disk_replaces_no_file_and_names_the_one_that_failed(tmp_path, capsys, monkeypatch):
+
+    for ext in ("docx", "html"):
+        (tmp_path / f"small.{ext}").write_bytes(b"last quarter")
+    written = []
+    real = os.fsync
+
+    def fsync(fd):  # the second file finds the disk full
+        written.append(fd)
+        if len(written) == 2:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real(fd)
+
+    monkeypatch.setattr("os.fsync", fsync)
+    assert main(["build", str(SMALL), "-f", "docx,html", "-o", str(tmp_path)]) == 1
+    assert capsys.readouterr().err == (
+        f"reportgen: cannot write {tmp_path / 'small.html'}: No space left on device; no file was replaced\n"
+    )
+    for ext in ("docx", "html"):
+        assert (tmp_path / f"small.{ext}").read_bytes() == b"last quarter"
+    assert _parts(tmp_path) == []
+
+
+# --------------------------------------------------------------------------- no output over an input (issue 15)
+
+
+def test_a_register_is_never_overwritten_by_its_own_output(tmp_path, capsys):
+    reg = tmp_path / "reg.html"
+    reg.write_bytes(SMALL.read_bytes())
+    assert main(["build", str(reg), "-f", "html", "-o", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"reportgen: {reg} would overwrite the register {reg}: write the output to another folder (-o)\n"
+    assert reg.read_bytes() == SMALL.read_bytes()
+    # nor through another spelling of the folder, or a link
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    assert main(["build", str(reg), "-f", "html", "-o", str(sub / "..")]) == 2
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "reg.html").hardlink_to(reg)
+    assert main(["build", str(reg), "-f", "html", "-o", str(out)]) == 2
+    assert reg.read_bytes() == SMALL.read_bytes()
+
+
+def test_previous_and_the_reference_document_are_never_overwritten(tmp_path, capsys):
+    previous = tmp_path / "small.html"
+    previous.write_bytes(SMALL.read_bytes())
+    assert main(["build", str(SMALL), "--previous", str(previous), "-f", "html", "-o", str(tmp_path)]) == 2
+    assert "would overwrite the previous register" in capsys.readouterr().err
+    assert previous.read_bytes() == SMALL.read_bytes()
+    reference = tmp_path / "small.docx"
+    reference.write_bytes(b"the council's template")
+    assert main(["build", str(SMALL), "--reference-docx", str(reference), "-f", "docx", "-o", str(tmp_path)]) == 2
+    assert "would overwrite the reference document" in capsys.readouterr().err
+    assert reference.read_bytes() == b"the council's template"
+
+
+def test_two_registers_of_one_name_are_refused_before_anything_is_written(tmp_path, capsys):
+    a, b = tmp_path / "A" / "reg.yaml", tmp_path / "B" / "reg.yaml"
+    for p in (a, b):
+        p.parent.mkdir()
+        p.write_bytes(SMALL.read_bytes())
+    out = tmp_path / "out"
+    assert main(["build", str(a), str(b), "-f", "html", "-o", str(out)]) == 2
+    assert capsys.readouterr().err == (
+        f"reportgen: {a} and {b} would both be written as {out / 'reg'}.*: build them into different folders (-o)\n"
+    )
+    assert not out.exists()
+    # the same register named twice is simply built once
+    assert main(["build", str(a), str(tmp_path / "B" / ".." / "A" / "reg.yaml"), "-f", "html", "-o", str(out)]) == 0
+    assert capsys.readouterr().out == f"wrote {out / 'reg.html'}\n"
+
+
+# ------------------------------------------------------------------ SIGTERM and the temporary folder (issue 15)
+
+
+def _big_register(path, n: int) -> None:
+    """A table register of `n` entries with the Q2 sample's text (long enough to typeset for a while)."""
+    from ruamel.yaml import YAML
+
+    data = YAML(typ="safe", pure=True).load((SAMPLES / "q2-2018-19.yaml").read_text(encoding="utf-8"))
+    seeds = data["risks"]
+    data["risks"] = [dict(seeds[i % len(seeds)], id=f"CR{i + 1}") for i in range(n)]
+    data["opportunities"] = []
+    path.write_text(json.dumps(data, default=str), encoding="utf-8")
+
+
+def _descendants(pid: int) -> set[int]:
+
+    found, todo = set(), [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    kids = [int(c) for c in fh.read().split()]
+                found.update(kids)
+                todo.extend(kids)
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def _wait_for(condition, timeout: float = 120) -> None:
+
+    end = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.02)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the PDF's workers fork on Linux only")
+def test_sigterm_mid_build_leaves_no_temporary_files_and_no_workers(tmp_path):
+
+    reg = tmp_path / "big.json"
+    _big_register(reg, 120)
+    tmp, out = tmp_path / "tmp", tmp_path / "out"
+    tmp.mkdir()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reportgen", "build", str(reg), "-f", "html,pdf", "-o", str(out)],
+        env=dict(os.environ, TMPDIR=str(tmp)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        # the workers have their pieces: typesetting is under way
+        _wait_for(lambda: any(f.name.startswith("1-") for d in tmp.glob("reportgen-pdf-*") for f in d.iterdir()))
+        workers = _descendants(proc.pid)
+        assert workers
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    assert proc.returncode == 1
+    assert err.splitlines()[-1] == "reportgen: terminated"
+    assert "Traceback" not in err
+    assert list(tmp.iterdir()) == []
+    assert not out.exists() or list(out.iterdir()) == []
+    _wait_for(lambda: not any(_alive(p) for p in workers), timeout=60)
+
+
+def _terminated_in(tmp_path, function: str, call: int) -> str:
+    """Build small.docx and small.html into `tmp_path`, stopped by SIGTERM while the build's
+    `call`-th call of `function` (in `os`) waits (a test hook); the command's stderr."""
+    marker = tmp_path.parent / f"{tmp_path.name}-waiting-{function}"
+    hook = textwrap.dedent(
+        f"""
+        import os, sys, time
+        real, calls = os.{function}, []
+        def waiting(*args):
+            calls.append(args)
+            if len(calls) == {call}:
+                open(sys.argv[1], "w").close()
+                time.sleep(3)
+            return real(*args)
+        os.{function} = waiting
+        from reportgen.cli import main
+        sys.exit(main(sys.argv[2:]))
+        """
+    )
+    args = ["build", str(SMALL), "-f", "docx,html", "-o", str(tmp_path)]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", hook, str(marker), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        _wait_for(marker.exists)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 1
+    return err
+
+
+def test_sigterm_while_writing_leaves_no_part_file_and_last_quarters_files(tmp_path):
+    for ext in ("docx", "html"):
+        (tmp_path / f"small.{ext}").write_bytes(b"last quarter")
+    # between writing the first temporary file and the second
+    assert _terminated_in(tmp_path, "fsync", 1) == "\nreportgen: terminated\n"
+    assert _parts(tmp_path) == []
+    for ext in ("docx", "html"):
+        assert (tmp_path / f"small.{ext}").read_bytes() == b"last quarter"
+    # between replacing the first file and the second: the second is replaced too, then it stops
+    assert _terminated_in(tmp_path, "replace", 2) == "\nreportgen: terminated\n"
+    assert _parts(tmp_path) == []
+    for ext in ("docx", "html"):
+        assert (tmp_path / f"small.{ext}").read_bytes() != b"last quarter"
+
+
+def _small_tmpfs(folder, kib: int, argv: list[str]) -> subprocess.CompletedProcess:
+    """Run `argv` with a `kib` KiB file system mounted on `folder`, in a mount namespace of its
+    own (an unprivileged user namespace: nothing is mounted for anyone else)."""
+
+    if not sys.platform.startswith("linux") or not shutil.which("unshare"):
+        pytest.skip("needs Linux's unshare")
+    probe = subprocess.run(["unshare", "-rm", "mount", "-t", "tmpfs", "tmpfs", str(folder)], capture_output=True)
+    if probe.returncode:
+        pytest.skip(f"cannot mount a small file system here: {probe.stderr.decode().strip()}")
+    script = 'mount -t tmpfs -o size="$1"k tmpfs "$2" && shift 2 && exec "$@"'
+    return subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script, "sh", str(kib), str(folder), *argv], capture_output=True, text=True
+    )
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the PDF's workers fork on Linux only")
+def test_a_full_tmpdir_is_one_clear_line(tmp_path):
+
+    tmp, out = tmp_path / "tmp", tmp_path / "out"
+    tmp.mkdir()
+    env = f"TMPDIR={tmp}"
+    argv = ["env", env, sys.executable, "-m", "reportgen", "build", str(SMALL), "-f", "pdf", "-o", str(out)]
+    proc = _small_tmpfs(tmp, 8, argv)  # room for tempfile's probe, not for the PDF's pieces
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr == (
+        f"reportgen: cannot write the PDF's temporary files in {tmp}: No space left on device; "
+        "set TMPDIR to a folder with room\n"
+    )
+    assert not out.exists()
+    # A TMPDIR that does not exist (or cannot be written) is passed over for /tmp, as Python does.
+    env = dict(os.environ, TMPDIR=str(tmp_path / "missing"))
+    cmd = [sys.executable, "-m", "reportgen", "build", str(SMALL), "-f", "pdf", "-o", str(out)]
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    assert (proc.returncode, proc.stderr) == (0, "")

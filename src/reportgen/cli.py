@@ -1,4 +1,4 @@
-"""The `reportgen` command line: a thin layer over `reportgen.api`.
+"""The `reportgen` command line: a thin layer over `reportgen.api` that parses and prints.
 
 `main(argv) -> int` is what tests call. Expected problems print one clear line per
 problem and exit non-zero; a Python traceback appears only with `--debug`.
@@ -6,21 +6,23 @@ problem and exit non-zero; a Python traceback appears only with `--debug`.
 
 from __future__ import annotations
 
+import json
+import os
+import signal
 import sys
+import threading
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from . import __version__, api
-from .diagnostics import RegisterError
-from .writers import FORMATS, Options, present
+from .diagnostics import RegisterError, ReportgenError
+from .writers import FORMATS, Options
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-
-
-class ReportgenError(Exception):
-    """An expected failure with a message for the user (exit 1)."""
 
 
 def _print_diagnostics(diags) -> None:
@@ -28,17 +30,23 @@ def _print_diagnostics(diags) -> None:
         click.echo(str(d), err=True)
 
 
-def _progress():
-    """A progress line on a terminal (overwritten in place); nothing when output is not a terminal."""
+@contextmanager
+def _progress() -> Iterator[api.Progress | None]:
+    """A progress line on a terminal (overwritten in place, cleared at the end); nothing when
+    output is not a terminal. `clear()` clears it before a result is printed."""
     stream = click.get_text_stream("stderr")
     if not stream.isatty():
-        return None
+        yield None
+        return
 
     def show(message: str) -> None:
         stream.write("\r\033[K" + message)
         stream.flush()
 
-    return show
+    try:
+        yield show
+    finally:
+        _clear_progress()
 
 
 def _clear_progress() -> None:
@@ -48,14 +56,8 @@ def _clear_progress() -> None:
         stream.flush()
 
 
-def _formats(value: str | None) -> list[str] | None:
-    if not value:
-        return None
-    names = [v.strip().lower().lstrip(".") for v in value.split(",") if v.strip()]
-    unknown = [n for n in names if n not in FORMATS]
-    if unknown:
-        raise click.BadParameter(f"unknown format '{unknown[0]}'; choose from {', '.join(FORMATS)}", param_hint="'-f'")
-    return list(dict.fromkeys(names))
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -63,8 +65,9 @@ def _formats(value: str | None) -> list[str] | None:
 @click.option("--debug", is_flag=True, help="Show a Python traceback when something goes wrong.")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
-    """Turn a council's risk & opportunity register (YAML or JSON) into committee-ready
-    documents: the Appendix A Word table, a tagged PDF, an Excel workbook and accessible HTML.
+    """Turn a council's risk & opportunity register (YAML or JSON, or its own Word appendix or
+    Excel workbook) into committee-ready documents: the Appendix A Word table, a tagged PDF,
+    an Excel workbook and accessible HTML.
 
     \b
     Example:
@@ -92,7 +95,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     "--format",
     "fmt",
     metavar="LIST",
-    help=f"Comma-separated formats to write ({', '.join(FORMATS)}); default: all available.",
+    help=f"Comma-separated formats to write ({', '.join(FORMATS)}); default: all.",
 )
 @click.option(
     "--reference-docx",
@@ -110,40 +113,28 @@ def build(
 ) -> None:
     """Validate each REGISTER and write its documents as OUTPUT/<register-name>.<format>.
 
+    A REGISTER (and --previous) is a YAML or JSON register, or a Word appendix (.docx) or
+    register workbook (.xlsx) read as `reportgen import` reads it.
     With --previous, every format shows each score's trend since last quarter
     (up, down, level or new) and starts with a summary of what changed.
-    Files are replaced atomically: a failed run leaves last quarter's files untouched.
+    A register's files are replaced together, and only once every one is written:
+    a failed run leaves last quarter's files untouched.
 
     \b
     Example:
       reportgen build samples/q2-2018-19.yaml -o output/ -f docx,pdf
       reportgen build samples/q2-2018-19.yaml --previous samples/q1-2018-19.yaml
+      reportgen build "Appendix A Q2.xlsx" --previous "Appendix A Q1.docx"
     """
-    formats = _formats(fmt)
-    have = present()
-    wanted = formats or have
-    missing = [f for f in wanted if f not in have]
-    if missing:
-        raise ReportgenError(
-            f"the {', '.join(missing)} format is not available in this version of reportgen "
-            f"(available: {', '.join(have) or 'none yet'})"
-        )
-    if not wanted:
-        raise ReportgenError("no output format is available in this version of reportgen")
-    failed = False
     options = Options(reference_docx=reference_docx)
-    for reg in registers:
-        try:
-            result = api.build(reg, out_dir, wanted, options, previous, progress=_progress())
-        except RegisterError as exc:
-            _print_diagnostics(exc.diagnostics)
-            failed = True
-            continue
-        finally:
+    failed = False
+    with _progress() as progress:
+        for result in api.build_all(registers, out_dir, fmt, options, previous, progress):
             _clear_progress()
-        _print_diagnostics(result.warnings)
-        for path in result.written:
-            click.echo(f"wrote {path}")
+            _print_diagnostics(result.error.diagnostics if result.error else result.warnings)
+            for path in result.written:
+                click.echo(f"wrote {path}")
+            failed = failed or result.error is not None
     if failed:
         raise SystemExit(EXIT_INVALID)
 
@@ -153,6 +144,7 @@ def build(
 def validate(registers: list[Path]) -> None:
     """Check each REGISTER and report every error and warning, with file, line and field.
 
+    A REGISTER may also be a Word appendix (.docx) or register workbook (.xlsx).
     Exit status 0 when every register is valid (warnings allowed), 1 otherwise.
 
     \b
@@ -162,17 +154,16 @@ def validate(registers: list[Path]) -> None:
     failed = False
     for reg in registers:
         try:
-            checked = api.load(reg)
+            with _progress() as progress:
+                checked = api.load(reg, progress)
         except RegisterError as exc:
             _print_diagnostics(exc.diagnostics)
-            n = len(exc.errors)
-            click.echo(f"{reg}: {n} error{'s' if n != 1 else ''}", err=True)
+            click.echo(f"{reg}: {_count(len(exc.errors), 'error')}", err=True)
             failed = True
             continue
         _print_diagnostics(checked.warnings)
         n = len(checked.register.risks) + len(checked.register.opportunities)
-        w = len(checked.warnings)
-        click.echo(f"{reg}: valid, {n} entries, {w} warning{'s' if w != 1 else ''}")
+        click.echo(f"{reg}: valid, {n} entries, {_count(len(checked.warnings), 'warning')}")
     if failed:
         raise SystemExit(EXIT_INVALID)
 
@@ -185,13 +176,7 @@ def schema() -> None:
     Example:
       reportgen schema > register.schema.json
     """
-    from .model import Register
-
-    doc = Register.model_json_schema()
-    doc = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "reportgen register", **doc}
-    import json
-
-    click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+    click.echo(json.dumps(api.schema(), indent=2, ensure_ascii=False))
 
 
 @cli.command()
@@ -204,13 +189,7 @@ def init(path: Path, force: bool) -> None:
     Example:
       reportgen init cr-q3.yaml && reportgen validate cr-q3.yaml
     """
-    if path.exists() and not force:
-        raise ReportgenError(f"{path} already exists; use --force to overwrite it")
-    from importlib import resources
-
-    text = resources.files("reportgen").joinpath("starter.yaml").read_bytes()
-    api.write_atomic(path, text)
-    click.echo(f"wrote {path}")
+    click.echo(f"wrote {api.init(path, force)}")
 
 
 @cli.command("import")
@@ -249,73 +228,84 @@ def import_(source: Path, out: Path | None, fmt: str, like: Path | None, force: 
       reportgen import "Appendix A Q2.docx" -o cr-q2.yaml
       reportgen import register.xlsx --like cr-q2.yaml --format json
     """
-    from . import importers, serialise
-
-    target = out or source.with_suffix(f".{fmt}")
-    if target.exists() and not force:
-        raise ReportgenError(f"{target} already exists; use --force to overwrite it")
-    like_reg = api.load(like).register if like else None
-    try:
-        result = importers.import_file(source, like_reg, progress=_progress())
-    except importers.ImportError_ as exc:
-        raise ReportgenError(str(exc)) from exc
-    finally:
-        _clear_progress()
+    with _progress() as progress:
+        result = api.import_register(source, out, fmt, like, force, progress)
     _print_diagnostics(result.notes)
-    if fmt == "json":
-        text = serialise.to_json(result.register)
-    else:
-        text = serialise.to_yaml(result.register, header=f"Imported by reportgen from {source.name}")
-    api.write_atomic(target, text.encode("utf-8"))
-    click.echo(f"wrote {target}")
+    click.echo(f"wrote {result.written}")
+    _print_diagnostics(result.diagnostics)
+    if not result.valid:
+        click.echo(f"{result.written}: written, but it does not validate yet: correct the errors above", err=True)
+        raise SystemExit(EXIT_INVALID)
+    warnings = _count(len(result.diagnostics) + len(result.notes), "warning")
+    click.echo(f"{result.written}: valid, {result.entries} entries, {warnings}")
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised as an interruption so that the same clean-up runs as for Ctrl-C: the
+    temporary files go, the PDF's workers stop, and no file is half replaced."""
+
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():  # (only there can Python set one)
+        yield
+        return
+    me = os.getpid()
+
+    def terminated(signum, frame):
+        if os.getpid() != me:  # a process forked by the build (a PDF worker): the build cleans up
+            os._exit(128 + signum)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # one is enough: let the clean-up finish
+        raise Terminated()
+
+    before = signal.signal(signal.SIGTERM, terminated)
     try:
-        checked = api.load(target)
-    except RegisterError as exc:
-        _print_diagnostics(exc.diagnostics)
-        click.echo(f"{target}: written, but it does not validate yet: correct the errors above", err=True)
-        raise SystemExit(EXIT_INVALID) from exc
-    _print_diagnostics(checked.warnings)
-    n = len(checked.register.risks) + len(checked.register.opportunities)
-    click.echo(f"{target}: valid, {n} entries, {len(checked.warnings) + len(result.notes)} warnings")
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI with `argv` (default sys.argv[1:]) and return the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
-    try:
-        cli.main(args=args, prog_name="reportgen", standalone_mode=False)
-    except click.exceptions.Exit as exc:  # --help, --version
-        return exc.exit_code
-    except click.Abort:
-        click.echo("reportgen: interrupted", err=True)
-        return EXIT_INVALID
-    except click.ClickException as exc:  # usage errors
-        if debug:
-            traceback.print_exc()
-        exc.show()
-        return EXIT_USAGE if isinstance(exc, click.UsageError) else EXIT_INVALID
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else EXIT_INVALID
-    except (ReportgenError, api.UnavailableFormat) as exc:
-        if debug:
-            traceback.print_exc()
-        click.echo(f"reportgen: {exc}", err=True)
-        return EXIT_INVALID
-    except RegisterError as exc:
-        if debug:
-            traceback.print_exc()
-        _print_diagnostics(exc.diagnostics)
-        return EXIT_INVALID
-    except KeyboardInterrupt:
-        click.echo("reportgen: interrupted", err=True)
-        return EXIT_INVALID
-    except Exception as exc:  # an unexpected failure: one line unless --debug
-        if debug:
-            traceback.print_exc()
-        else:
-            click.echo(f"reportgen: error: {exc.__class__.__name__}: {exc} (run with --debug for details)", err=True)
-        return EXIT_INVALID
+    with _sigterm_interrupts():
+        try:
+            cli.main(args=args, prog_name="reportgen", standalone_mode=False)
+        except click.exceptions.Exit as exc:  # --help, --version
+            return exc.exit_code
+        except (click.Abort, KeyboardInterrupt) as exc:  # click turns Ctrl-C (and SIGTERM) into Abort
+            cause = exc if isinstance(exc, KeyboardInterrupt) else exc.__cause__
+            click.echo(f"reportgen: {'terminated' if isinstance(cause, Terminated) else 'interrupted'}", err=True)
+            return EXIT_INVALID
+        except click.ClickException as exc:  # usage errors
+            if debug:
+                traceback.print_exc()
+            exc.show()
+            return EXIT_USAGE if isinstance(exc, click.UsageError) else EXIT_INVALID
+        except SystemExit as exc:
+            return exc.code if isinstance(exc.code, int) else EXIT_INVALID
+        except ReportgenError as exc:
+            if debug:
+                traceback.print_exc()
+                if exc.details:
+                    click.echo(exc.details, err=True)
+            hint = " (run with --debug for details)" if exc.details and not debug else ""
+            click.echo(f"reportgen: {exc}{hint}", err=True)
+            return exc.exit_code
+        except RegisterError as exc:
+            if debug:
+                traceback.print_exc()
+            _print_diagnostics(exc.diagnostics)
+            return EXIT_INVALID
+        except Exception as exc:  # an unexpected failure: one line unless --debug
+            if debug:
+                traceback.print_exc()
+            else:
+                click.echo(
+                    f"reportgen: error: {exc.__class__.__name__}: {exc} (run with --debug for details)", err=True
+                )
+            return EXIT_INVALID
     return EXIT_OK
 
 
@@ -324,7 +314,7 @@ def run() -> None:
 
     Tearing the interpreter down (pydantic, lxml, openpyxl, WeasyPrint and their objects)
     takes about a tenth of a second after the work is done. Every file is written and
-    synced by then (`api.write_atomic`), and nothing of ours runs at exit, so flush the
+    synced by then (`api.write_files`), and nothing of ours runs at exit, so flush the
     output and logging and exit without it. Tests call `main`, which returns.
 
     The cyclic garbage collector's automatic passes are off for the command's short life:
@@ -335,7 +325,6 @@ def run() -> None:
     is then within 2% of what it was with the collector on (598 against 590 MB)."""
     import gc
     import logging
-    import os
 
     gc.disable()
     code = main()

@@ -63,3 +63,14 @@ class RegisterError(Exception):
 
     def __str__(self) -> str:
         return "\n".join(str(d) for d in self.diagnostics)
+
+
+class ReportgenError(Exception):
+    """An expected failure that is not a register's fault (an output that cannot be written, a
+    full disk, a request that contradicts itself): its message is one line the user can act on,
+    and the command prints it without a traceback."""
+
+    #: The command's exit status: 1, or 2 for a request that cannot be carried out as given.
+    exit_code = 1
+    #: More for `--debug` (another process's traceback, say); None when the line says it all.
+    details: str | None = None

@@ -28,6 +28,22 @@ class ImportError_(Exception):
     """The file cannot be imported; the message is one line for the officer."""
 
 
+#: Names an officer gives a Word or Excel file (an old .doc/.xls is refused with a reason).
+_SUFFIXES = {".docx", ".docm", ".xlsx", ".xlsm", ".doc", ".xls"}
+
+
+def is_document(path: Path) -> bool:
+    """Whether `path` is for an importer rather than the YAML/JSON reader: its content is a zip
+    or an old Office file (whatever its name), or it is named as a Word or Excel file.
+    `import_file` then says exactly what it is, or why it cannot be read."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError:  # missing, a folder...: whichever reads it says so
+        head = b""
+    return head.startswith((b"PK", _OLE)) or path.suffix.lower() in _SUFFIXES
+
+
 def kind_of(path: Path) -> str:
     """'docx' or 'xlsx', judged by the file's content (not its name)."""
     name = str(path)

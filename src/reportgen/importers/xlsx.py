@@ -8,6 +8,7 @@ trend) are recognised and not imported. Rich-text cells keep their bold and ital
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from pathlib import Path
 from typing import Any
@@ -131,7 +132,9 @@ def _date(text: str) -> dt.date | None:
 
 def read_xlsx(path: Path, like: Register | None = None, progress=None) -> Imported:
     try:
-        wb = openpyxl.load_workbook(str(path), rich_text=True, data_only=True)
+        # (from its bytes: openpyxl refuses a path whose name does not end .xlsx, and a
+        # workbook is told by its content, whatever it is called)
+        wb = openpyxl.load_workbook(io.BytesIO(path.read_bytes()), rich_text=True, data_only=True)
     except Exception as exc:  # openpyxl raises several kinds for a broken or foreign workbook
         raise ImportError_(f"{path}: cannot be opened as an Excel workbook ({exc.__class__.__name__})") from exc
     name = str(path)

@@ -1,26 +1,60 @@
 """Writers, one module per format, registered by name.
 
 A writer turns a `ReportView` into the bytes of one file; the API writes them
-atomically. A format whose module is missing is simply not available.
+atomically.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from ..diagnostics import ReportgenError
 
 if TYPE_CHECKING:  # the view (pydantic, markdown-it) is not imported just to list the writers
     from ..view import ReportView
 
-#: Every format reportgen knows, in build order, with the module that writes it.
-FORMATS = {"docx": "docx", "pdf": "pdf", "xlsx": "xlsx", "html": "html"}
-#: Formats whose writer has a session to start before anything else (the PDF's typesetting
-#: processes): a build imports these first, before the other writers' libraries.
-EARLY = ("pdf",)
+
+@dataclass(frozen=True)
+class Format:
+    """What a build must know of a format before it imports the format's writer
+    (`writers/<name>/`, which checks, as it registers, that it says the same)."""
+
+    #: The files' extension: a build names them, and checks none overwrites its input, first.
+    extension: str
+    #: The writer registers a `session`. A build imports such a writer, and enters its session,
+    #: before it reads the register and before it imports the other writers (python-docx and
+    #: openpyxl take a third of a second), so it cannot ask the writers themselves.
+    session: bool = False
+
+
+#: Every format reportgen knows, in build order.
+FORMATS = {"docx": Format("docx"), "pdf": Format("pdf", session=True), "xlsx": Format("xlsx"), "html": Format("html")}
+
+
+class UnknownFormat(ReportgenError, ValueError):
+    """A format name reportgen does not know."""
+
+    exit_code = 2
+
+    def __init__(self, name: str):
+        self.name = name
+        super().__init__(f"unknown format '{name}'; choose from {', '.join(FORMATS)}")
+
+
+def parse_formats(value: str | Iterable[str] | None) -> list[str]:
+    """The formats asked for, in the order asked, checked: "docx, .PDF" or ["docx", "pdf"];
+    none (or nothing) means every format. Raises `UnknownFormat`."""
+    if isinstance(value, str):
+        value = value.split(",")
+    names = [n.strip().lower().lstrip(".") for n in value or () if n.strip()]
+    for name in names:
+        if name not in FORMATS:
+            raise UnknownFormat(name)
+    return list(dict.fromkeys(names)) or list(FORMATS)
 
 
 @dataclass(frozen=True)
@@ -28,7 +62,6 @@ class Options:
     """Settings a writer may use; each ignores what it does not need."""
 
     reference_docx: Path | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -49,6 +82,9 @@ _REGISTRY: dict[str, Writer] = {}
 def register(name: str, extension: str, description: str, session: Callable[[], Any] | None = None):
     """Decorator: register `render(view, options) -> bytes` as the writer for `name`."""
 
+    if FORMATS[name] != Format(extension, session is not None):
+        raise TypeError(f"the {name} writer's extension or session is not the one FORMATS says")
+
     def deco(fn: Callable[[ReportView, Options], bytes]):
         _REGISTRY[name] = Writer(name, extension, description, fn, session)
         return fn
@@ -56,35 +92,21 @@ def register(name: str, extension: str, description: str, session: Callable[[], 
     return deco
 
 
-def _load(names=None) -> None:
-    for name, module in FORMATS.items():
-        if name in _REGISTRY or (names is not None and name not in names):
-            continue
-        try:
-            importlib.import_module(f"{__name__}.{module}")
-        except ModuleNotFoundError as exc:
-            # Only "this writer does not exist yet" is silent; a missing dependency is a real error.
-            if exc.name != f"{__name__}.{module}":
-                raise
+def _load(names: Iterable[str] | None = None) -> None:
+    for name in FORMATS if names is None else names:
+        if name not in _REGISTRY:
+            importlib.import_module(f"{__name__}.{name}")
 
 
 def available() -> dict[str, Writer]:
-    """The writers that exist, in build order."""
+    """Every writer, in build order (importing them all)."""
     _load()
-    return {n: _REGISTRY[n] for n in FORMATS if n in _REGISTRY}
+    return {n: _REGISTRY[n] for n in FORMATS}
 
 
-def present() -> list[str]:
-    """The formats whose writer module is installed, in build order, found without importing
-    them (so a build can start the PDF's typesetting before python-docx and openpyxl load)."""
-    return [
-        n
-        for n, module in FORMATS.items()
-        if n in _REGISTRY or importlib.util.find_spec(f"{__name__}.{module}") is not None
-    ]
-
-
-def get(name: str) -> Writer | None:
-    """One writer, importing only its own module."""
+def get(name: str) -> Writer:
+    """One writer, importing only its own module. Raises `UnknownFormat`."""
+    if name not in FORMATS:
+        raise UnknownFormat(name)
     _load([name])
-    return _REGISTRY.get(name)
+    return _REGISTRY[name]

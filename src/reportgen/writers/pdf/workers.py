@@ -17,6 +17,7 @@ worker's pipe closes and it exits.
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
 import pickle
@@ -27,9 +28,25 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection, Pipe, wait
 from pathlib import Path
 
+from ...diagnostics import ReportgenError
 
-class WorkerError(RuntimeError):
-    pass
+
+class WorkerError(ReportgenError):
+    """The PDF could not be typeset: one line (a worker's last traceback line, when it failed
+    unexpectedly, with the whole traceback as `details`)."""
+
+    def __init__(self, answer: str):
+        lines = answer.strip().splitlines() or ["a PDF typesetting process failed"]
+        super().__init__(lines[-1])
+        self.details = answer if len(lines) > 1 else None
+
+
+def _cannot_write(folder: str, exc: OSError) -> str:
+    """One line for a temporary file that could not be written (TMPDIR full, say)."""
+    why = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        why += "; set TMPDIR to a folder with room"
+    return f"cannot write the PDF's temporary files in {folder}: {why}"
 
 
 class Workers:
@@ -89,7 +106,10 @@ class Workers:
         items = []
         for i, (job, text) in enumerate(jobs):
             path = Path(self.dir.name) / f"{self._seq}-{i}"
-            path.write_text(text, encoding="utf-8")
+            try:
+                path.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise WorkerError(_cannot_write(os.path.dirname(self.dir.name), exc)) from exc
             items.append((job, str(path)))
         for conn in self.conns:
             conn.send(items)
@@ -104,7 +124,7 @@ class Workers:
                 except EOFError:
                     raise WorkerError("a PDF typesetting process stopped unexpectedly") from None
                 if not ok:
-                    raise WorkerError(payload)
+                    raise WorkerError(str(payload))
                 index, path = payload
                 with open(path, "rb") as fh:
                     out.append((index, pickle.load(fh)))
@@ -164,12 +184,16 @@ def _serve(conn: Connection, jobs: dict[str, Callable[[str], object]]) -> None:
             # long register's worker does not grow piece by piece.
             was = gc.isenabled()
             gc.disable()
+            answer: tuple[bool, object]
             try:
                 result = jobs[job](Path(mine).read_text(encoding="utf-8"))
                 out = mine + ".out"
-                with open(out, "wb") as fh:
-                    pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                answer = (True, (i, out))
+                try:
+                    with open(out, "wb") as fh:
+                        pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                    answer = (True, (i, out))
+                except OSError as exc:
+                    answer = (False, _cannot_write(os.path.dirname(os.path.dirname(out)), exc))
             except Exception:  # noqa: BLE001 - reported to the parent, which raises it
                 answer = (False, traceback.format_exc(limit=-3))
             finally:
