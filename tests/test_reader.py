@@ -58,7 +58,7 @@ def test_alias_bomb_is_rejected_before_it_is_expanded(tmp_path, monkeypatch):
     with pytest.raises(RegisterError) as info:
         reader.read(p)
     assert "alias bomb" in str(info.value)
-    assert f"{reader.MAX_NODES:,}" in str(info.value)
+    assert f"{reader.MAX_VALUES:,}" in str(info.value)
 
 
 def test_shared_anchor_used_sensibly_is_fine(tmp_path):

@@ -12,6 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from .. import zipguard
 from ..diagnostics import Diagnostic, RegisterError
 from ..model import Register
 
@@ -46,16 +49,11 @@ def kind_of(path: Path) -> str:
         )
     if not head.startswith(b"PK"):
         raise ImportError_(f"{name}: is not a Word (.docx) or Excel (.xlsx) file")
+    # Refuses a zip bomb (and checks every part's CRC) before python-docx or openpyxl read it.
     try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            bad = zf.testzip()
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError):
-        raise ImportError_(
-            f"{name}: is damaged (its zip container cannot be read); save it again from Word or Excel"
-        ) from None
-    if bad is not None:
-        raise ImportError_(f"{name}: is damaged ({bad} cannot be read); save it again from Word or Excel")
+        names = set(zipguard.check(path))
+    except zipguard.PackageError as exc:
+        raise ImportError_(str(exc)) from None
     if "word/document.xml" in names:
         return "docx"
     if "xl/workbook.xml" in names:
@@ -84,5 +82,9 @@ def import_file(
         return read_xlsx(p, like, progress)
     except (ImportError_, RegisterError):
         raise
+    except ValidationError as exc:  # one line, not pydantic's four
+        first = exc.errors()[0]
+        where = " ".join(str(part) for part in first["loc"])
+        raise ImportError_(f"{p}: cannot be read as a register: {exc.title} {where}: {first['msg']}") from exc
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise ImportError_(f"{p}: cannot be read as a {kind} register: {exc}") from exc
