@@ -36,6 +36,11 @@ class PackageError(RegisterError):
     """A .docx/.xlsx that is refused before it is opened: one diagnostic naming the file."""
 
 
+def _declared(info: zipfile.ZipInfo) -> int:
+    """The size a part says it unpacks to (which may be a lie)."""
+    return info.file_size
+
+
 def _mb(size: int) -> str:
     return f"{size / 1e6:,.0f} MB" if size >= 1e6 else f"{size / 1e6:.1f} MB"
 
@@ -88,9 +93,9 @@ def check(
                 raise refuse(f"is not {what}; {advice}")
             # What the package declares, before inflating anything.
             for info in infos:
-                if info.file_size > MAX_PART_BYTES:
-                    raise too_big(info.filename, info.file_size, MAX_PART_BYTES, "one part of a document")
-            declared = sum(i.file_size for i in infos)
+                if _declared(info) > MAX_PART_BYTES:
+                    raise too_big(info.filename, _declared(info), MAX_PART_BYTES, "one part of a document")
+            declared = sum(_declared(i) for i in infos)
             if declared > MAX_TOTAL_BYTES:
                 raise too_big("its parts", declared, MAX_TOTAL_BYTES, "a whole document")
             # What the parts really inflate to: never more than the limits, whatever they claim.
