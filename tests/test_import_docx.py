@@ -10,6 +10,7 @@ import pytest
 from docx.enum.text import WD_BREAK
 
 from conftest import SAMPLES, sample_paths
+from hostile import docx_bomb, nested_tables_docx, problem_lines, run_limited
 from reportgen import api, importers, richtext, writers
 from reportgen.cli import main
 
@@ -327,6 +328,39 @@ def test_zip_that_is_not_office_is_refused(tmp_path, capsys):
     with zipfile.ZipFile(p, "w") as zf:
         zf.writestr("a.txt", "hello")
     _refused(tmp_path, capsys, p, "is a zip file but not a Word")
+
+
+def test_a_zip_bomb_is_refused_before_it_is_opened(tmp_path):
+    """3 MB whose word/document.xml unpacks to 3 GB took import to 6.35 GB of memory."""
+    bomb = docx_bomb(tmp_path / "bomb.docx")
+    out = tmp_path / "out.yaml"
+    proc = run_limited(["import", str(bomb), "-o", str(out)])
+    assert proc.returncode == 1
+    assert problem_lines(proc) == [
+        f"reportgen: {bomb}: word/document.xml would unpack to 3,220 MB, more than the 128 MiB limit for one part "
+        "of a document, so it was not opened (a file like this may be a 'zip bomb', made to exhaust the "
+        "computer's memory)"
+    ]
+    assert not out.exists()
+
+
+def test_tables_nested_hundreds_deep_are_refused_in_one_line(tmp_path, capsys):
+    path = nested_tables_docx(tmp_path / "nested.docx", 200)
+    _refused(tmp_path, capsys, path, "is nested more than 256 levels deep (tables within tables within tables...)")
+
+
+def test_a_card_with_a_blank_id_gets_a_made_up_id_and_a_warning(tmp_path, capsys):
+    src = tmp_path / "cards.docx"
+    _clerk_card_document(src)
+    d = docx.Document(str(src))
+    d.tables[0].rows[0].cells[0].text = "Risk ID"
+    d.save(str(src))
+    out = tmp_path / "cards.yaml"
+    assert main(["import", str(src), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert f"{src}: warning: risk in table 1: a card with no ID was imported under a made-up ID (table 1)" in err
+    corp1 = api.load(out).register.risks[0]
+    assert corp1.id == "risk in table 1" and corp1.owner == "Corporate Management Team"
 
 
 def test_import_error_paths_are_exceptions_for_the_api(tmp_path):

@@ -6,6 +6,7 @@ import openpyxl
 import pytest
 
 from conftest import SAMPLES, sample_paths
+from hostile import problem_lines, run_limited, workbook_to_last_row
 from reportgen import api, writers
 from reportgen.cli import main
 from test_import_docx import assert_previous_build_imports_without_trends, assert_round_trip
@@ -93,3 +94,19 @@ def test_truncated_workbook_is_refused(tmp_path, capsys):
 
 def test_a_build_with_previous_imports_without_its_computed_trends(tmp_path, capsys):
     assert_previous_build_imports_without_trends("xlsx", tmp_path, capsys)
+
+
+@pytest.mark.parametrize("how", ["table", "cell"])
+def test_a_range_to_the_last_row_reads_only_the_rows_with_values(how, tmp_path):
+    """A 6 kB workbook whose table (or one formatted cell) reaches row 1,048,576 took import past
+    4 GB: one cell was made for every row and column up to there."""
+    src = workbook_to_last_row(tmp_path / "register.xlsx", how)
+    out = tmp_path / "register.yaml"
+    proc = run_limited(["import", str(src), "-o", str(out)])
+    assert proc.returncode == 0, proc.stderr
+    assert not any("error" in line for line in problem_lines(proc))
+    register = api.load(out).register
+    assert [(e.id, e.title, e.current.score if e.current else None) for e in register.risks] == [
+        ("CR1", "Budget", 12),
+        ("CR2", "Workforce", 9),
+    ]

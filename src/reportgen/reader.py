@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 import json_source_map
 from pydantic import ValidationError
 from ruamel.yaml import YAML
+from ruamel.yaml.composer import Composer, MaxDepthExceededError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -24,9 +26,10 @@ from .model import Register
 
 #: Largest register file accepted. The biggest real register we know is ~50 kB.
 MAX_BYTES = 20 * 1024 * 1024
-#: Most values a register may expand to once YAML aliases are followed (an alias
-#: bomb expands a few hundred bytes into billions of values).
-MAX_NODES = 2_000_000
+#: Most values (every list item, mapping key and value) a register may hold, once YAML
+#: aliases are followed. A register of 5000 entries holds about 190,000; a 4 MB list of zeros
+#: holds two million, and an alias bomb expands a few hundred bytes into billions.
+MAX_VALUES = 250_000
 #: Deepest nesting of lists and mappings; a register needs fewer than ten levels.
 MAX_DEPTH = 64
 
@@ -68,10 +71,65 @@ class Loaded:
 # --------------------------------------------------------------------------- parsing
 
 
+def _too_many(name: str, line: int | None = None) -> RegisterError:
+    return RegisterError(
+        [
+            Diagnostic(
+                f"holds more than {MAX_VALUES:,} values, far more than a register (even one of 5000 entries "
+                "holds about 190,000), so it was not read: is this the right file?",
+                file=name,
+                line=line,
+            )
+        ]
+    )
+
+
+def _too_deep(name: str, line: int | None = None, column: int | None = None) -> RegisterError:
+    return RegisterError(
+        [
+            Diagnostic(
+                f"nested more than {MAX_DEPTH} levels deep: too deep to be a register",
+                file=name,
+                line=line,
+                column=column,
+            )
+        ]
+    )
+
+
+class _TooMany(Exception):
+    def __init__(self, line: int):
+        self.line = line
+
+
+class _CountingComposer(Composer):
+    """ruamel's composer, stopping once the file has given more than MAX_VALUES values: a
+    plain list of millions of values took ruamel minutes and gigabytes to compose whole."""
+
+    def __init__(self, loader: Any = None) -> None:
+        super().__init__(loader)
+        self.values = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise _TooMany(self.parser.peek_event().start_mark.line + 1)
+        return super().compose_node(parent, index)
+
+
 def _parse_yaml(text: str, name: str) -> tuple[Any, SourceMap]:
     yaml = YAML(typ="safe", pure=True)
+    yaml.Composer = _CountingComposer
+    yaml.max_depth = MAX_DEPTH  # ruamel composes recursively: stop before Python's recursion limit
     try:
         node = yaml.compose(text)
+    except _TooMany as exc:
+        raise _too_many(name, exc.line) from None
+    except MaxDepthExceededError as exc:
+        mark = exc.problem_mark
+        raise _too_deep(name, mark.line + 1 if mark else None) from None
+    except RecursionError:
+        raise _too_deep(name) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "cannot be read"
@@ -90,6 +148,8 @@ def _parse_yaml(text: str, name: str) -> tuple[Any, SourceMap]:
     _map_yaml(node, (), smap)
     try:
         data = yaml.constructor.construct_document(node)
+    except RecursionError:
+        raise _too_deep(name) from None
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
@@ -106,14 +166,7 @@ def _check_size(root: Node, name: str) -> None:
     while stack:
         node, depth, done = stack.pop()
         if depth > MAX_DEPTH:
-            line = node.start_mark.line + 1
-            raise RegisterError(
-                [
-                    Diagnostic(
-                        f"nested more than {MAX_DEPTH} levels deep: too deep to be a register", file=name, line=line
-                    )
-                ]
-            )
+            raise _too_deep(name, node.start_mark.line + 1)
         if id(node) in sizes:
             continue
         children: list[Node] = []
@@ -127,11 +180,11 @@ def _check_size(root: Node, name: str) -> None:
             stack.extend((c, depth + 1, False) for c in children if id(c) not in sizes)
             continue
         total = 1 + sum(sizes.get(id(c), 1) for c in children)
-        if total > MAX_NODES:
+        if total > MAX_VALUES:  # the composer stopped at MAX_VALUES values before aliases were followed
             raise RegisterError(
                 [
                     Diagnostic(
-                        f"its aliases expand to more than {MAX_NODES:,} values: too large to be a register "
+                        f"its aliases expand to more than {MAX_VALUES:,} values: too large to be a register "
                         "(is this a YAML alias bomb?)",
                         file=name,
                         line=node.start_mark.line + 1,
@@ -155,15 +208,54 @@ def _map_yaml(node: Node, path: PathKey, smap: SourceMap) -> None:
             _map_yaml(v, path + (key,), smap)
 
 
+# A JSON string (an unterminated one runs to the end, so a scan never goes back), or a bracket.
+_JSON_STRING = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+(?:"|\Z)', re.S)
+_JSON_NESTING = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+(?:"|\Z)|[\[\]{}]', re.S)
+
+
+def _check_json_shape(text: str, name: str) -> None:
+    """Refuse too many values or too deep a nesting from the text, before json and json-source-map
+    build anything: two million zeros took them gigabytes, then pydantic's validation aborted."""
+    bare = _JSON_STRING.sub('""', text)  # what is left of ,:[]{} is structure
+    opens = bare.count("[") + bare.count("{")
+    # every item after a comma, every key and its value, every list or mapping, and the whole
+    # (counted as YAML's are: a register gives about the same count in either)
+    if 1 + bare.count(",") + bare.count(":") + opens > MAX_VALUES:
+        raise _too_many(name)
+    if opens <= MAX_DEPTH:
+        return
+    depth = 0
+    for m in _JSON_NESTING.finditer(text):
+        token = m.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = text.count("\n", 0, m.start()) + 1
+                raise _too_deep(name, line, m.start() - text.rfind("\n", 0, m.start()))
+        elif token in "]}":
+            depth -= 1
+
+
 def _parse_json(text: str, name: str) -> tuple[Any, SourceMap]:
+    _check_json_shape(text, name)
+    repeated: list[tuple[dict[str, Any], str, Any, Any]] = []
+
+    def mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in out:
+                repeated.append((out, key, out[key], value))
+            out[key] = value
+        return out
+
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=mapping)
     except json.JSONDecodeError as exc:
         raise RegisterError(
             [Diagnostic(f"this is not valid JSON: {exc.msg}", file=name, line=exc.lineno, column=exc.colno)]
         ) from exc
     except RecursionError:
-        raise RegisterError([Diagnostic("nested too deeply to be a register", file=name)]) from None
+        raise _too_deep(name) from None
     smap = SourceMap(name)
     for pointer, entry in json_source_map.calculate(text).items():
         parts = tuple(_unescape(p) for p in pointer.split("/")[1:]) if pointer else ()
@@ -171,7 +263,48 @@ def _parse_json(text: str, name: str) -> tuple[Any, SourceMap]:
         smap.values[path] = (entry.value_start.line + 1, entry.value_start.column + 1)
         if entry.key_start is not None:
             smap.keys[path] = (entry.key_start.line + 1, entry.key_start.column + 1)
+    if repeated:
+        raise RegisterError(_repeated_keys(data, repeated, smap))
     return data, smap
+
+
+def _repeated_keys(
+    data: Any, repeated: list[tuple[dict[str, Any], str, Any, Any]], smap: SourceMap
+) -> list[Diagnostic]:
+    """JSON's parser keeps a key's last value silently (a score of 25 became 1): name each key
+    given twice in one mapping, where it is given again, as YAML's parser does."""
+    paths: dict[int, PathKey] = {}
+    stack: list[tuple[Any, PathKey]] = [(data, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            paths[id(node)] = path
+            stack.extend((v, path + (k,)) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, path + (i,)) for i, v in enumerate(node))
+    out = []
+    for mapping, key, first, then in repeated:
+        path = paths.get(id(mapping), ()) + (key,)
+        where = smap.key(path)  # json-source-map keeps the last place a key was given
+        entry, rest = entry_label(data, path)
+        out.append(
+            Diagnostic(
+                f"'{key}' is given twice in the same mapping ({_short(first)}, then {_short(then)}): give it once",
+                file=smap.file,
+                line=where[0] if where else None,
+                column=where[1] if where else None,
+                entry=entry,
+                field=field_words(rest[:-1]) or None,
+            )
+        )
+    return sorted(out, key=lambda d: (d.line or 0, d.column or 0))
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return _describe(value)
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _unescape(part: str) -> str:
@@ -192,6 +325,56 @@ def _json_path(data: Any, parts: tuple[str, ...]) -> PathKey:
     return tuple(out)
 
 
+def _too_large(name: str, size: str) -> RegisterError:
+    return RegisterError(
+        [
+            Diagnostic(
+                f"the file is {size}: too large to be a register (the limit is {MAX_BYTES // 2**20} MiB)", file=name
+            )
+        ]
+    )
+
+
+def _check_text(raw: bytes, name: str) -> None:
+    """A register is UTF-8 text: name UTF-16 (which Windows' Notepad may save) and binary files
+    plainly, rather than as the first character YAML cannot read."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise RegisterError(
+            [
+                Diagnostic(
+                    "is saved as UTF-16 text: save the register as UTF-8 (in Notepad: Save As, Encoding: UTF-8)",
+                    file=name,
+                )
+            ]
+        )
+    nul = raw.find(b"\x00")
+    if nul < 0:
+        return
+    sample = raw[:4096]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if max(even, odd) > 0.3 * len(sample) / 2 and min(even, odd) < 0.05 * len(sample) / 2:
+        raise RegisterError(
+            [
+                Diagnostic(
+                    "looks like UTF-16 text (every other byte is zero): save the register as UTF-8 "
+                    "(in Notepad: Save As, Encoding: UTF-8)",
+                    file=name,
+                )
+            ]
+        )
+    line = raw.count(b"\n", 0, nul) + 1
+    raise RegisterError(
+        [
+            Diagnostic(
+                "holds a zero byte (NUL), which text never does: this looks like a binary file, not a register; "
+                "save the register as UTF-8 text",
+                file=name,
+                line=line,
+            )
+        ]
+    )
+
+
 def parse_file(path: Path) -> tuple[Any, SourceMap]:
     """Read and parse a register file into plain data and its source map."""
     name = str(path)
@@ -204,19 +387,16 @@ def parse_file(path: Path) -> tuple[Any, SourceMap]:
     if path.is_dir():
         raise RegisterError([Diagnostic("is a folder, not a register file", file=name)])
     if size > MAX_BYTES:
-        raise RegisterError(
-            [
-                Diagnostic(
-                    f"the file is {size / 1e6:.0f} MB: too large to be a register "
-                    f"(the limit is {MAX_BYTES // 2**20} MiB)",
-                    file=name,
-                )
-            ]
-        )
+        raise _too_large(name, f"{size / 1e6:.0f} MB")
     try:
-        raw = path.read_bytes()
+        # At most MAX_BYTES + 1 bytes: a device or a named pipe has no size to check beforehand.
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         raise RegisterError([Diagnostic(f"cannot be read: {exc.strerror or exc}", file=name)]) from exc
+    if len(raw) > MAX_BYTES:
+        raise _too_large(name, f"more than {MAX_BYTES // 2**20} MiB")
+    _check_text(raw, name)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

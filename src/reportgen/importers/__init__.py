@@ -12,6 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from .. import zipguard
 from ..diagnostics import Diagnostic, RegisterError
 from ..model import Register
 
@@ -36,11 +39,13 @@ def is_document(path: Path) -> bool:
     """Whether `path` is for an importer rather than the YAML/JSON reader: its content is a zip
     or an old Office file (whatever its name), or it is named as a Word or Excel file.
     `import_file` then says exactly what it is, or why it cannot be read."""
+    head = b""
     try:
-        with open(path, "rb") as fh:
-            head = fh.read(8)
+        if path.is_file():  # not a pipe or a device: reading it here would take what the reader needs
+            with open(path, "rb") as fh:
+                head = fh.read(8)
     except OSError:  # missing, a folder...: whichever reads it says so
-        head = b""
+        pass
     return head.startswith((b"PK", _OLE)) or path.suffix.lower() in _SUFFIXES
 
 
@@ -48,7 +53,8 @@ def kind_of(path: Path) -> str:
     """'docx' or 'xlsx', judged by the file's content (not its name)."""
     name = str(path)
     try:
-        head = path.read_bytes()[:8]
+        with open(path, "rb") as fh:
+            head = fh.read(8)
     except FileNotFoundError:
         raise ImportError_(f"{name}: no such file") from None
     except IsADirectoryError:
@@ -62,16 +68,11 @@ def kind_of(path: Path) -> str:
         )
     if not head.startswith(b"PK"):
         raise ImportError_(f"{name}: is not a Word (.docx) or Excel (.xlsx) file")
+    # Refuses a zip bomb (and checks every part's CRC) before python-docx or openpyxl read it.
     try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            bad = zf.testzip()
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError):
-        raise ImportError_(
-            f"{name}: is damaged (its zip container cannot be read); save it again from Word or Excel"
-        ) from None
-    if bad is not None:
-        raise ImportError_(f"{name}: is damaged ({bad} cannot be read); save it again from Word or Excel")
+        names = set(zipguard.check(path))
+    except zipguard.PackageError as exc:
+        raise ImportError_(str(exc)) from None
     if "word/document.xml" in names:
         return "docx"
     if "xl/workbook.xml" in names:
@@ -100,5 +101,9 @@ def import_file(
         return read_xlsx(p, like, progress)
     except (ImportError_, RegisterError):
         raise
+    except ValidationError as exc:  # one line, not pydantic's four
+        first = exc.errors()[0]
+        where = " ".join(str(part) for part in first["loc"])
+        raise ImportError_(f"{p}: cannot be read as a register: {exc.title} {where}: {first['msg']}") from exc
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise ImportError_(f"{p}: cannot be read as a {kind} register: {exc}") from exc

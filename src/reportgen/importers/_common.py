@@ -149,3 +149,20 @@ def heading_block(texts: list[str], like: Register | None) -> dict[str, Any]:
         if "organisation" not in out and t.strip():
             out["organisation"] = t.strip()
     return out
+
+
+def cannot_open(path: Any, exc: Exception, app: str) -> str:
+    """One line for the officer when python-docx or openpyxl cannot open a document;
+    `app` is "Word" or "Excel"."""
+    message = str(exc)
+    if "Excessive depth" in message:  # libxml2's limit: 256 levels of elements
+        return (
+            f"{path}: is nested more than 256 levels deep (tables within tables within tables...), "
+            f"far deeper than any register {'appendix' if app == 'Word' else 'workbook'}, so it was not read"
+        )
+    if exc.__class__.__name__ == "XMLSyntaxError":
+        line = getattr(exc, "lineno", None)
+        at = f" (line {line} of its XML)" if line else ""
+        return f"{path}: is damaged: part of it is not well-formed XML{at}; open it in {app} and save it again"
+    kind = "a Word document" if app == "Word" else "an Excel workbook"
+    return f"{path}: cannot be opened as {kind} ({exc.__class__.__name__})"

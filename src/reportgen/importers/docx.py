@@ -29,9 +29,9 @@ from ..model import (
 from ..scoring import impact_labels, label_number, parse_point, read_point_cell, strip_computed
 from . import Imported, ImportError_
 from ._common import ALIASES as _ALIASES
+from ._common import cannot_open, read_score
 from ._common import groups_from_lines as _groups_from_lines
 from ._common import heading_block as _heading_block
-from ._common import read_score
 from ._common import split_types as _types
 from ._docx_text import Line, Numbering, paragraph_lines, style_names, to_markdown
 
@@ -338,6 +338,9 @@ def _card_fields(doc: _Doc, tbl, scoring, kind: str, where: str) -> Entry:
     parts = re.split(r"\s+[–—-]\s+|\s+Title\s*:\s*", rest, maxsplit=1)
     ident = parts[0].strip()
     title = parts[1].strip() if len(parts) > 1 else None
+    if not ident:
+        ident = f"{kind} in {where}"
+        doc.note("a card with no ID was imported under a made-up ID", where, ident)
     data: dict[str, Any] = {"id": ident}
     if title:
         data["title"] = title
@@ -469,7 +472,7 @@ def read_docx(path: Path, like: Register | None = None, progress=None) -> Import
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several kinds for a broken package
-        raise ImportError_(f"{path}: cannot be opened as a Word document ({exc.__class__.__name__})") from exc
+        raise ImportError_(cannot_open(path, exc, "Word")) from exc
     bold, italic, heading = _style_flags(document)
     names = style_names(document)
     computed = {sid for sid, n in names.items() if n.lower() == words.TREND_STYLE.lower()}

@@ -20,7 +20,7 @@ from .. import vocabulary as words
 from ..diagnostics import Diagnostic
 from ..model import Entry, Register, Score
 from . import Imported, ImportError_
-from ._common import ALIASES, groups_from_lines, heading_block, read_score, split_types
+from ._common import ALIASES, cannot_open, groups_from_lines, heading_block, read_score, split_types
 from ._docx_text import Line, to_markdown
 
 # Headings of reportgen's earlier workbooks, and what they hold.
@@ -103,20 +103,39 @@ def _owners(value: Any, themes: list[str]) -> dict[str | None, str]:
     return {k: "\n".join(v) for k, v in out.items()}
 
 
-def _find_sheet(wb) -> tuple[Any, int, int, int]:
-    """(sheet, header row, first column, last row) of the register table."""
+def _values(ws) -> dict[int, dict[int, Any]]:
+    """The cells of `ws` that hold a value, as {row: {column: value}}, in order.
+
+    Read from openpyxl's own store of the cells the file holds (`ws._cells`): its public
+    `ws.cell()` and `ws.iter_rows()` make a cell for every row and column up to the sheet's
+    extent, and one stray cell, or a table whose range runs to row 1,048,576, then made 20
+    million of them (4 GB)."""
+    grid: dict[int, dict[int, Any]] = {}
+    for (r, c), cell in sorted(ws._cells.items()):
+        value = cell.value
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        grid.setdefault(r, {})[c] = value
+    return grid
+
+
+def _find_sheet(wb) -> tuple[Any, dict[int, dict[int, Any]], int, int, int]:
+    """(sheet, its values, header row, first column, last row) of the register table."""
     for ws in wb.worksheets:
         for table in ws.tables.values():
             m = re.match(r"([A-Z]+)(\d+):([A-Z]+)(\d+)", table.ref)
             if m:
                 from openpyxl.utils import column_index_from_string
 
-                return ws, int(m.group(2)), column_index_from_string(m.group(1)), int(m.group(4))
+                return ws, _values(ws), int(m.group(2)), column_index_from_string(m.group(1)), int(m.group(4))
     for ws in wb.worksheets:
-        for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 30)):
-            heads = [_field_of(c.value) for c in row if c.value is not None]
+        grid = _values(ws)
+        for r, row in grid.items():
+            if r > 30:
+                break
+            heads = [_field_of(v) for v in row.values()]
             if "id" in heads and sum(1 for h in heads if h) >= 3:
-                return ws, row[0].row, 1, ws.max_row
+                return ws, grid, r, 1, max(grid)
     raise ImportError_("has no register sheet (no Excel table, and no header row with an ID column)")
 
 
@@ -136,7 +155,7 @@ def read_xlsx(path: Path, like: Register | None = None, progress=None) -> Import
         # workbook is told by its content, whatever it is called)
         wb = openpyxl.load_workbook(io.BytesIO(path.read_bytes()), rich_text=True, data_only=True)
     except Exception as exc:  # openpyxl raises several kinds for a broken or foreign workbook
-        raise ImportError_(f"{path}: cannot be opened as an Excel workbook ({exc.__class__.__name__})") from exc
+        raise ImportError_(cannot_open(path, exc, "Excel")) from exc
     name = str(path)
     notes: list[Diagnostic] = []
 
@@ -144,23 +163,20 @@ def read_xlsx(path: Path, like: Register | None = None, progress=None) -> Import
         notes.append(Diagnostic(f"{message} ({where})", severity="warning", file=name, entry=entry, field=fld))
 
     try:
-        ws, header_row, first_col, last_row = _find_sheet(wb)
+        ws, grid, header_row, first_col, last_row = _find_sheet(wb)
     except ImportError_ as exc:
         raise ImportError_(f"{path}: {exc}") from exc
     scoring = like.scoring if like else Register(organisation="x", period="x").scoring
-    headings = {}
-    for c in range(first_col, ws.max_column + 1):
-        value = ws.cell(header_row, c).value
-        if value is None:
-            continue
-        headings[c] = (str(value), _field_of(str(value)))
+    headings = {c: (str(v), _field_of(str(v))) for c, v in grid.get(header_row, {}).items() if c >= first_col}
     risks: list[Entry] = []
     opps: list[Entry] = []
-    for r in range(header_row + 1, last_row + 1):
-        if progress and (r - header_row) % 25 == 1:
-            progress(f"{path.name}: reading row {r} of {last_row}")
-        cells = {c: ws.cell(r, c).value for c in headings}
-        if all(v in (None, "") for v in cells.values()):
+    # Only the rows that hold values: a range may run to the sheet's last row.
+    rows = [r for r in grid if header_row < r <= last_row]
+    for n, r in enumerate(rows):
+        if progress and n % 25 == 0:
+            progress(f"{path.name}: reading row {r} of {rows[-1]}")
+        cells = {c: grid[r].get(c) for c in headings}
+        if all(v is None for v in cells.values()):
             continue
         id_col = next((c for c, (_, f) in headings.items() if f == "id"), None)
         ident = _text(cells.get(id_col)) if id_col else ""
@@ -233,7 +249,7 @@ def read_xlsx(path: Path, like: Register | None = None, progress=None) -> Import
         (risks if kind == "risk" else opps).append(Entry(**data))
     if not risks and not opps:
         raise ImportError_(f"{path}: its register sheet has no entries")
-    above = [_text(ws.cell(r, first_col).value) for r in range(1, header_row) if ws.cell(r, first_col).value]
+    above = [_text(row[first_col]) for r, row in grid.items() if r < header_row and first_col in row]
     meta = heading_block([a for a in above if not a.startswith(("Period:", "Scores are"))], like)
     facts = next((a for a in above if a.startswith("Period:")), "")
     m = re.match(r"Period:\s*(.*?)(?:\s{2,}|$)", facts)

@@ -19,7 +19,9 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from conftest import sample_paths
+from hostile import docx_bomb, problem_lines, run_limited
 from reportgen import api, richtext
+from reportgen.cli import main
 from reportgen.writers import Options
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -577,6 +579,33 @@ def test_reference_docx_is_the_house_style(tmp_path, built):
     grid = [int(g.get(qn("w:w"))) for g in t._tbl.find(qn("w:tblGrid"))]
     assert sum(grid) == sec.page_width.twips - 2 * Cm(2.5).twips
     assert render(sample, Options(reference_docx=ref_path)) == data
+
+
+def test_a_reference_docx_that_is_a_zip_bomb_is_refused_before_it_is_opened(tmp_path):
+    bomb = docx_bomb(tmp_path / "house.docx")
+    small = str(SAMPLE_DIR / "small.yaml")
+    proc = run_limited(["build", small, "-f", "docx", "-o", str(tmp_path), "--reference-docx", str(bomb)])
+    assert proc.returncode == 1
+    assert problem_lines(proc) == [
+        f"{bomb}: word/document.xml would unpack to 3,220 MB, more than the 128 MiB limit for one part of a "
+        "document, so it was not opened (a file like this may be a 'zip bomb', made to exhaust the computer's memory)"
+    ]
+
+
+@pytest.mark.parametrize("content", [b"organisation: not a document\n", None], ids=["text", "workbook"])
+def test_a_reference_docx_that_is_not_a_word_document_is_named_in_one_line(content, tmp_path, capsys):
+    ref = tmp_path / "house.docx"
+    if content is None:
+        with zipfile.ZipFile(ref, "w") as zf:
+            zf.writestr("xl/workbook.xml", "<workbook/>")
+    else:
+        ref.write_bytes(content)
+    argv = ["build", str(SAMPLE_DIR / "small.yaml"), "-f", "docx", "-o", str(tmp_path), "--reference-docx", str(ref)]
+    assert main(argv) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"{ref}: is not a Word document (.docx); give --reference-docx a Word document"
+    ]
+    assert not (tmp_path / "small.docx").exists()
 
 
 def test_register_text_is_text_not_markup(tmp_path):

@@ -27,6 +27,7 @@ from lxml import etree
 from ... import vocabulary as words
 from ...richtext import Block
 from ...view import ColumnView, EntryView, GroupView, ReportView, ScoreView, Section, TrendLine
+from ...zipguard import check as check_package
 from .. import Options, register
 from ..ooxml import normalise
 from . import oxml as X
@@ -680,6 +681,7 @@ def _open(options: Options):
     ref = options.reference_docx
     if ref is None:
         return docx.Document(), False
+    check_package(ref, "a Word document (.docx)", "word/document.xml", "give --reference-docx a Word document")
     doc = docx.Document(str(ref))
     body = doc.element.body
     for child in list(body):
