@@ -104,5 +104,9 @@ def test_changes_summary_rows_are_worded_once_for_every_format():
         ),
         ("Closed (in Q1 2018/19, not in Q2 2018/19)", []),
         ("Score moved (largest move first)", ["CR3: ▼ Down from 25 (better), now 15"]),
+        (
+            "Residual or target score moved (largest move first)",
+            ["CR3: residual ▼ Down from 16 (better), now 12", "CR9: residual ▼ Down from 20 (better), now 16"],
+        ),
     ]
     assert view.build(_reg("q2-2018-19.yaml")).changes is None

@@ -21,6 +21,7 @@ from .model import Band, Entry, Group, Register, Score
 from .richtext import Block
 
 Kind = Literal["risk", "opportunity"]
+SCORES = ("current", "residual", "target")
 
 
 @dataclass(frozen=True)
@@ -36,11 +37,16 @@ class ScoreView:
     as_written: str | None = None
 
     @property
+    def unread(self) -> bool:
+        """A score a source document wrote that could not be read (kept as written, no number)."""
+        return self.score is None and bool(self.as_written)
+
+    @property
     def text(self) -> str:
         """`16 (Major/Likely)` (impact/likelihood, as the seed appendices write it), or `20`;
-        a score that could not be read is shown as it was written."""
+        a score that could not be read is shown as it was written, and marked so."""
         if self.score is None:
-            return self.as_written or ""
+            return f"{self.as_written} ({words.NOT_A_SCORE})" if self.as_written else ""
         if self.impact_label and self.likelihood_label:
             return f"{self.score} ({self.impact_label}/{self.likelihood_label})"
         return str(self.score)
@@ -319,6 +325,9 @@ class HeatMap:
     title: str
     cells: dict[tuple[int, int], tuple[Placed, ...]]  # (likelihood, impact) -> entries
     score_only: tuple[Placed, ...]
+    #: Entries with no score this map can place or list as a number: a score kept as written,
+    #: or none at all (`CR2: no current score`).
+    unplaced: tuple[Placed, ...] = ()
 
     def labels(self, likelihood: int, impact: int) -> tuple[str, ...]:
         return tuple(p.label for p in self.cells.get((likelihood, impact), ()))
@@ -326,6 +335,19 @@ class HeatMap:
     @property
     def score_only_text(self) -> str:
         return ", ".join(p.label for p in self.score_only)
+
+    @property
+    def unplaced_text(self) -> str:
+        return ", ".join(p.label for p in self.unplaced)
+
+    def lists(self) -> list[tuple[str, str, str]]:
+        """The lists under the grid, as (heading, why, entries): score only, and not placed."""
+        out = []
+        if self.score_only:
+            out.append((words.SCORE_ONLY, words.SCORE_ONLY_WHY, self.score_only_text))
+        if self.unplaced:
+            out.append((words.NOT_PLACED, words.NOT_PLACED_WHY, self.unplaced_text))
+        return out
 
 
 @dataclass(frozen=True)
@@ -338,6 +360,8 @@ class ChangeItem:
     title: str
     score: ScoreView | None = None
     trend: Trend | None = None
+    #: The score `trend` is of, where it is not the current score: "residual" or "target".
+    which: str = ""
 
     @property
     def name(self) -> str:
@@ -357,12 +381,19 @@ class Changes:
     new: tuple[ChangeItem, ...]
     closed: tuple[ChangeItem, ...]
     moved: tuple[ChangeItem, ...]
+    #: Entries whose residual or target score moved, largest move first.
+    later_moved: tuple[ChangeItem, ...]
     #: Entries matched with last quarter by a near-identical ID: (ID, last quarter's ID).
     renamed: tuple[tuple[str, str], ...]
 
     @property
     def heading(self) -> str:
         return words.CHANGES_SINCE.format(period=self.previous_period)
+
+    @property
+    def description(self) -> str:
+        """What the summary table holds, for its caption or alternative text."""
+        return f"Entries new this quarter, closed since {self.previous_period}, and whose scores moved"
 
     def rows(self) -> list[tuple[str, list[str]]]:
         """(label, items) rows: the periods compared, new, closed, moved (largest move first)."""
@@ -379,11 +410,17 @@ class Changes:
             score = c.score.score if c.score is not None else None
             closed.append(text + (f": last score {score}" if score is not None else ": no score last quarter"))
         moved = [f"{c.name}: {c.trend.text}, now {c.trend.current}" for c in self.moved if c.trend is not None]
+        later = [
+            f"{c.name}: {c.which} {c.trend.text}, now {c.trend.current}"
+            for c in self.later_moved
+            if c.trend is not None
+        ]
         return [
             ("Periods compared", [f"{prev} (last quarter) with {cur} (this quarter)"]),
             ("New this quarter", new),
             (f"Closed (in {prev}, not in {cur})", closed),
             ("Score moved (largest move first)", moved),
+            ("Residual or target score moved (largest move first)", later),
         ]
 
 
@@ -473,17 +510,27 @@ def _anchor(ident: str) -> str:
 
 
 def _heatmaps(sections: tuple[Section, ...]) -> tuple[HeatMap, ...]:
+    """The current scores' map, and the residual/target scores' map: each entry in the cell of its
+    likelihood and impact; a bare score listed as "score only", never guessed into a cell; a score
+    kept as written, or none (the current map: no current score; the later map: no score at all),
+    listed as not placed."""
     maps = []
     has = {f: any(e.score(f) is not None for s in sections for e in s.entries) for f in ("residual", "target")}
     later = "Residual / target scores" if all(has.values()) else "Target scores" if has["target"] else "Residual scores"
     for label, fields in (("Current scores", ("current",)), (later, ("residual", "target"))):
         cells: dict[tuple[int, int], list[Placed]] = {}
         score_only: list[Placed] = []
+        unplaced: list[Placed] = []
         any_score = False
         for sec in sections:
             for ev in sec.entries:
                 sv = next((ev.score(f) for f in fields if ev.score(f) is not None), None)
                 if sv is None or sv.score is None:
+                    if sv is not None and sv.unread:
+                        unplaced.append(Placed(f"{ev.name}: {sv.text}", ev.anchor))
+                    elif fields == ("current",) or all(ev.score(f) is None for f in SCORES):
+                        which = "current" if fields == ("current",) else "current, residual or target"
+                        unplaced.append(Placed(f"{ev.name}: {words.NO_SCORE.format(which=which)}", ev.anchor))
                     continue
                 any_score = True
                 if sv.likelihood and sv.impact:
@@ -491,7 +538,7 @@ def _heatmaps(sections: tuple[Section, ...]) -> tuple[HeatMap, ...]:
                 else:
                     score_only.append(Placed(f"{ev.name}: {sv.score}", ev.anchor))
         if any_score:
-            maps.append(HeatMap(label, {k: tuple(v) for k, v in cells.items()}, tuple(score_only)))
+            maps.append(HeatMap(label, {k: tuple(v) for k, v in cells.items()}, tuple(score_only), tuple(unplaced)))
     return tuple(maps)
 
 
@@ -514,6 +561,10 @@ def _changes(comp: Comparison, reg: Register, entries: dict[str, EntryView]) -> 
         for c in comp.closed
     )
     moved = tuple(item(c.id, c.kind, trend=c.current) for c in comp.moved)
+    later_moved = tuple(
+        item(c.id, c.kind, trend=c.residual, which=entries[c.id].residual_trend_field if c.id in entries else "")
+        for c in comp.residual_moved
+    )
     renamed = tuple((c.id, c.previous_id) for c in comp.changes.values() if c.previous_id and c.previous_id != c.id)
     return Changes(
         comp.previous_period.strip() or "last quarter",
@@ -521,6 +572,7 @@ def _changes(comp: Comparison, reg: Register, entries: dict[str, EntryView]) -> 
         tuple(new),
         closed,
         moved,
+        later_moved,
         renamed,
     )
 

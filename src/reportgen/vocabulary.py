@@ -30,6 +30,12 @@ CHANGES_SINCE = "Changes since {period}"
 #: The heat maps' list of entries that cannot be placed in a cell, and why.
 SCORE_ONLY = "Score only"
 SCORE_ONLY_WHY = "no likelihood and impact given, so not placed in the grid"
+#: A score a source document wrote that could not be read as one, as every format marks it.
+NOT_A_SCORE = "as written, not a score"
+#: The heat maps' list of entries with no score that can be placed or counted, and why.
+NOT_PLACED = "Not placed"
+NOT_PLACED_WHY = "no score that can be read"
+NO_SCORE = "no {which} score"
 #: What a heat map says it shows.
 HEAT_MAP_NOTE = "Each entry's ID is in the cell of its likelihood (column) and impact (row)"
 HEAT_MAP_NOTE_OPPORTUNITIES = "; opportunities are marked “(opportunity)”"

@@ -737,6 +737,10 @@ def test_changes_summary_comes_first_and_names_what_changed(q2_vs_q1):
         ],
         "Closed (in Q1 2018/19, not in Q2 2018/19)": ["None"],
         "Score moved (largest move first)": ["CR3: ▼ Down from 25 (better), now 15"],
+        "Residual or target score moved (largest move first)": [
+            "CR3: residual ▼ Down from 16 (better), now 12",
+            "CR9: residual ▼ Down from 20 (better), now 16",
+        ],
     }
 
 

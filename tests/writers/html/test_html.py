@@ -365,6 +365,9 @@ def test_q2_against_q1_changes_summary_and_trends(tmp_path, golden):
     )
     assert rows["Closed (in Q1 2018/19, not in Q2 2018/19)"] == "None"
     assert rows["Score moved (largest move first)"] == "CR3: ▼ Down from 25 (better), now 15"
+    assert rows["Residual or target score moved (largest move first)"] == (
+        "CR3: residual ▼ Down from 16 (better), now 12 CR9: residual ▼ Down from 20 (better), now 16"
+    )
     # the trend sits under the officer's own direction of travel, which is kept
     cr1 = cell_of(page, "CR1", "Direction of Travel")
     assert cr1 == "This risk is being monitored by both the Priorities Board and CMT Since Q1 2018/19: ► Level at 20"

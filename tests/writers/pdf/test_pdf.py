@@ -296,6 +296,8 @@ def test_q2_against_q1_summary_trends_and_bookmarks(q2_vs_q1, golden):
     assert "New this quarter CR12 – Unlawful disclosure" in first and "score 16 (Major/Likely)" in first
     assert "Closed (in Q1 2018/19, not in Q2 2018/19) None" in first
     assert "Score moved (largest move first) CR3: ▼ Down from 25 (better), now 15" in first
+    assert "Residual or target score moved (largest move first)" in first
+    assert "CR9: residual ▼ Down from 20 (better), now 16" in first
     # the summary comes before the register
     assert first.index("Changes since") < first.index("Score moved") < first.index("Risks") < first.index("Description")
     # each entry's trend, beside the officer's own text

@@ -179,7 +179,11 @@ class Cell:
     def score(self, sv: ScoreView | None) -> None:
         """`16 (Major/Likely)` with the band name under it; the cell is shaded by the
         caller. The band name means colour is never the only signal."""
-        if sv is None or sv.score is None:
+        if sv is None:
+            return
+        if sv.score is None:  # kept as written: shown so, never as a number
+            if sv.unread:
+                self.p(S.SCORE, [X.RunSpec(sv.text)])
             return
         colour = _text_colour(sv)
         self.p(S.SCORE, score_runs(sv), colour=colour)
@@ -244,7 +248,6 @@ def changes_summary(body, ctx: Ctx) -> None:
     chg = ctx.view.changes
     if chg is None:
         return
-    prev = chg.previous_period
     X.para(body, ctx.sid(S.SECTION), [(chg.heading,)])
     rows = chg.rows()
     label_w = 3200
@@ -253,7 +256,7 @@ def changes_summary(body, ctx: Ctx) -> None:
         body,
         widths,
         caption=chg.heading,
-        description=f"Entries new this quarter, closed since {prev}, and whose current score moved",
+        description=chg.description,
     )
     for label, items in rows:
         tr = X.row(tbl, cant_split=True)
@@ -437,6 +440,8 @@ def card(body, ctx: Ctx, ev: EntryView, grid: list[int], spans: list[list[tuple[
             c.p(S.SCORE, score_runs(sv, prefix=f"{label} "), keep_next=True, colour=colour)
             if sv.band_name:
                 c.p(S.BAND, [(sv.band_name,)], keep_next=True, colour=colour)
+        elif sv is not None and sv.unread:
+            c.p(S.SCORE, [X.RunSpec(label + " ", bold=True), X.RunSpec(sv.text)], keep_next=True)
         else:
             c.p(S.SCORE, [X.RunSpec(label, bold=True)], keep_next=True)
         c.trend(line, centred=True, colour=colour, keep_next=True)
@@ -641,19 +646,17 @@ def heat_maps(body, ctx: Ctx) -> None:
             caption=caption,
             fill_cell=ids,
             title=[(S.SUBHEADING, caption), (S.TABLE_TEXT, note)],
-            keep_with_next=bool(hm.score_only),
+            keep_with_next=bool(hm.lists()),
             description=f"{hm.title}: the register's entry IDs placed by likelihood and impact on the "
             "Key to Scores grid",
         )
-        if hm.score_only:
+        lists = hm.lists()
+        for i, (heading, why, listed) in enumerate(lists):
             X.para(
                 body,
                 ctx.sid(S.TABLE_TEXT),
-                [
-                    X.RunSpec(words.SCORE_ONLY, bold=True),
-                    X.RunSpec(f" ({words.SCORE_ONLY_WHY}): "),
-                    X.RunSpec(hm.score_only_text),
-                ],
+                [X.RunSpec(heading, bold=True), X.RunSpec(f" ({why}): "), X.RunSpec(listed)],
+                keep_next=i < len(lists) - 1,
             )
 
 

@@ -80,6 +80,8 @@ def _grid(ws: Worksheet, view: ReportView, hm: HeatMap, top: int, width: float) 
     parts = [f"{placed} placed by likelihood and impact"]
     if hm.score_only:
         parts.append(f"{len(hm.score_only)} with a score only")
+    if hm.unplaced:
+        parts.append(f"{len(hm.unplaced)} not placed")
     put_text(ws.cell(top, 1), f"Heat map: {hm.title} ({', '.join(parts)})", "rg heading")
     ws.row_dimensions[top].height = 18
     grid_top = top + 1
@@ -102,14 +104,17 @@ def _grid(ws: Worksheet, view: ReportView, hm: HeatMap, top: int, width: float) 
     for rule in product_band_rules(view.bands, f"$C{grid_top}", f"{first}${bottom + 1}"):
         ws.conditional_formatting.add(f"{first}{grid_top}:{last}{bottom}", rule)
     row = bottom + 4
-    if hm.score_only:
-        text = f"{words.SCORE_ONLY} ({words.SCORE_ONLY_WHY}): {hm.score_only_text}"
+    lists = hm.lists()
+    if not lists:
+        return bottom + 3
+    span = label_width(view) + 4 + width * (last_col - FIRST_COL + 1)
+    for heading, why, listed in lists:
+        text = f"{heading} ({why}): {listed}"
         put_text(ws.cell(row, 2), text, "rg wrap")
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=last_col)
-        span = label_width(view) + 4 + width * (last_col - FIRST_COL + 1)
         ws.row_dimensions[row].height = lay.row_height(lay.line_count(text, lay.chars_per_line(span)))
-        return row
-    return bottom + 3
+        row += 1
+    return row - 1
 
 
 def heatmap_sheet(ws: Worksheet, view: ReportView, key_sheet: str) -> None:
