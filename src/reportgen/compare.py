@@ -93,13 +93,13 @@ class Comparison:
     def moved(self) -> list[EntryChange]:
         """Entries whose current score moved, largest move first (then in register order)."""
         moved = [c for c in self.changes.values() if c.current and c.current.direction in ("up", "down")]
-        return sorted(moved, key=lambda c: -abs(c.current.delta))
+        return sorted(moved, key=lambda c: -abs(c.current.delta if c.current else 0))
 
     @property
     def residual_moved(self) -> list[EntryChange]:
         """Entries whose residual/target score moved, largest move first (then in register order)."""
         moved = [c for c in self.changes.values() if c.residual and c.residual.direction in ("up", "down")]
-        return sorted(moved, key=lambda c: -abs(c.residual.delta))
+        return sorted(moved, key=lambda c: -abs(c.residual.delta if c.residual else 0))
 
 
 def _norm(ident: str) -> str:

@@ -218,7 +218,7 @@ class Column(_Model):
 
 
 def _cols(pairs: list[tuple[str, str]]) -> list[Column]:
-    return [Column(field=f, label=label) for f, label in pairs]  # type: ignore[arg-type]
+    return [Column(field=f, label=label) for f, label in pairs]
 
 
 DEFAULT_RISK_COLUMNS = [

@@ -511,7 +511,7 @@ def field_words(rest: PathKey) -> str:
     return " ".join(words)
 
 
-def _message(err: dict[str, Any], value: Any, field_name: str | None, parent_fields: list[str]) -> str:
+def _message(err: Any, value: Any, field_name: str | None, parent_fields: list[str]) -> str:
     kind = err["type"]
     if kind == "missing":
         return "is missing: this field is required"

@@ -491,7 +491,8 @@ def _score_view(reg: Register, kind: Kind, sc: Score | None) -> ScoreView | None
     )
 
 
-def _groups(groups: list[Group]) -> tuple[GroupView, ...]:
+def _groups(groups: list[Group] | str) -> tuple[GroupView, ...]:
+    assert not isinstance(groups, str)  # the model turns Markdown text into one group
     return tuple(GroupView(g.theme, g.owner, richtext.parse(g.text)) for g in groups)
 
 

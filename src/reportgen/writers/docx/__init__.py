@@ -83,7 +83,7 @@ class Cell:
         self.ctx = ctx
         self.tc = tc
         self.avail = width - X.CELL_PADDING
-        self.height = X.CELL_PADDING
+        self.height: float = X.CELL_PADDING
 
     def p(
         self,
@@ -531,7 +531,7 @@ def _matrix(
     caption: str,
     description: str,
     fill_cell,
-    title: list[tuple[S.StyleDef, str]] = (),
+    title: tuple[tuple[S.StyleDef, str], ...] = (),
     keep_with_next: bool = True,
 ) -> None:
     """The 5 x 5 grid of the Key to Scores: impact rows from the highest down with their
@@ -645,7 +645,7 @@ def heat_maps(body, ctx: Ctx) -> None:
             score_w,
             caption=caption,
             fill_cell=ids,
-            title=[(S.SUBHEADING, caption), (S.TABLE_TEXT, note)],
+            title=((S.SUBHEADING, caption), (S.TABLE_TEXT, note)),
             keep_with_next=bool(hm.lists()),
             description=f"{hm.title}: the register's entry IDs placed by likelihood and impact on the "
             "Key to Scores grid",
@@ -673,6 +673,8 @@ def _bordered(tc) -> None:
         anchor = pr.find(X.w(tag))
         if anchor is not None:
             break
+    if anchor is None:  # a cell always has its width (tcW)
+        raise ValueError("a table cell without a width")
     anchor.addnext(b)
 
 

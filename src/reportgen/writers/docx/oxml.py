@@ -151,7 +151,7 @@ def line_count(text: str, avail_twips: float, size_pt: float, bold: bool = False
                 # a word longer than the line is broken across lines
                 extra = int(wu // avail_units)
                 lines += extra
-                used = wu - extra * avail_units
+                used = int(wu - extra * avail_units)
         total += lines
     return total
 

@@ -263,7 +263,14 @@ def _margin_parts(total: int) -> list[tuple[int, int]]:
 
 
 #: What the workers (or, with one core, this process after `_warm`) are asked to do.
-_JOBS = {"piece": _typeset, "margins": _typeset_margins}
+_JOBS: dict[str, Callable[[str], object]] = {"piece": _typeset, "margins": _typeset_margins}
+
+
+def _known(doc: str | None) -> str:
+    """A piece without its overlap: `chunks.split` makes one wherever a piece has an overlap."""
+    if doc is None:
+        raise RuntimeError("no piece without the overlap to typeset again")
+    return doc
 
 
 def _cores() -> int:
@@ -345,7 +352,7 @@ class Typesetting:
             bridges, redo = _sync(pieces, cut)
             if bridges or redo:
                 again = self._start(
-                    [("piece", cut.plain[i]) for i in redo] + [("piece", doc) for doc in bridges.values()]
+                    [("piece", _known(cut.plain[i])) for i in redo] + [("piece", doc) for doc in bridges.values()]
                 )()
                 for i, piece in zip(redo, again):
                     piece.first = pieces[i].first  # the same beginning as the piece it replaces

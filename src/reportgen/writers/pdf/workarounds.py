@@ -175,12 +175,15 @@ def page_references_once() -> bool:
         return False  # pydyf changed: leave it alone
     if getattr(prop.fget, "_reportgen", False):
         return True
+    getter = prop.fget
+    if getter is None:
+        return False
 
     def page_references(self):
         kids = self.pages["Kids"]
         cached = self.__dict__.get("_reportgen_page_refs")
         if cached is None or cached[0] != len(kids):
-            cached = (len(kids), prop.fget(self))
+            cached = (len(kids), getter(self))
             self.__dict__["_reportgen_page_refs"] = cached
         return cached[1]
 
@@ -217,7 +220,7 @@ def compress_level_default() -> bool:
         def compressobj(level=COMPRESS_LEVEL, *args, **kwargs):
             return zlib.compressobj(COMPRESS_LEVEL, *args, **kwargs)
 
-    pydyf.zlib = _Zlib()  # type: ignore[assignment]
+    pydyf.zlib = _Zlib()
     return True
 
 

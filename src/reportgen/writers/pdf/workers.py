@@ -24,7 +24,7 @@ import pickle
 import signal
 import tempfile
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from multiprocessing.connection import Connection, Pipe, wait
 from pathlib import Path
 
@@ -52,8 +52,8 @@ def _cannot_write(folder: str, exc: OSError) -> str:
 class Workers:
     """`n` forked workers, ready after `prepare()` has run in the first (before the others fork)."""
 
-    def __init__(self, n: int, prepare: Callable[[], None], jobs: dict[str, Callable[[str], object]]):
-        self.dir = tempfile.TemporaryDirectory(prefix="reportgen-pdf-")
+    def __init__(self, n: int, prepare: Callable[[], None], jobs: Mapping[str, Callable[[str], object]]):
+        self.dir: tempfile.TemporaryDirectory[str] | None = tempfile.TemporaryDirectory(prefix="reportgen-pdf-")
         self.conns: list[Connection] = []
         ends = [Pipe() for _ in range(n)]
         self.pid = os.fork()
@@ -104,6 +104,7 @@ class Workers:
         answers come from `results`, with the item's index in `jobs`."""
         self._seq += 1
         items = []
+        assert self.dir is not None, "the workers were stopped"
         for i, (job, text) in enumerate(jobs):
             path = Path(self.dir.name) / f"{self._seq}-{i}"
             try:
@@ -116,9 +117,10 @@ class Workers:
 
     def results(self, count: int) -> list[tuple[int, object]]:
         """The next `count` answers as (index, result), in the order they arrive."""
-        out = []
+        out: list[tuple[int, object]] = []
         while len(out) < count:
             for conn in wait(self.conns):
+                assert isinstance(conn, Connection)
                 try:
                     ok, payload = conn.recv()
                 except EOFError:
@@ -161,7 +163,7 @@ class Workers:
         self.close()
 
 
-def _serve(conn: Connection, jobs: dict[str, Callable[[str], object]]) -> None:
+def _serve(conn: Connection, jobs: Mapping[str, Callable[[str], object]]) -> None:
     while True:
         try:
             msg = conn.recv()
