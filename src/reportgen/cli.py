@@ -313,16 +313,16 @@ def run() -> None:
     """The `reportgen` command: `main`, then leave at once.
 
     Tearing the interpreter down (pydantic, lxml, openpyxl, WeasyPrint and their objects)
-    takes about a tenth of a second after the work is done. Every file is written and
-    synced by then (`api.write_files`), and nothing of ours runs at exit, so flush the
-    output and logging and exit without it. Tests call `main`, which returns.
+    is work nobody waits for: every file is written and synced by then (`api.write_files`),
+    and nothing of ours runs at exit, so flush the output and logging and exit without it.
+    Tests call `main`, which returns.
 
     The cyclic garbage collector's automatic passes are off for the command's short life:
-    walking the objects of the libraries it imports, they were about a tenth of a build's
-    CPU time. The cycles a build does leave are collected at chosen moments instead: by the
-    PDF's workers after each piece (`writers.pdf.workers`), and here while they typeset, after the
-    other formats are written (`pdf.Typesetting.begin`); a 1000-entry build's peak memory
-    is then within 2% of what it was with the collector on (598 against 590 MB)."""
+    they walk the objects of every library imported, again and again. The cycles a build
+    does leave are collected at chosen moments instead: by the PDF's workers after each
+    piece (`writers.pdf.workers`), and here while they typeset, after the other formats are
+    written (`pdf.Typesetting.begin`), so the peak memory stays where it was with the
+    collector on. The figures are in bench/FIGURES.md."""
     import gc
     import logging
 

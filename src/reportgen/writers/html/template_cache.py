@@ -1,7 +1,7 @@
 """Compiled templates kept between builds, as Python keeps .pyc files.
 
-Jinja2 compiles the page's templates to Python on every run: about 60 ms, on the way to
-the PDF's first piece. Jinja2's own bytecode cache keeps the compiled code in a folder
+Jinja2 compiles the page's templates to Python on every run, on the way to the PDF's
+first piece. Jinja2's own bytecode cache keeps the compiled code in a folder
 (`$XDG_CACHE_HOME/reportgen/templates`, else `~/.cache/reportgen/templates`), keyed by each
 template's name and checked against a hash of its source, so an edited template is
 compiled afresh. The first build after an install or a template change compiles and

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 #: Typesetting processes at most (one per core up to this).
 MAX_WORKERS = 4
-#: Page numbers are typeset in parts side by side (about 7 ms a page): parts of at least
+#: Page numbers, when typeset as margin boxes, are typeset in parts side by side: parts of at least
 #: MARGIN_PART pages, at most MARGIN_PARTS of them.
 MARGIN_PART = 10
 MARGIN_PARTS = 8

@@ -41,9 +41,9 @@ MIN_SPLIT = 24_000
 #: Pieces are about this long where the page allows (a few per core, so the cores finish together).
 PIECE = 20_000
 #: What a tag (opening or closing) costs to typeset, in characters of text: elements are
-#: boxes and styles to compute. Measured on the samples' pieces (a piece of a card register
-#: takes about 7.6 µs a character and 0.22 ms a tag), so a piece of grids (the Key to Scores,
-#: the heat maps) weighs what it costs, and the pieces are cut and handed out to finish together.
+#: boxes and styles to compute. Fitted on the samples' pieces (bench/FIGURES.md), so a piece of
+#: grids (the Key to Scores, the heat maps) weighs what it costs, and the pieces are cut and
+#: handed out to finish together.
 TAG = 29
 
 _MARK = re.compile(r"<!--rg:(\d+)-->")

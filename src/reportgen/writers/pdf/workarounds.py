@@ -51,7 +51,7 @@ def import_weasyprint() -> None:
 # than a page. WeasyPrint 70 (`layout/table.py`, `group_layout`) lays out every cell of a
 # row down to the foot of the page, and only then sees that a cell did not fit and starts
 # the row again on the next page. Rows of a register are long (often most of a page), so
-# that lays out most of a row's cells for nothing on nearly every page: about a sixth of
+# that lays out most of a row's cells for nothing on nearly every page: much of
 # a long table's typesetting.
 #
 # Once one cell of such a row has not fitted (and the page already holds something, which
@@ -124,10 +124,10 @@ def give_up_rows_early() -> bool:
 # Library work-around: WeasyPrint's font subsetting asks cffi for a new C type per font per piece.
 #
 # cffi parses every C type string it has not seen with pycparser, each parse prefixed by
-# all the type names WeasyPrint declares: about 2.5 ms a string. WeasyPrint 70 subsets each
-# font with `ffi.new(f'hb_codepoint_t[{n}]', values)`, and `n` (the glyphs a piece uses)
-# differs from font to font and piece to piece, so a build parsed a dozen or two array types
-# nobody needed: about 40 ms of the 2021/22 register's typesetting. An array of
+# all the type names WeasyPrint declares. WeasyPrint 70 subsets each font with
+# `ffi.new(f'hb_codepoint_t[{n}]', values)`, and `n` (the glyphs a piece uses) differs from
+# font to font and piece to piece, so a build parsed a dozen or two array types nobody
+# needed (bench/FIGURES.md). An array of
 # `len(values)` items made from `values` is what `'hb_codepoint_t[]'` gives too, with one
 # parse for all lengths; `ffi.new` is wrapped to ask for that when the length written in
 # the type is the length of the values (otherwise it is called as it was). The memory
@@ -192,13 +192,13 @@ def page_references_once() -> bool:
     return True
 
 
-#: zlib's default level: within 5% of level 9's size, and a fifth faster on a register's PDF.
+#: zlib's default level: about the size of level 9's, and faster (bench/FIGURES.md).
 COMPRESS_LEVEL = 6
 
 
 def compress_level_default() -> bool:
-    """Work around pydyf (0.13) compressing every stream at zlib level 9, which took about
-    a fifth of the time of writing a 60-page piece (0.37 of 1.9 s) to save 5% of its size.
+    """Work around pydyf (0.13) compressing every stream at zlib level 9, a good part of the
+    time of writing a piece for a few per cent of its size.
     pydyf calls `zlib.compressobj(level=9)` on its module's `zlib`; give it one whose
     `compressobj` uses `COMPRESS_LEVEL`. The output stays deterministic."""
     import zlib
