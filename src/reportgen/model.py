@@ -281,8 +281,6 @@ class Register(_Model):
     opportunities: list[Entry] = Field(default_factory=list, description="The opportunities, in the order printed.")
 
 
-Kind = Literal["risk", "opportunity"]
-
 SCORE_FIELDS = ("current", "residual", "target")
 
 

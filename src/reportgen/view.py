@@ -19,8 +19,8 @@ from . import vocabulary as words
 from .compare import Comparison, EntryChange, Trend, compare
 from .model import Band, Entry, Group, Register, Score
 from .richtext import Block
+from .vocabulary import Kind
 
-Kind = Literal["risk", "opportunity"]
 SCORES = ("current", "residual", "target")
 
 

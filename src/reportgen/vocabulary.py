@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+#: A register entry is a risk or an opportunity.
 Kind = Literal["risk", "opportunity"]
 
 #: A risk or an opportunity, as a label starts: "Risk Owner", "Opportunity Description".
