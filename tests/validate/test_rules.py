@@ -289,3 +289,31 @@ def test_fields_without_columns(register):
         "use 'layout: cards'"
     ]
     assert found(rules.fields_without_columns, register("layout: cards\nrisks:\n  - id: CR1\n    target: 4\n")) == []
+
+
+def test_scores_kept_as_written(register):
+    """A score an import could not read is kept as written: validate says so every time, not only
+    the import that kept it (one with a likelihood and an impact has its number)."""
+    ctx = register(
+        "risks:\n  - id: CR1\n    owner: A\n    current: 12\n    residual: {as_written: '(Major/ see note?'}\n"
+        "    target: {as_written: 'see note', likelihood: 2, impact: 3}\n"
+    )
+    assert found(rules.scores_kept_as_written, ctx) == [
+        "r.yaml:7:15: warning: CR1 residual score: kept as written, '(Major/ see note?', with no number: it is "
+        "shown as written, with no band and no cell in the heat map; write the score, e.g. 12 or "
+        "'12 (Major/Possible)'"
+    ]
+
+
+def test_has_current_score(register):
+    ctx = register(
+        "risks:\n  - id: CR1\n    owner: A\n    residual: 8\n  - id: CR2\n    owner: A\n    current: 30\n"
+        "opportunities:\n  - id: CO1\n    owner: A\n"
+    )
+    # CR2's current score is there, out of range: an error of its own, not a missing score
+    assert found(rules.has_current_score, ctx) == [
+        "r.yaml:4:5: warning: CR1: has no current score: every risk and opportunity needs one (its band, its "
+        "cell in the heat map and its trend come from it); add 'current_score'",
+        "r.yaml:11:5: warning: CO1: has no current score: every risk and opportunity needs one (its band, its "
+        "cell in the heat map and its trend come from it); add 'current_score'",
+    ]
