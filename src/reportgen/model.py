@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, field_validator
 
 from . import scoring
 
@@ -247,16 +247,57 @@ DEFAULT_OPPORTUNITY_COLUMNS = [
 ]
 
 
+def table_columns(listed: list[Column], defaults: list[tuple[str, str]]) -> list[Column]:
+    """The columns of a table, from the columns a register lists and the default table.
+
+    A list naming only some fields changes only those: a default column listed takes the label
+    given, in its own place; a field that is not a default column is added after the defaults,
+    in the order listed; every other default column stays as it is. A list naming every
+    default column is the whole table, in the order listed (the way to reorder it)."""
+    seen: set[str] = set()
+    for c in listed:
+        if c.field in seen:
+            raise ValueError(f"the '{c.field}' column is listed twice; list each field once")
+        seen.add(c.field)
+    names = [f for f, _ in defaults]
+    if set(names) <= seen:
+        return list(listed)
+    labels = {c.field: c.label for c in listed}
+    return _cols([(f, labels.get(f, label)) for f, label in defaults]) + [c for c in listed if c.field not in names]
+
+
+def _columns_help(which: str) -> str:
+    return (
+        f"Columns of the {which} table. List only the columns to change or add: a default column listed "
+        "takes the label given, in its own place; any other field is added after the default columns, "
+        "which all stay. A list naming every default column is the whole table, in the order listed."
+    )
+
+
 class Columns(_Model):
-    """Column headings of the table layout, for the risk table and the opportunity table."""
+    """Column headings of the table layout, for the risk table and the opportunity table: each list
+    changes the default table (the columns it names), never replaces it by accident."""
 
     risks: list[Column] = Field(
-        default_factory=lambda: _cols(DEFAULT_RISK_COLUMNS), description="Columns of the risk table, in order."
+        default_factory=lambda: _cols(DEFAULT_RISK_COLUMNS),
+        description=_columns_help("risk"),
+        json_schema_extra={"default": [{"field": f, "label": label} for f, label in DEFAULT_RISK_COLUMNS]},
     )
     opportunities: list[Column] = Field(
         default_factory=lambda: _cols(DEFAULT_OPPORTUNITY_COLUMNS),
-        description="Columns of the opportunity table, in order.",
+        description=_columns_help("opportunity"),
+        json_schema_extra={"default": [{"field": f, "label": label} for f, label in DEFAULT_OPPORTUNITY_COLUMNS]},
     )
+
+    @field_validator("risks")
+    @classmethod
+    def _risk_table(cls, listed: list[Column]) -> list[Column]:
+        return table_columns(listed, DEFAULT_RISK_COLUMNS)
+
+    @field_validator("opportunities")
+    @classmethod
+    def _opportunity_table(cls, listed: list[Column]) -> list[Column]:
+        return table_columns(listed, DEFAULT_OPPORTUNITY_COLUMNS)
 
 
 # --------------------------------------------------------------------------- register

@@ -285,10 +285,38 @@ def test_fields_without_columns(register):
     ctx = register("risks:\n  - id: CR1\n    owner: A\n    target_score: 4\n")
     assert found(rules.fields_without_columns, ctx) == [
         "r.yaml:6:19: warning: CR1 target score: the table layout has no column for it, so the Word, PDF and "
-        "HTML appendix will not show it (the Excel workbook does): add a 'target' column under 'columns:' or "
-        "use 'layout: cards'"
+        "HTML appendix will not show it (the Excel workbook does): add '- {field: target, label: Target Risk "
+        "Score}' to the register's 'columns: risks:' list (only that column: the others stay), or use "
+        "'layout: cards'"
     ]
     assert found(rules.fields_without_columns, register("layout: cards\nrisks:\n  - id: CR1\n    target: 4\n")) == []
+
+
+def test_doing_what_fields_without_columns_advises_adds_the_column_and_keeps_the_others(register):
+    """The advice was a trap: a 'target' column under 'columns:' replaced all ten with one."""
+    import re
+
+    from reportgen import view
+    from reportgen.model import DEFAULT_OPPORTUNITY_COLUMNS, DEFAULT_RISK_COLUMNS
+    from reportgen.validate import check
+
+    entries = "risks:\n  - id: CR1\n    owner: A\n    current: 6\n    target_score: 4\n"
+    entries += "opportunities:\n  - id: CO1\n    owner: A\n    current: 6\n    controls: Levy\n"
+    advice = found(rules.fields_without_columns, register(entries))
+    wanted = {}
+    for line in advice:
+        item, table = re.search(r"add '(- \{.*?\})' to the register's 'columns: (\w+):' list", line).groups()
+        wanted.setdefault(table, []).append(item)
+    columns = "columns:\n" + "".join(f"  {t}:\n" + "".join(f"    {i}\n" for i in items) for t, items in wanted.items())
+    ctx = register(entries + columns)
+    assert [d for rule in RULES for d in rule(ctx)] == []
+    resolved, warnings = check(reader.read("r.yaml"))
+    risks, opportunities = view.build(resolved).sections
+    assert [(c.field, c.label) for c in risks.columns] == [*DEFAULT_RISK_COLUMNS, ("target", "Target Risk Score")]
+    assert [(c.field, c.label) for c in opportunities.columns] == [
+        *DEFAULT_OPPORTUNITY_COLUMNS,
+        ("controls", "Current Controls"),
+    ]
 
 
 def test_scores_kept_as_written(register):

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 
+from .. import vocabulary as words
 from ..diagnostics import Diagnostic
 from ..model import SCORE_FIELDS, Entry, Group, Scoring, field_key
 from .colour import contrast
@@ -337,9 +338,17 @@ def has_owner(ctx: Context) -> Iterator[Diagnostic]:
 # --------------------------------------------------------------------------- layout
 
 
+def _column_label(kind: str, fname: str) -> str:
+    """A heading to suggest for a field's column: its card label ("Target Risk Score")."""
+    if fname in words.CARD_LABELS:
+        return words.card_label(kind, fname)
+    return fname.replace("_", " ").capitalize()
+
+
 def fields_without_columns(ctx: Context) -> Iterator[Diagnostic]:
     """In the table layout, warn of a field with text but no column: the Word, PDF and HTML
-    appendix would not show it, so say so rather than drop it silently."""
+    appendix would not show it, so say so rather than drop it silently, and say exactly what to
+    write (a column listed under `columns:` is added to the default ones, never instead of them)."""
     reg = ctx.register
     if reg.layout != "table":
         return
@@ -353,8 +362,9 @@ def fields_without_columns(ctx: Context) -> Iterator[Diagnostic]:
             yield ctx.warning(
                 ctx.key_path(at, fname),
                 f"the table layout has no column for it, so the Word, PDF and HTML appendix will not "
-                f"show it (the Excel workbook does): add a '{fname}' column under 'columns:' or use "
-                f"'layout: cards'",
+                f"show it (the Excel workbook does): add "
+                f"'- {{field: {fname}, label: {_column_label(at.kind, fname)}}}' to the register's "
+                f"'columns: {at.list_name}:' list (only that column: the others stay), or use 'layout: cards'",
                 ctx.label(at),
                 (field_key(Entry, fname),),
             )
