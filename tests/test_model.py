@@ -34,6 +34,19 @@ def test_a_new_field_is_added_after_the_default_columns(tmp_path):
     assert risks == [*defaults, ("target", "Target"), ("progress", "Progress")]
 
 
+def test_show_false_leaves_a_column_out_and_a_label_may_be_left_to_its_default(tmp_path):
+    risks, opportunities = _columns(
+        tmp_path,
+        "columns:\n  risks:\n    - {field: direction, show: false}\n    - {field: target}\n"
+        "  opportunities:\n    - {field: controls}\n",
+    )
+    assert risks == [*DEFAULT_RISK_COLUMNS, ("target", "Target Risk Score")]
+    path = tmp_path / "r.yaml"
+    reg = reader.read(str(path)).register
+    assert [c.field for c in reg.columns.risks if not c.show] == ["direction"]
+    assert opportunities[-1] == ("controls", "Current Controls")
+
+
 def test_a_list_of_every_default_column_is_the_table_in_its_order(tmp_path):
     listed = [*reversed(DEFAULT_RISK_COLUMNS), ("target", "Target")]
     text = "columns:\n  risks:\n" + "".join(f"    - {{field: {f}, label: '{label}'}}\n" for f, label in listed)
@@ -67,3 +80,9 @@ def test_a_register_is_written_with_only_the_columns_it_changes(tmp_path):
     listed = [{"field": f, "label": label} for f, label in reversed(DEFAULT_RISK_COLUMNS)]
     reordered = Register.model_validate({"organisation": "T", "period": "Q1", "columns": {"risks": listed}})
     assert serialise.register_data(reordered)["columns"] == {"risks": listed}
+    hidden = Register.model_validate(
+        {"organisation": "T", "period": "Q1", "columns": {"risks": [{"field": "direction", "show": False}]}}
+    )
+    written = serialise.register_data(hidden)["columns"]
+    assert written == {"risks": [{"field": "direction", "label": "Direction of Travel", "show": False}]}
+    assert Register.model_validate(serialise.register_data(hidden)) == hidden

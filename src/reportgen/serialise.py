@@ -84,12 +84,13 @@ def _columns(columns: Columns) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, defaults in (("risks", DEFAULT_RISK_COLUMNS), ("opportunities", DEFAULT_OPPORTUNITY_COLUMNS)):
         cols: list[Column] = getattr(columns, name)
-        if [(c.field, c.label) for c in cols] == defaults:
+        plain = [Column(field=f, label=label) for f, label in defaults]  # type: ignore[arg-type]
+        if cols == plain:
             continue
-        changed = [c for c in cols if (c.field, c.label) not in defaults]
-        if table_columns(changed, defaults) != cols:
+        changed = [c for c in cols if c not in plain]
+        if table_columns(changed, defaults, "risk" if name == "risks" else "opportunity") != cols:
             changed = cols
-        out[name] = [c.model_dump(mode="python") for c in changed]
+        out[name] = [c.model_dump(mode="python", exclude_defaults=True) for c in changed]
     return out
 
 

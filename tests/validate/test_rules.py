@@ -290,6 +290,12 @@ def test_fields_without_columns(register):
         "'layout: cards'"
     ]
     assert found(rules.fields_without_columns, register("layout: cards\nrisks:\n  - id: CR1\n    target: 4\n")) == []
+    hidden = "columns:\n  risks:\n    - {field: direction, show: false}\nrisks:\n  - id: CR1\n    direction: Up\n"
+    assert found(rules.fields_without_columns, register(hidden)) == [
+        "r.yaml:8:16: warning: CR1 direction of travel: the table layout has no column for it, so the Word, PDF "
+        "and HTML appendix will not show it (the Excel workbook does): its column under 'columns: risks:' has "
+        "'show: false': remove that, or use 'layout: cards'"
+    ]
 
 
 def test_doing_what_fields_without_columns_advises_adds_the_column_and_keeps_the_others(register):

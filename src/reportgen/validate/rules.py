@@ -11,9 +11,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 
-from .. import vocabulary as words
 from ..diagnostics import Diagnostic
-from ..model import SCORE_FIELDS, Entry, Group, Scoring, field_key
+from ..model import SCORE_FIELDS, Entry, Group, Scoring, column_label, field_key
 from .colour import contrast
 from .context import At, Context, Path
 from .ids import confusions, id_problem, split_id
@@ -338,13 +337,6 @@ def has_owner(ctx: Context) -> Iterator[Diagnostic]:
 # --------------------------------------------------------------------------- layout
 
 
-def _column_label(kind: str, fname: str) -> str:
-    """A heading to suggest for a field's column: its card label ("Target Risk Score")."""
-    if fname in words.CARD_LABELS:
-        return words.card_label(kind, fname)
-    return fname.replace("_", " ").capitalize()
-
-
 def fields_without_columns(ctx: Context) -> Iterator[Diagnostic]:
     """In the table layout, warn of a field with text but no column: the Word, PDF and HTML
     appendix would not show it, so say so rather than drop it silently, and say exactly what to
@@ -354,17 +346,23 @@ def fields_without_columns(ctx: Context) -> Iterator[Diagnostic]:
         return
     for at in ctx.entries():
         cols = reg.columns.risks if at.kind == "risk" else reg.columns.opportunities
-        shown = {c.field for c in cols}
+        shown = {c.field for c in cols if c.show}
+        hidden = {c.field for c in cols if not c.show}
         for fname in Entry.model_fields:
             value = getattr(at.entry, fname)
             if fname in shown or value in (None, "", []):
                 continue
+            if fname in hidden:
+                what = f"its column under 'columns: {at.list_name}:' has 'show: false': remove that"
+            else:
+                what = (
+                    f"add '- {{field: {fname}, label: {column_label(at.kind, fname)}}}' to the register's "
+                    f"'columns: {at.list_name}:' list (only that column: the others stay)"
+                )
             yield ctx.warning(
                 ctx.key_path(at, fname),
                 f"the table layout has no column for it, so the Word, PDF and HTML appendix will not "
-                f"show it (the Excel workbook does): add "
-                f"'- {{field: {fname}, label: {_column_label(at.kind, fname)}}}' to the register's "
-                f"'columns: {at.list_name}:' list (only that column: the others stay), or use 'layout: cards'",
+                f"show it (the Excel workbook does): {what}, or use 'layout: cards'",
                 ctx.label(at),
                 (field_key(Entry, fname),),
             )

@@ -852,17 +852,25 @@ def test_up_is_worse_for_a_risk_and_better_for_an_opportunity(tmp_path):
 
 
 def test_trend_below_the_current_score_without_a_direction_column(tmp_path):
-    extra = """
+    hidden = "".join(f"        - {{field: {f}, show: false}}\n" for f in ("types", "consequences", "actions", "owner"))
+    extra = f"""
     columns:
       risks:
-        - {field: id, label: Ref}
-        - {field: description, label: Risk}
-        - {field: current, label: Score}
-      opportunities:
-        - {field: id, label: Ref}
-        - {field: current, label: Score}
-        - {field: target, label: Target}
-"""
+        - {{field: id, label: Ref}}
+        - {{field: description, label: Risk}}
+        - {{field: current, label: Score}}
+        - {{field: controls, show: false}}
+        - {{field: residual, show: false}}
+        - {{field: direction, show: false}}
+{hidden}      opportunities:
+        - {{field: id, label: Ref}}
+        - {{field: current, label: Score}}
+        - {{field: target, label: Target}}
+        - {{field: description, show: false}}
+        - {{field: progress, show: false}}
+        - {{field: residual, show: false}}
+        - {{field: direction, show: false}}
+{hidden}"""
     cur = load_yaml(tmp_path, PAIR_CURRENT.format(layout="table") + extra, "q2.yaml")
     prev = load_yaml(tmp_path, PAIR_PREVIOUS.format(layout="table"), "q1.yaml")
     doc = open_doc(build_docx(tmp_path / "out", cur, prev))
