@@ -63,9 +63,19 @@ def test_a_build_from_the_workbook_or_appendix_gives_the_yaml_builds_text(kind, 
     assert result.written == [tmp_path / "q2-2018-19.html"]
     # Every word, in order: the importers read back everything the register holds.
     assert visible_text(tmp_path / "q2-2018-19.html") == visible_text(office["html"])
-    # The checks name the document (it has no lines to point at).
+    # The checks name the document (it has no lines to point at). A Word appendix shows no report
+    # date (the workbook's title block does): the one its file properties hold is named.
+    dated = (
+        [
+            f"{office[kind]}: warning: report date 2018-10-01 taken from the file's created date: check it "
+            "(file properties)"
+        ]
+        if kind == "docx"
+        else []
+    )
     assert [str(w) for w in result.warnings] == [
-        f"{office[kind]}: warning: C01 ID: 'C01' breaks the series of IDs (CO…): did you mean 'CO1'?"
+        *dated,
+        f"{office[kind]}: warning: C01 ID: 'C01' breaks the series of IDs (CO…): did you mean 'CO1'?",
     ]
 
 
@@ -102,7 +112,7 @@ def test_validate_accepts_a_workbook_and_an_appendix(office, capsys):
     assert main(["validate", str(office["xlsx"]), str(office["q1"])]) == 0
     assert capsys.readouterr().out.splitlines() == [
         f"{office['xlsx']}: valid, 15 entries, 1 warning",
-        f"{office['q1']}: valid, 14 entries, 1 warning",
+        f"{office['q1']}: valid, 14 entries, 2 warnings",  # (and the report date, from the file's properties)
     ]
 
 
@@ -174,7 +184,11 @@ print(json.dumps(seen))
 
 def test_import_init_and_schema_are_api_functions(office, tmp_path):
     result = api.import_register(office["docx"], tmp_path / "q2.yaml")
-    assert (result.written, result.valid, result.entries, result.notes) == (tmp_path / "q2.yaml", True, 15, [])
+    assert (result.written, result.valid, result.entries) == (tmp_path / "q2.yaml", True, 15)
+    assert [str(n) for n in result.notes] == [
+        f"{office['docx']}: warning: report date 2018-10-01 taken from the file's created date: check it "
+        "(file properties)"
+    ]
     assert [d.severity for d in result.diagnostics] == ["warning"]
     with pytest.raises(api.ReportgenError, match="already exists; use --force"):
         api.import_register(office["docx"], tmp_path / "q2.yaml")

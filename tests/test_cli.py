@@ -62,10 +62,10 @@ def _fake_html(monkeypatch, render=lambda view, options: b"<html></html>"):
 def test_invalid_register_exits_1_without_traceback_and_writes_nothing(tmp_path, capsys, monkeypatch):
     _fake_html(monkeypatch)
     bad = tmp_path / "bad.yaml"
-    bad.write_text("organisation: T\nperiod: Q1\nrisks:\n  - id: CR3\n    owner: A\n    residual: 30\n")
+    bad.write_text("organisation: T\nperiod: Q1\nrisks:\n  - id: CR3\n    owner: A\n    current: 4\n    residual: 30\n")
     assert main(["build", str(bad), "-f", "html", "-o", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
-    assert err.strip() == f"{bad}:6:15: CR3 residual score: 30 is above the highest possible score, 25"
+    assert err.strip() == f"{bad}:7:15: CR3 residual score: 30 is above the highest possible score, 25"
     assert not (tmp_path / "out").exists()
 
 

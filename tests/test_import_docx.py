@@ -8,6 +8,7 @@ import zipfile
 import docx
 import pytest
 from docx.enum.text import WD_BREAK
+from docx.oxml.ns import qn
 
 from conftest import SAMPLES, sample_paths
 from hostile import docx_bomb, nested_tables_docx, problem_lines, run_limited
@@ -392,3 +393,172 @@ def test_import_shows_progress_on_a_terminal_only(tmp_path, tty):
     _clerk_card_document(src)
     assert main(["import", str(src), "-o", str(tmp_path / "x.yaml")]) == 0
     assert "cards.docx: reading table 1 (0 entries so far)" in tty.getvalue()
+
+
+# --------------------------------------------------------------------------- nothing inferred silently
+
+
+def _without_organisation(tmp_path, capsys):
+    """small.yaml as Word, then as a clerk's copy differs: no organisation line, a person as the
+    file's author and last editor, and an old created date."""
+    import datetime
+
+    assert main(["build", str(SAMPLES / "small.yaml"), "-f", "docx", "-o", str(tmp_path)]) == 0
+    d = docx.Document(str(tmp_path / "small.docx"))
+    for p in list(d.paragraphs):
+        if p.text.strip() == "Example County Council":
+            p._p.getparent().remove(p._p)
+    d.core_properties.author = d.core_properties.last_modified_by = "Jane Clerk"
+    d.core_properties.created = datetime.datetime(2013, 12, 23)
+    src = tmp_path / "clerk.docx"
+    d.save(str(src))
+    capsys.readouterr()
+    return src
+
+
+@needs_docx
+def test_the_organisation_is_never_the_files_author_nor_a_section_heading(tmp_path, capsys):
+    """The author is a person (a clerk, or "python-docx"), and "Risks" is a section heading: the
+    organisation the heading does not give is a placeholder, named in a warning; a date taken
+    from the file's properties is named in a warning too."""
+    src = _without_organisation(tmp_path, capsys)
+    out = tmp_path / "clerk.yaml"
+    assert main(["import", str(src), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    reg = api.load(out).register
+    assert (reg.organisation, str(reg.report_date)) == ("Unknown organisation", "2013-12-23")
+    assert "Jane Clerk" not in out.read_text() + err
+    assert (
+        f"{src}: warning: no organisation found in the heading; wrote organisation 'Unknown organisation': "
+        "set 'organisation' by hand (or import with --like REGISTER) (heading)"
+    ) in err
+    assert (
+        f"{src}: warning: report date 2013-12-23 taken from the file's created date: check it (file properties)" in err
+    )
+
+
+@needs_docx
+def test_a_like_register_gives_what_the_heading_does_not_and_says_so(tmp_path, capsys):
+    src = _without_organisation(tmp_path, capsys)
+    out = tmp_path / "clerk.yaml"
+    assert main(["import", str(src), "-o", str(out), "--like", str(SAMPLES / "small.yaml")]) == 0
+    err = capsys.readouterr().err
+    reg = api.load(out).register
+    assert (reg.organisation, reg.period, str(reg.report_date)) == (
+        "Example County Council",
+        "Q3 2026/27",
+        "2027-01-10",
+    )
+    assert (
+        "no organisation found in the heading; organisation 'Example County Council' taken from the --like "
+        "register: check it (heading)"
+    ) in err
+    assert "report date 2027-01-10 taken from the --like register: check it" in err
+    assert "period" not in err  # the heading gives it
+
+
+def test_the_heading_block_takes_no_section_heading_as_the_organisation():
+    from reportgen.importers._common import heading_block
+
+    texts = ["Appendix A", "Corporate Risk & Opportunity Register Q2 2018/19", "Risks", "Key to Scores"]
+    assert heading_block(texts, None) == {
+        "appendix": "Appendix A",
+        "title": "Corporate Risk & Opportunity Register",
+        "period": "Q2 2018/19",
+    }
+    assert heading_block(["Lancashire County Council", *texts], None)["organisation"] == "Lancashire County Council"
+
+
+# --------------------------------------------------------------------------- numbering a clerk typed
+
+
+def _typed_numbers_document(path):
+    """A cell as a clerk typed it: a paragraph, then each item a typed bullet and a typed number."""
+    d = docx.Document()
+    d.add_paragraph("Lancashire County Council Corporate Risk & Opportunity Register Q2 2018/19")
+    t = d.add_table(rows=2, cols=3)
+    for c, h in zip(t.rows[0].cells, ["RIN", "Description", "Risk Owner"]):
+        c.text = h
+    r = t.rows[1].cells
+    r[0].text, r[2].text = "CR1", "Chief Executive"
+    r[1].text = "Delivering the Operational Plan"
+    for line in (
+        "• 1. Establishing a strong and visible leadership team",
+        "• 2. Embed a focus on service delivery",
+        "•\t3. Develop a sustainable financial strategy",
+    ):
+        r[1].add_paragraph(line)
+    d.save(path)
+
+
+TYPED = (
+    "Delivering the Operational Plan\n\n1. Establishing a strong and visible leadership team\n"
+    "2. Embed a focus on service delivery\n3. Develop a sustainable financial strategy"
+)
+
+
+@needs_docx
+def test_a_typed_bullet_before_a_typed_number_is_one_numbered_item_and_stays_so(tmp_path, capsys):
+    """'• 1. Establishing' shows a number: it imports as item 1 of a numbered list (not a number
+    nested in a bullet), Word numbers it 1. (decimal), and a round trip through Word keeps it."""
+    src = tmp_path / "typed.docx"
+    _typed_numbers_document(src)
+    out = tmp_path / "typed.yaml"
+    assert main(["import", str(src), "-o", str(out)]) == 0
+    reg = api.load(out).register
+    assert reg.risks[0].description.strip() == TYPED
+    assert main(["build", str(out), "-f", "docx", "-o", str(tmp_path / "built")]) == 0
+    built = tmp_path / "built" / "typed.docx"
+    d = docx.Document(str(built))
+    cell = next(t for t in d.tables if t.rows[0].cells[0].text.startswith("Risk")).rows[1].cells[1]
+    numbered = [p for p in cell.paragraphs if p._p.pPr is not None and p._p.pPr.numPr is not None]
+    assert [p.text for p in numbered] == [line.split(". ", 1)[1] for line in TYPED.splitlines()[2:]]
+    numbering = d.part.numbering_part.element
+    (num_id,) = {p._p.pPr.numPr.numId.val for p in numbered}
+    num = next(n for n in numbering.iter(qn("w:num")) if n.get(qn("w:numId")) == str(num_id))
+    abstract_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
+    abstract = next(a for a in numbering.iter(qn("w:abstractNum")) if a.get(qn("w:abstractNumId")) == abstract_id)
+    assert {lvl.find(qn("w:numFmt")).get(qn("w:val")) for lvl in abstract.iter(qn("w:lvl"))} == {"decimal"}
+    again = tmp_path / "again.yaml"
+    assert main(["import", str(built), "-o", str(again)]) == 0
+    assert api.load(again).register.risks[0].description.strip() == TYPED
+
+
+@needs_docx
+def test_a_numbered_list_keeps_its_first_number_through_word(tmp_path, capsys):
+    """A list starting at 3 is a Word list whose w:num overrides the start: import reads it."""
+    text = "3. starts at three\n4. then four\n   1. nested one\n   2. nested two\n5. five"
+    src = tmp_path / "r.yaml"
+    src.write_text(
+        "organisation: T\nperiod: Q1\nreport_date: 2026-07-01\nrisks:\n  - id: R1\n    owner: A\n"
+        "    description: |\n" + "".join(f"      {line}\n" for line in text.splitlines()),
+        encoding="utf-8",
+    )
+    assert main(["build", str(src), "-f", "docx", "-o", str(tmp_path / "out")]) == 0
+    back = tmp_path / "back.yaml"
+    assert main(["import", str(tmp_path / "out" / "r.docx"), "-o", str(back)]) == 0
+    assert api.load(back).register.risks[0].description.strip() == text
+
+
+# --------------------------------------------------------------------------- types
+
+
+TYPES = ["Health/Safety", "Legal, Political", "Finance; Audit", "Economic"]
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+@pytest.mark.parametrize("layout", ["table", "cards"])
+def test_reportgens_own_types_come_back_whole(fmt, layout, tmp_path, capsys):
+    """reportgen writes one type a line, so a '/', ',' or ';' in a type is part of it."""
+    if fmt not in writers.available():
+        pytest.skip(f"the {fmt} writer is not available")
+    src = tmp_path / "r.yaml"
+    src.write_text(
+        f"organisation: T\nperiod: Q1\nreport_date: 2026-07-01\nlayout: {layout}\nrisks:\n"
+        f"  - id: R1\n    owner: A\n    types: {TYPES}\n  - id: R2\n    owner: A\n    types: [{TYPES[0]}]\n",
+        encoding="utf-8",
+    )
+    assert main(["build", str(src), "-f", fmt, "-o", str(tmp_path / "out")]) == 0
+    back = tmp_path / "back.yaml"
+    assert main(["import", str(tmp_path / "out" / f"r.{fmt}"), "-o", str(back)]) == 0
+    assert [e.types for e in api.load(back).register.risks] == [TYPES, TYPES[:1]]

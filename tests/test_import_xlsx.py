@@ -110,3 +110,38 @@ def test_a_range_to_the_last_row_reads_only_the_rows_with_values(how, tmp_path):
         ("CR1", "Budget", 12),
         ("CR2", "Workforce", 9),
     ]
+
+
+def test_the_organisation_is_never_the_workbooks_creator(tmp_path, capsys):
+    """With no organisation above the table, the creator (a person) is not taken for it: a
+    placeholder is, named in a warning. The report date the title block shows needs no warning;
+    one from the file's created date does."""
+    import datetime
+
+    built = _build(SAMPLES / "small.yaml", tmp_path)
+    wb = openpyxl.load_workbook(built)
+    ws = wb["Register"]
+    assert ws["A1"].value == "Example County Council"
+    ws["A1"].value = None
+    wb.properties.creator = wb.properties.lastModifiedBy = "Jane Clerk"
+    wb.properties.created = datetime.datetime(2013, 12, 23)
+    src = tmp_path / "clerk.xlsx"
+    wb.save(src)
+    out = tmp_path / "clerk.yaml"
+    assert main(["import", str(src), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    reg = api.load(out).register
+    assert (reg.organisation, reg.period, str(reg.report_date)) == ("Unknown organisation", "Q3 2026/27", "2027-01-10")
+    assert "Jane Clerk" not in out.read_text() + err
+    assert "no organisation found in the title block; wrote organisation 'Unknown organisation'" in err
+    assert "report date" not in err
+
+    ws["A3"].value = None  # the line with the period and the report date (the title gives the period too)
+    wb.save(src)
+    assert main(["import", str(src), "-o", str(out), "--force"]) == 0
+    err = capsys.readouterr().err
+    reg = api.load(out).register
+    assert (reg.period, str(reg.report_date)) == ("Q3 2026/27", "2013-12-23")
+    assert (
+        f"{src}: warning: report date 2013-12-23 taken from the file's created date: check it (file properties)" in err
+    )

@@ -48,8 +48,8 @@ def test_every_error_is_reported_in_one_run(capsys, monkeypatch, tmp_path):
         "organisation: T\nperiod: Q1\nrisks:\n"
         "  - id: CR1\n    owner: A\n    current: 30\n"
         "  - id: CR2\n    owner: A\n    current: {score: 16, likelihood: 3, impact: 4}\n"
-        "  - id: CR3\n    owner: A\n    ownr: B\n"
-        "  - id: CR1\n    owner: A\n",
+        "  - id: CR3\n    owner: A\n    current: 4\n    ownr: B\n"
+        "  - id: CR1\n    owner: A\n    current: 4\n",
         encoding="utf-8",
     )
     code, err, _ = _run(capsys, monkeypatch, reg)
@@ -57,8 +57,8 @@ def test_every_error_is_reported_in_one_run(capsys, monkeypatch, tmp_path):
     assert err[:4] == [
         "many.yaml:6:14: CR1 current score: 30 is above the highest possible score, 25",
         "many.yaml:9:14: CR2 current score: 16 does not match likelihood 3 (Possible) × impact 4 (Major) = 12",
-        "many.yaml:12:5: CR3: 'ownr' is not a field a register knows; did you mean 'owner'?",
-        "many.yaml:13:9: CR1 ID: 'CR1' is used by more than one entry (also at line 4); IDs must be unique",
+        "many.yaml:13:5: CR3: 'ownr' is not a field a register knows; did you mean 'owner'?",
+        "many.yaml:14:9: CR1 ID: 'CR1' is used by more than one entry (also at line 4); IDs must be unique",
     ]
     assert err[4] == "many.yaml: 4 errors"
 

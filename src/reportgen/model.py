@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, field_validator
 
 from . import scoring
+from . import vocabulary as words
 
 RichText = Annotated[
     str,
@@ -211,10 +212,15 @@ FieldName = Literal[
 
 
 class Column(_Model):
-    """One column of the table layout: which field, under which heading."""
+    """One column of the table layout: which field, under which heading, and whether it is shown."""
 
     field: FieldName = Field(description="The entry field shown in this column.")
-    label: str = Field(description="Column heading as printed.")
+    label: str | None = Field(
+        None,
+        description="Column heading as printed. Left out: the default column's heading, or for another "
+        "field its card label (e.g. 'Target Risk Score').",
+    )
+    show: bool = Field(True, description="false leaves this column out of the table.")
 
 
 def _cols(pairs: list[tuple[str, str]]) -> list[Column]:
@@ -247,16 +253,72 @@ DEFAULT_OPPORTUNITY_COLUMNS = [
 ]
 
 
+def table_columns(listed: list[Column], defaults: list[tuple[str, str]], kind: str) -> list[Column]:
+    """The columns of a table, from the columns a register lists and the default table.
+
+    A list naming only some fields changes only those: a default column listed takes the label
+    given (and `show`), in its own place; a field that is not a default column is added after the
+    defaults, in the order listed; every other default column stays as it is. A list naming every
+    default column is the whole table, in the order listed (the way to reorder it). `show: false`
+    leaves a column out. Every column comes back with its label."""
+    seen: set[str] = set()
+    for c in listed:
+        if c.field in seen:
+            raise ValueError(f"the '{c.field}' column is listed twice; list each field once")
+        seen.add(c.field)
+    names = dict(defaults)
+    if set(names) <= seen:
+        table = list(listed)
+    else:
+        given = {c.field: c for c in listed}
+        table = [given.get(f) or Column(field=f, label=label) for f, label in defaults]  # type: ignore[arg-type]
+        table += [c for c in listed if c.field not in names]
+    return [
+        c if c.label else c.model_copy(update={"label": names.get(c.field) or column_label(kind, c.field)})
+        for c in table
+    ]
+
+
+def column_label(kind: str, fname: str) -> str:
+    """A heading for a field that is not a default column: its card label ("Target Risk Score")."""
+    if fname in words.CARD_LABELS:
+        return words.card_label(kind, fname)
+    return fname.replace("_", " ").capitalize()
+
+
+def _columns_help(which: str) -> str:
+    return (
+        f"Columns of the {which} table. List only the columns to change or add: a default column listed "
+        "takes the label given, in its own place; any other field is added after the default columns, "
+        "which all stay; 'show: false' leaves a column out. A list naming every default column is the "
+        "whole table, in the order listed."
+    )
+
+
 class Columns(_Model):
-    """Column headings of the table layout, for the risk table and the opportunity table."""
+    """Column headings of the table layout, for the risk table and the opportunity table: each list
+    changes the default table (the columns it names), never replaces it by accident."""
 
     risks: list[Column] = Field(
-        default_factory=lambda: _cols(DEFAULT_RISK_COLUMNS), description="Columns of the risk table, in order."
+        default_factory=lambda: _cols(DEFAULT_RISK_COLUMNS),
+        description=_columns_help("risk"),
+        json_schema_extra={"default": [{"field": f, "label": label} for f, label in DEFAULT_RISK_COLUMNS]},
     )
     opportunities: list[Column] = Field(
         default_factory=lambda: _cols(DEFAULT_OPPORTUNITY_COLUMNS),
-        description="Columns of the opportunity table, in order.",
+        description=_columns_help("opportunity"),
+        json_schema_extra={"default": [{"field": f, "label": label} for f, label in DEFAULT_OPPORTUNITY_COLUMNS]},
     )
+
+    @field_validator("risks")
+    @classmethod
+    def _risk_table(cls, listed: list[Column]) -> list[Column]:
+        return table_columns(listed, DEFAULT_RISK_COLUMNS, "risk")
+
+    @field_validator("opportunities")
+    @classmethod
+    def _opportunity_table(cls, listed: list[Column]) -> list[Column]:
+        return table_columns(listed, DEFAULT_OPPORTUNITY_COLUMNS, "opportunity")
 
 
 # --------------------------------------------------------------------------- register

@@ -14,7 +14,19 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from .model import Columns, Entry, Group, Register, Score, Scoring, field_key
+from .model import (
+    DEFAULT_OPPORTUNITY_COLUMNS,
+    DEFAULT_RISK_COLUMNS,
+    Column,
+    Columns,
+    Entry,
+    Group,
+    Register,
+    Score,
+    Scoring,
+    field_key,
+    table_columns,
+)
 from .scoring import format_score, impact_labels, resolve_point
 
 
@@ -66,6 +78,22 @@ def entry_data(e: Entry, scoring: Scoring | None = None, kind: str = "risk") -> 
     return out
 
 
+def _columns(columns: Columns) -> dict[str, Any]:
+    """The tables' columns as a register lists them: only the columns that differ from the
+    default table, when listing those gives the same table; else every column, in order."""
+    out: dict[str, Any] = {}
+    for name, defaults in (("risks", DEFAULT_RISK_COLUMNS), ("opportunities", DEFAULT_OPPORTUNITY_COLUMNS)):
+        cols: list[Column] = getattr(columns, name)
+        plain = [Column(field=f, label=label) for f, label in defaults]  # type: ignore[arg-type]
+        if cols == plain:
+            continue
+        changed = [c for c in cols if c not in plain]
+        if table_columns(changed, defaults, "risk" if name == "risks" else "opportunity") != cols:
+            changed = cols
+        out[name] = [c.model_dump(mode="python", exclude_defaults=True) for c in changed]
+    return out
+
+
 def register_data(reg: Register) -> dict[str, Any]:
     """The register as plain data, leaving out what equals the defaults."""
     out: dict[str, Any] = {}
@@ -77,8 +105,12 @@ def register_data(reg: Register) -> dict[str, Any]:
                 kind = "risk" if name == "risks" else "opportunity"
                 out[name] = [entry_data(e, reg.scoring, kind) for e in value]
             continue
-        if name in ("columns", "scoring"):
-            if value != getattr(defaults, name):
+        if name == "columns":
+            if value != defaults.columns:
+                out[name] = _columns(value)
+            continue
+        if name == "scoring":
+            if value != defaults.scoring:
                 out[name] = value.model_dump(mode="python")
             continue
         if name not in ("organisation", "title", "period", "appendix", "layout") and value == getattr(defaults, name):

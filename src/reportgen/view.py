@@ -587,8 +587,8 @@ def build(reg: Register, previous: Register | None = None, previous_file: str | 
     seen: set[str] = set()
     sections = []
     for kind, entries, cols in (
-        ("risk", reg.risks, reg.columns.risks),
-        ("opportunity", reg.opportunities, reg.columns.opportunities),
+        ("risk", reg.risks, [c for c in reg.columns.risks if c.show]),
+        ("opportunity", reg.opportunities, [c for c in reg.columns.opportunities if c.show]),
     ):
         if not entries:
             continue

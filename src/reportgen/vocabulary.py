@@ -110,6 +110,9 @@ OWNER_LINE = "Owner: {owner}"
 
 #: The Word paragraph style of a trend line: computed from last quarter, so import skips it.
 TREND_STYLE = "Register Trend"
+#: The Word paragraph style of reportgen's plain table text, one type a paragraph among it:
+#: where a cell's types are in it, import takes each paragraph as one type, whatever it holds.
+TABLE_TEXT_STYLE = "Register Table Text"
 
 # --------------------------------------------------------------------------- the Excel workbook
 

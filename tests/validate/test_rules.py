@@ -285,7 +285,69 @@ def test_fields_without_columns(register):
     ctx = register("risks:\n  - id: CR1\n    owner: A\n    target_score: 4\n")
     assert found(rules.fields_without_columns, ctx) == [
         "r.yaml:6:19: warning: CR1 target score: the table layout has no column for it, so the Word, PDF and "
-        "HTML appendix will not show it (the Excel workbook does): add a 'target' column under 'columns:' or "
-        "use 'layout: cards'"
+        "HTML appendix will not show it (the Excel workbook does): add '- {field: target, label: Target Risk "
+        "Score}' to the register's 'columns: risks:' list (only that column: the others stay), or use "
+        "'layout: cards'"
     ]
     assert found(rules.fields_without_columns, register("layout: cards\nrisks:\n  - id: CR1\n    target: 4\n")) == []
+    hidden = "columns:\n  risks:\n    - {field: direction, show: false}\nrisks:\n  - id: CR1\n    direction: Up\n"
+    assert found(rules.fields_without_columns, register(hidden)) == [
+        "r.yaml:8:16: warning: CR1 direction of travel: the table layout has no column for it, so the Word, PDF "
+        "and HTML appendix will not show it (the Excel workbook does): its column under 'columns: risks:' has "
+        "'show: false': remove that, or use 'layout: cards'"
+    ]
+
+
+def test_doing_what_fields_without_columns_advises_adds_the_column_and_keeps_the_others(register):
+    """The advice was a trap: a 'target' column under 'columns:' replaced all ten with one."""
+    import re
+
+    from reportgen import view
+    from reportgen.model import DEFAULT_OPPORTUNITY_COLUMNS, DEFAULT_RISK_COLUMNS
+    from reportgen.validate import check
+
+    entries = "risks:\n  - id: CR1\n    owner: A\n    current: 6\n    target_score: 4\n"
+    entries += "opportunities:\n  - id: CO1\n    owner: A\n    current: 6\n    controls: Levy\n"
+    advice = found(rules.fields_without_columns, register(entries))
+    wanted = {}
+    for line in advice:
+        item, table = re.search(r"add '(- \{.*?\})' to the register's 'columns: (\w+):' list", line).groups()
+        wanted.setdefault(table, []).append(item)
+    columns = "columns:\n" + "".join(f"  {t}:\n" + "".join(f"    {i}\n" for i in items) for t, items in wanted.items())
+    ctx = register(entries + columns)
+    assert [d for rule in RULES for d in rule(ctx)] == []
+    resolved, warnings = check(reader.read("r.yaml"))
+    risks, opportunities = view.build(resolved).sections
+    assert [(c.field, c.label) for c in risks.columns] == [*DEFAULT_RISK_COLUMNS, ("target", "Target Risk Score")]
+    assert [(c.field, c.label) for c in opportunities.columns] == [
+        *DEFAULT_OPPORTUNITY_COLUMNS,
+        ("controls", "Current Controls"),
+    ]
+
+
+def test_scores_kept_as_written(register):
+    """A score an import could not read is kept as written: validate says so every time, not only
+    the import that kept it (one with a likelihood and an impact has its number)."""
+    ctx = register(
+        "risks:\n  - id: CR1\n    owner: A\n    current: 12\n    residual: {as_written: '(Major/ see note?'}\n"
+        "    target: {as_written: 'see note', likelihood: 2, impact: 3}\n"
+    )
+    assert found(rules.scores_kept_as_written, ctx) == [
+        "r.yaml:7:15: warning: CR1 residual score: kept as written, '(Major/ see note?', with no number: it is "
+        "shown as written, with no band and no cell in the heat map; write the score, e.g. 12 or "
+        "'12 (Major/Possible)'"
+    ]
+
+
+def test_has_current_score(register):
+    ctx = register(
+        "risks:\n  - id: CR1\n    owner: A\n    residual: 8\n  - id: CR2\n    owner: A\n    current: 30\n"
+        "opportunities:\n  - id: CO1\n    owner: A\n"
+    )
+    # CR2's current score is there, out of range: an error of its own, not a missing score
+    assert found(rules.has_current_score, ctx) == [
+        "r.yaml:4:5: warning: CR1: has no current score: every risk and opportunity needs one (its band, its "
+        "cell in the heat map and its trend come from it); add 'current_score'",
+        "r.yaml:11:5: warning: CO1: has no current score: every risk and opportunity needs one (its band, its "
+        "cell in the heat map and its trend come from it); add 'current_score'",
+    ]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 from .. import vocabulary as words
@@ -65,11 +67,14 @@ ALIASES = {
 }
 
 
-def split_types(text: str) -> list[str]:
+def split_types(text: str, one_a_line: bool = False) -> list[str]:
     """Types as a cell shows them: one a line (as reportgen writes them), else separated by
-    '/', ',' or ';' on one line (as clerks type them: 'Legal/ Political')."""
+    '/', ',' or ';' on one line (as clerks type them: 'Legal/ Political').
+
+    `one_a_line`: the cell is reportgen's own (its Word style, its Excel table), so each line
+    is one type as written, "Health/Safety" and all: reportgen never joins types on one line."""
     lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
-    if len(lines) > 1:
+    if len(lines) > 1 or one_a_line:
         return lines
     parts = re.split(r"\s*[/,;]\s*|\s{2,}", text.strip())
     return [p.strip() for p in parts if p.strip()]
@@ -115,8 +120,24 @@ def groups_from_lines(lines: list[Line]) -> list[Group]:
     return out
 
 
+def norm(text: str) -> str:
+    """Text compared as a heading: lower case, single spaces, no colons or non-breaking spaces."""
+    return re.sub(r"[\s:]+", " ", text.replace("\u00a0", " ")).strip().lower()
+
+
+def not_data(text: str) -> bool:
+    """A heading or line reportgen prints around the register tables (not register data, and
+    never the organisation): a section heading such as "Risks", "Key to Scores", "Page 2 of 9"."""
+    n = norm(text)
+    heads = [words.KEY_TO_SCORES, words.SCORE_BANDS, words.HEAT_MAPS, *words.SECTION_HEADINGS.values()]
+    return n in {norm(h) for h in heads} or n.startswith(words.NOT_DATA)
+
+
 def heading_block(texts: list[str], like: Register | None) -> dict[str, Any]:
+    """The organisation, title, period and appendix label as the document's heading shows them
+    (the lines above the first table); what it does not show is left out, never guessed."""
     out: dict[str, Any] = {}
+    texts = [t for t in texts if t.strip() and not not_data(t)]
     title = like.title if like else "Corporate Risk & Opportunity Register"
     rest: list[str] = []
     for t in texts:
@@ -149,6 +170,49 @@ def heading_block(texts: list[str], like: Register | None) -> dict[str, Any]:
         if "organisation" not in out and t.strip():
             out["organisation"] = t.strip()
     return out
+
+
+#: What an import writes when the document's heading does not say (and no --like register does).
+UNKNOWN_ORGANISATION = "Unknown organisation"
+UNKNOWN_PERIOD = "Unknown period"
+
+Note = Callable[[str, str], None]
+
+
+def settle_heading(
+    meta: dict[str, Any],
+    like: Register | None,
+    created: dt.date | None,
+    note: Note,
+    where: str,
+) -> dict[str, Any]:
+    """The register's heading fields: what the document's heading shows (`meta`); else the
+    `--like` register's; else, for the report date only, the file's created date; else a
+    placeholder. Every value the heading does not show is named in a warning, with where it
+    came from. Never the file's author, creator or last editor: that is a person (a clerk, or
+    the program that made the file), not the organisation."""
+    base = like.model_dump(exclude={"risks", "opportunities"}) if like else {}
+    shown = {k: v for k, v in meta.items() if v}
+    base.update(shown)
+    for key, placeholder in (("organisation", UNKNOWN_ORGANISATION), ("period", UNKNOWN_PERIOD)):
+        if key in shown:
+            continue
+        if like is not None:
+            note(f"no {key} found in the {where}; {key} '{base[key]}' taken from the --like register: check it", where)
+        else:
+            base[key] = placeholder
+            note(
+                f"no {key} found in the {where}; wrote {key} '{placeholder}': set '{key}' by hand "
+                "(or import with --like REGISTER)",
+                where,
+            )
+    if "report_date" not in shown:
+        if like is not None and like.report_date:
+            note(f"report date {like.report_date} taken from the --like register: check it", where)
+        elif created is not None:
+            base["report_date"] = created
+            note(f"report date {created} taken from the file's created date: check it", "file properties")
+    return base
 
 
 def cannot_open(path: Any, exc: Exception, app: str) -> str:

@@ -32,6 +32,9 @@ class Line:
     number: int | None = None
     indent: int = 0  # left indent in twips (to nest typed bullets)
     heading: bool = False  # in a heading / sub-heading style
+    list_id: str | None = None  # a real Word list's numId: a new one starts a new list
+    start: int = 1  # the number a real Word list starts at, at this level
+    style: str = ""  # the paragraph style's name, in lower case
 
     @property
     def is_heading(self) -> bool:
@@ -48,7 +51,8 @@ class Line:
 
 @dataclass
 class Numbering:
-    """numId -> (level -> (format, start)) from word/numbering.xml."""
+    """numId -> (level -> (format, start)) from word/numbering.xml, with each w:num's start
+    overrides (a list that starts at 3 is a w:num overriding its abstract list's start)."""
 
     formats: dict[str, dict[int, tuple[str, int]]] = field(default_factory=dict)
 
@@ -72,8 +76,15 @@ class Numbering:
         out = cls()
         for num in root.iter(qn("w:num")):
             ref = num.find(qn("w:abstractNumId"))
-            if ref is not None:
-                out.formats[num.get(qn("w:numId"))] = abstract.get(ref.get(qn("w:val")), {})
+            if ref is None:
+                continue
+            levels = dict(abstract.get(ref.get(qn("w:val")), {}))
+            for ov in num.iter(qn("w:lvlOverride")):
+                start = ov.find(qn("w:startOverride"))
+                ilvl = int(ov.get(qn("w:ilvl"), "0"))
+                if start is not None and start.get(qn("w:val"), "").isdigit():
+                    levels[ilvl] = (levels.get(ilvl, ("decimal", 1))[0], int(start.get(qn("w:val"))))
+            out.formats[num.get(qn("w:numId"))] = levels
         return out
 
 
@@ -113,6 +124,7 @@ def paragraph_lines(p, numbering: Numbering, styles: dict[str, str]) -> list[Lin
     """A w:p element as one or more lines (manual line breaks split it)."""
     ppr = p.find(qn("w:pPr"))
     level, ordered, number, indent = 0, False, None, 0
+    list_id, start = None, 1
     if ppr is not None:
         num_pr = ppr.find(qn("w:numPr"))
         if num_pr is not None:
@@ -121,8 +133,9 @@ def paragraph_lines(p, numbering: Numbering, styles: dict[str, str]) -> list[Lin
             if num_id and num_id != "0":
                 ilvl = int(ilvl_el.get(qn("w:val"))) if ilvl_el is not None else 0
                 level = ilvl + 1
-                fmt = numbering.formats.get(num_id, {}).get(ilvl, ("bullet", 1))[0]
+                fmt, start = numbering.formats.get(num_id, {}).get(ilvl, ("bullet", 1))
                 ordered = fmt not in ("bullet", "none")
+                list_id = num_id
         ind = ppr.find(qn("w:ind"))
         if ind is not None:
             try:
@@ -136,7 +149,7 @@ def paragraph_lines(p, numbering: Numbering, styles: dict[str, str]) -> list[Lin
             level = int(m.group(2) or 1)
             ordered = m.group(1) == "number"
     para_bold = para_italic = False
-    lines: list[Line] = [Line([], level, ordered, number, indent)]
+    lines: list[Line] = [Line([], level, ordered, number, indent, list_id=list_id, start=start, style=style)]
     for r in p.iter(W_R):
         bold, italic = _run_style(r, para_bold, para_italic)
         for child in r:
@@ -145,7 +158,7 @@ def paragraph_lines(p, numbering: Numbering, styles: dict[str, str]) -> list[Lin
             elif child.tag == W_TAB:
                 lines[-1].runs.append(("\t", bold, italic))
             elif child.tag in (W_BR, W_CR) and child.get(qn("w:type")) in (None, "textWrapping"):
-                lines.append(Line([], 0, False, None, indent))
+                lines.append(Line([], 0, False, None, indent, style=style))
     return [ln for ln in lines if ln.text.strip() or ln is lines[0]]
 
 
@@ -162,6 +175,13 @@ def _typed_markers(lines: list[Line]) -> None:
         if not (m or n):
             continue
         cut = (m or n).end()
+        if m:
+            # "• 1. Establishing...": a typed bullet before a typed number. The page shows the
+            # number, so it is a numbered item (one level), not a number nested in a bullet.
+            n = _TYPED_NUMBER.match(ln.text[cut:])
+            if n:
+                cut += n.end()
+                m = None
         _strip_prefix(ln, cut)
         depth = indents.index(ln.indent) + 1 if len(indents) > 1 else 1
         if m and m.group(1) in _NESTED_CHARS and m.group(1) != "-" and depth == 1:
@@ -215,6 +235,7 @@ def to_markdown(lines: list[Line]) -> str:
     indents: list[int] = []  # indent (in spaces) of each open list level's content
     prev_list = False
     numbers: dict[int, int] = {}
+    lists: dict[int, str | None] = {}  # the real Word list (numId) numbered at each level
     for ln in lines:
         text = _inline(ln.runs)
         if not ln.level:
@@ -232,7 +253,13 @@ def to_markdown(lines: list[Line]) -> str:
                 del numbers[k]
         pad = sum(indents)
         if ln.ordered:
-            n = ln.number if ln.number is not None else numbers.get(level, 0) + 1
+            if ln.number is not None:
+                n = ln.number
+            elif level in numbers and lists.get(level) == ln.list_id:
+                n = numbers[level] + 1
+            else:  # a new list: at the number Word starts it at
+                n = ln.start
+            lists[level] = ln.list_id
             numbers[level] = n
             marker = f"{n}."
         else:

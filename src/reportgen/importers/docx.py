@@ -29,9 +29,10 @@ from ..model import (
 from ..scoring import impact_labels, label_number, parse_point, read_point_cell, strip_computed
 from . import Imported, ImportError_
 from ._common import ALIASES as _ALIASES
-from ._common import cannot_open, read_score
+from ._common import cannot_open, not_data, read_score, settle_heading
 from ._common import groups_from_lines as _groups_from_lines
 from ._common import heading_block as _heading_block
+from ._common import norm as _norm
 from ._common import split_types as _types
 from ._docx_text import Line, Numbering, paragraph_lines, style_names, to_markdown
 
@@ -120,17 +121,6 @@ def _head_kind(m: re.Match[str]) -> str:
 _KEY_WORDS = {"rare", "unlikely", "possible", "likely", "certain"}
 
 
-def _not_data(text: str) -> bool:
-    """A heading or line reportgen prints around the register tables (not register data)."""
-    n = _norm(text)
-    heads = [words.KEY_TO_SCORES, words.SCORE_BANDS, words.HEAT_MAPS, *words.SECTION_HEADINGS.values()]
-    return n in {_norm(h) for h in heads} or n.startswith(words.NOT_DATA)
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"[\s:]+", " ", text.replace("\u00a0", " ")).strip().lower()
-
-
 @dataclass
 class _Doc:
     document: Any
@@ -205,6 +195,14 @@ def _paragraphs(tc) -> list:
 def _unique_cells(row) -> list:
     """The w:tc elements of a row, once each (horizontally merged cells are one)."""
     return row._tr.findall(qn("w:tc"))
+
+
+def _reportgens(lines: list[Line]) -> bool:
+    """Whether these lines are reportgen's own plain text (its table text style), which
+    writes one type a paragraph."""
+    own = words.TABLE_TEXT_STYLE.lower()
+    shown = [ln for ln in lines if ln.text.strip()]
+    return bool(shown) and all(ln.style == own for ln in shown)
 
 
 def _cell_text(doc: _Doc, tc) -> str:
@@ -299,7 +297,7 @@ def _read_table(
                 if g:
                     data[f] = g
             elif f == "types":
-                t = _types(text)
+                t = _types(text, _reportgens(doc.lines(paragraphs)))
                 if t:
                     data[f] = t
             elif f in ("owner", "title", "target_date", "target_confidence"):
@@ -394,7 +392,7 @@ def _card_fields(doc: _Doc, tbl, scoring, kind: str, where: str) -> Entry:
             data[f"_{key}"] = _owners_by_theme(lines)
         elif key == "types":
             if text:
-                data["types"] = _types(text)
+                data["types"] = _types(text, _reportgens(lines))
         elif key in ("owner", "target_date", "target_confidence"):
             if text:
                 data[key] = text
@@ -493,7 +491,7 @@ def read_docx(path: Path, like: Register | None = None, progress=None) -> Import
                 continue
             if not seen_table:
                 before_tables.append(text)
-            elif not _not_data(text):
+            elif not not_data(text):
                 doc.note(f"a paragraph outside any register table was not imported: {text[:60]!r}", "body text")
             continue
         if el.tag != qn("w:tbl"):
@@ -526,20 +524,14 @@ def read_docx(path: Path, like: Register | None = None, progress=None) -> Import
         doc.note("a table that is not a register table was not imported", where)
     if not risks and not opps:
         raise ImportError_(f"{path}: has no register table (no table with an ID column, and no 'Risk ID' cards)")
-    meta = _heading_block(before_tables, like)
-    base = like.model_dump(exclude={"risks", "opportunities"}) if like else {}
-    base.update({k: v for k, v in meta.items() if v})
-    base.setdefault("organisation", "")
-    base.setdefault("period", "")
-    if not base.get("organisation"):
-        base["organisation"] = (document.core_properties.author or "").strip() or "Unknown organisation"
-        doc.note("no organisation found in the heading; taken from the document's author", "heading")
-    if not base.get("period"):
-        base["period"] = "Unknown period"
-        doc.note("no period found in the heading (e.g. 'Q2 2018/19'); set 'period' by hand", "heading")
     created = document.core_properties.created
-    if created is not None and not (like and like.report_date):
-        base["report_date"] = created.date()
+    base = settle_heading(
+        _heading_block(before_tables, like),
+        like,
+        created.date() if created is not None else None,
+        doc.note,
+        "heading",
+    )
     base["layout"] = layout or "table"
     base["risks"] = risks
     base["opportunities"] = opps

@@ -20,7 +20,7 @@ from .. import vocabulary as words
 from ..diagnostics import Diagnostic
 from ..model import Entry, Register, Score
 from . import Imported, ImportError_
-from ._common import ALIASES, cannot_open, groups_from_lines, heading_block, read_score, split_types
+from ._common import ALIASES, cannot_open, groups_from_lines, heading_block, read_score, settle_heading, split_types
 from ._docx_text import Line, to_markdown
 
 # Headings of reportgen's earlier workbooks, and what they hold.
@@ -168,6 +168,8 @@ def read_xlsx(path: Path, like: Register | None = None, progress=None) -> Import
         raise ImportError_(f"{path}: {exc}") from exc
     scoring = like.scoring if like else Register(organisation="x", period="x").scoring
     headings = {c: (str(v), _field_of(str(v))) for c, v in grid.get(header_row, {}).items() if c >= first_col}
+    # reportgen's own register table writes one type a line: each line is then one type as written
+    own = words.REGISTER_TABLE in ws.tables
     risks: list[Entry] = []
     opps: list[Entry] = []
     # Only the rows that hold values: a range may run to the sheet's last row.
@@ -224,7 +226,7 @@ def read_xlsx(path: Path, like: Register | None = None, progress=None) -> Import
                 if groups:
                     data[f] = groups
             elif f == "types":
-                data[f] = split_types(_text(value))
+                data[f] = split_types(_text(value), one_a_line=own)
             elif f in ("owner", "title", "target_date", "target_confidence"):
                 data[f] = _text(value)
             else:
@@ -255,17 +257,9 @@ def read_xlsx(path: Path, like: Register | None = None, progress=None) -> Import
     m = re.match(r"Period:\s*(.*?)(?:\s{2,}|$)", facts)
     if m:
         meta["period"] = m.group(1).strip()
-    base = like.model_dump(exclude={"risks", "opportunities"}) if like else {}
-    base.update({k: v for k, v in meta.items() if v})
-    if not base.get("organisation"):
-        base["organisation"] = (wb.properties.creator or "").strip() or "Unknown organisation"
-        note("no organisation found above the table; taken from the workbook's author", "title block")
-    if not base.get("period"):
-        base["period"] = "Unknown period"
-        note("no period found above the table; set 'period' by hand", "title block")
-    when = _date(facts) or (wb.properties.created.date() if wb.properties.created else None)
-    if when and not (like and like.report_date):
-        base["report_date"] = when
+    meta["report_date"] = _date(facts)
+    created = wb.properties.created
+    base = settle_heading(meta, like, created.date() if created is not None else None, note, "title block")
     base["layout"] = "cards" if any(s.title.lower() == "cards" for s in wb.worksheets) else base.get("layout", "table")
     base["risks"] = risks
     base["opportunities"] = opps

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 
 from ..diagnostics import Diagnostic
-from ..model import Entry, Group, Scoring, field_key
+from ..model import SCORE_FIELDS, Entry, Group, Scoring, column_label, field_key
 from .colour import contrast
 from .context import At, Context, Path
 from .ids import confusions, id_problem, split_id
@@ -289,6 +289,39 @@ def opportunity_not_smaller_later(ctx: Context) -> Iterator[Diagnostic]:
             )
 
 
+def scores_kept_as_written(ctx: Context) -> Iterator[Diagnostic]:
+    """Warn of a score kept as written (`as_written`) with no number: an import could not read it,
+    so it is shown as written, with no band and no cell in the heat map, until someone writes it."""
+    for at in ctx.entries():
+        for fname in SCORE_FIELDS:
+            sc = getattr(at.entry, fname)
+            resolved = ctx.resolution.scores[at.path][fname]
+            if sc is None or not sc.as_written or resolved is None or resolved.score is not None:
+                continue  # (one that did not resolve is an error already)
+            yield ctx.warning(
+                ctx.key_path(at, fname),
+                f"kept as written, '{sc.as_written}', with no number: it is shown as written, with no band "
+                "and no cell in the heat map; write the score, e.g. 12 or '12 (Major/Possible)'",
+                ctx.label(at),
+                (fname,),
+            )
+
+
+def has_current_score(ctx: Context) -> Iterator[Diagnostic]:
+    """Warn of an entry with no current score at all: it has no band, no cell in the heat map and
+    no trend since last quarter."""
+    written = {field_key(Entry, "current"), "current"}
+    for at in ctx.entries():
+        # (one the file gives that could not be read is an error already, not a missing score)
+        if at.entry.current is None and not any(at.path + (k,) in ctx.source.values for k in written):
+            yield ctx.warning(
+                at.path,
+                "has no current score: every risk and opportunity needs one (its band, its cell in the "
+                "heat map and its trend come from it); add 'current_score'",
+                ctx.label(at),
+            )
+
+
 def has_owner(ctx: Context) -> Iterator[Diagnostic]:
     """Warn of an entry with no owner, neither its own nor a group's."""
     for at in ctx.entries():
@@ -306,22 +339,30 @@ def has_owner(ctx: Context) -> Iterator[Diagnostic]:
 
 def fields_without_columns(ctx: Context) -> Iterator[Diagnostic]:
     """In the table layout, warn of a field with text but no column: the Word, PDF and HTML
-    appendix would not show it, so say so rather than drop it silently."""
+    appendix would not show it, so say so rather than drop it silently, and say exactly what to
+    write (a column listed under `columns:` is added to the default ones, never instead of them)."""
     reg = ctx.register
     if reg.layout != "table":
         return
     for at in ctx.entries():
         cols = reg.columns.risks if at.kind == "risk" else reg.columns.opportunities
-        shown = {c.field for c in cols}
+        shown = {c.field for c in cols if c.show}
+        hidden = {c.field for c in cols if not c.show}
         for fname in Entry.model_fields:
             value = getattr(at.entry, fname)
             if fname in shown or value in (None, "", []):
                 continue
+            if fname in hidden:
+                what = f"its column under 'columns: {at.list_name}:' has 'show: false': remove that"
+            else:
+                what = (
+                    f"add '- {{field: {fname}, label: {column_label(at.kind, fname)}}}' to the register's "
+                    f"'columns: {at.list_name}:' list (only that column: the others stay)"
+                )
             yield ctx.warning(
                 ctx.key_path(at, fname),
                 f"the table layout has no column for it, so the Word, PDF and HTML appendix will not "
-                f"show it (the Excel workbook does): add a '{fname}' column under 'columns:' or use "
-                f"'layout: cards'",
+                f"show it (the Excel workbook does): {what}, or use 'layout: cards'",
                 ctx.label(at),
                 (field_key(Entry, fname),),
             )
@@ -340,6 +381,8 @@ RULES: list[Rule] = [
     id_characters,
     duplicate_ids,
     scores_on_scales,
+    scores_kept_as_written,
+    has_current_score,
     risk_not_worse_later,
     opportunity_not_smaller_later,
     has_owner,

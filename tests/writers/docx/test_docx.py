@@ -448,8 +448,8 @@ def test_each_numbered_list_restarts(tmp_path):
         "Between the lists",
         "decimal L0 #1",
         "decimal L0 #2",
-        "lowerLetter L1 #1",
-        "lowerLetter L1 #2",
+        "decimal L1 #1",
+        "decimal L1 #2",
         "decimal L0 #3",
         "decimal L0 #3",
         "decimal L0 #4",
@@ -856,17 +856,25 @@ def test_up_is_worse_for_a_risk_and_better_for_an_opportunity(tmp_path):
 
 
 def test_trend_below_the_current_score_without_a_direction_column(tmp_path):
-    extra = """
+    hidden = "".join(f"        - {{field: {f}, show: false}}\n" for f in ("types", "consequences", "actions", "owner"))
+    extra = f"""
     columns:
       risks:
-        - {field: id, label: Ref}
-        - {field: description, label: Risk}
-        - {field: current, label: Score}
-      opportunities:
-        - {field: id, label: Ref}
-        - {field: current, label: Score}
-        - {field: target, label: Target}
-"""
+        - {{field: id, label: Ref}}
+        - {{field: description, label: Risk}}
+        - {{field: current, label: Score}}
+        - {{field: controls, show: false}}
+        - {{field: residual, show: false}}
+        - {{field: direction, show: false}}
+{hidden}      opportunities:
+        - {{field: id, label: Ref}}
+        - {{field: current, label: Score}}
+        - {{field: target, label: Target}}
+        - {{field: description, show: false}}
+        - {{field: progress, show: false}}
+        - {{field: residual, show: false}}
+        - {{field: direction, show: false}}
+{hidden}"""
     cur = load_yaml(tmp_path, PAIR_CURRENT.format(layout="table") + extra, "q2.yaml")
     prev = load_yaml(tmp_path, PAIR_PREVIOUS.format(layout="table"), "q1.yaml")
     doc = open_doc(build_docx(tmp_path / "out", cur, prev))

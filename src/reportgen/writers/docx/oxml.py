@@ -399,7 +399,9 @@ def grid_from_rows(rows: list[list[float]], total: int) -> tuple[list[int], list
 # --------------------------------------------------------------------------- numbering
 
 BULLETS = ("\u2022", "\u25e6", "\u25aa")
-ORDERED = (("decimal", "%{n}."), ("lowerLetter", "%{n}."), ("lowerRoman", "%{n}."))
+# Every numbered level is decimal, "1.", as the PDF and HTML number it and as a register's
+# items are cited ("action 2"): a nested level lettered "a." would print other numbers than theirs.
+ORDERED = ("decimal", "%{n}.")
 LIST_STEP = 227  # twips of indent per list level (0.4 cm): table cells are narrow
 LIST_HANG = 227
 
@@ -466,7 +468,7 @@ def _abstract_num(aid: int, kind: str) -> etree._Element:
             sub(el, "numFmt", val="bullet")
             sub(el, "lvlText", val=BULLETS[lvl % 3])
         else:
-            fmt, text = ORDERED[lvl % 3]
+            fmt, text = ORDERED
             sub(el, "numFmt", val=fmt)
             sub(el, "lvlText", val=text.format(n=lvl + 1))
         sub(el, "lvlJc", val="left")

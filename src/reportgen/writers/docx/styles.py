@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from ... import vocabulary as words
 from .oxml import W, sub, w
 
 FONT = "Arial"
@@ -39,7 +40,7 @@ ORGANISATION = StyleDef("Register Organisation", 12, bold=True, keep_next=True, 
 HEADING = StyleDef("Register Heading", 14, bold=True, keep_next=True, outline=0, after=160)
 SECTION = StyleDef("Register Section Heading", 12, bold=True, keep_next=True, outline=1, before=200, after=100)
 TABLE_HEADING = StyleDef("Register Table Heading", 9, bold=True, after=20)
-TABLE_TEXT = StyleDef("Register Table Text", 9, after=40)
+TABLE_TEXT = StyleDef(words.TABLE_TEXT_STYLE, 9, after=40)
 LIST = StyleDef("Register List", 9, after=20, based_on="Register Table Text")
 SUBHEADING = StyleDef("Register Sub-heading", 9, bold=True, keep_next=True, before=60, after=20)
 OWNER = StyleDef("Register Owner", 9, italic=True, after=60)
@@ -51,7 +52,7 @@ SPACER = StyleDef("Register Spacer", 6, keep_next=True)
 FOOTER = StyleDef("Register Footer", 8)
 # The trend since last quarter (`Since Q1 2018/19: ▼ Down from 25 (better)`): a style of its
 # own so that a clerk can restyle it, and an importer can tell it from the officer's text.
-TREND = StyleDef("Register Trend", 8, before=40)
+TREND = StyleDef(words.TREND_STYLE, 8, before=40)
 HEAT_MAP_TEXT = StyleDef("Register Heat Map Text", 9, align="center")
 
 ALL = (
