@@ -270,8 +270,8 @@ def table_columns(listed: list[Column], defaults: list[tuple[str, str]], kind: s
     if set(names) <= seen:
         table = list(listed)
     else:
-        given = {c.field: c for c in listed}
-        table = [given.get(f) or Column(field=f, label=label) for f, label in defaults]  # type: ignore[arg-type]
+        given: dict[str, Column] = {c.field: c for c in listed}
+        table = [given.get(f) or Column(field=f, label=label) for f, label in defaults]
         table += [c for c in listed if c.field not in names]
     return [
         c if c.label else c.model_copy(update={"label": names.get(c.field) or column_label(kind, c.field)})

@@ -84,7 +84,7 @@ def _columns(columns: Columns) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, defaults in (("risks", DEFAULT_RISK_COLUMNS), ("opportunities", DEFAULT_OPPORTUNITY_COLUMNS)):
         cols: list[Column] = getattr(columns, name)
-        plain = [Column(field=f, label=label) for f, label in defaults]  # type: ignore[arg-type]
+        plain = [Column(field=f, label=label) for f, label in defaults]
         if cols == plain:
             continue
         changed = [c for c in cols if c not in plain]

@@ -174,7 +174,9 @@ def _typed_markers(lines: list[Line]) -> None:
         n = None if m else _TYPED_NUMBER.match(ln.text)
         if not (m or n):
             continue
-        cut = (m or n).end()
+        found = m or n
+        assert found is not None
+        cut = found.end()
         if m:
             # "• 1. Establishing...": a typed bullet before a typed number. The page shows the
             # number, so it is a numbered item (one level), not a number nested in a bullet.

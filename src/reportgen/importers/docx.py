@@ -221,7 +221,7 @@ def _column_map(like: Register | None) -> dict[str, tuple[str, str]]:
     if like is not None:
         for kind, cols in (("risk", like.columns.risks), ("opportunity", like.columns.opportunities)):
             for c in cols:
-                out[_norm(c.label)] = (kind, c.field)
+                out[_norm(c.label or "")] = (kind, c.field)
     for f, names in _ALIASES.items():
         for n in names:
             out.setdefault(n, ("", f))
