@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Literal
 
-from . import richtext
+from . import metrics, richtext
 from . import vocabulary as words
 from .compare import Comparison, EntryChange, Trend, compare
 from .model import Band, Entry, Group, Register, Score
@@ -270,6 +270,62 @@ class Section:
     columns: tuple[ColumnView, ...]
     entries: tuple[EntryView, ...]
 
+    def cell_text(self, ev: EntryView, col: ColumnView) -> str:
+        """Everything a table cell shows, as plain text (to size the columns)."""
+        if col.kind == "id":
+            text = ev.id
+        elif col.kind == "types":
+            text = "\n".join(ev.types)
+        elif col.kind == "score":
+            sv = ev.score(col.field)
+            text = f"{sv.text}\n{sv.band_name}" if sv else ""
+        elif col.kind == "groups":
+            text = "\n".join(
+                "\n".join([g.theme or "", *(b.text for b in g.blocks), g.owner or ""]) for g in ev.groups(col.field)
+            )
+        elif col.kind == "plain":
+            text = str(getattr(ev.entry, col.field) or "")
+        else:
+            text = "\n".join(b.text for b in ev.blocks(col.field))
+        return "\n".join([text, *(t.text for t in self.trends(ev, col.field))])
+
+    def column_shares(self, line_em: float, pad_em: float) -> tuple[float, ...]:
+        """Each column's share of the table's width, for a table `line_em` em wide whose cells
+        have `pad_em` em of padding: the seed's proportions (`ColumnView.width`) moved towards
+        how much each column holds (the geometric mean of the two, within 0.75 and 1.75 times the
+        seed's), and never less than its longest word, heading or text, so no word breaks inside
+        (up to a third of the table: a longer 'word' is a URL or a code, and may break)."""
+        cols = self.columns
+        if not cols:
+            return ()
+        seed = [c.width for c in cols]
+        total_seed = sum(seed) or 1.0
+        seed = [w / total_seed for w in seed]
+        texts = [[self.cell_text(ev, c) for ev in self.entries] for c in cols]
+        held = [sum(metrics.text_em(t) for t in col) for col in texts]
+        total_held = sum(held)
+        if total_held > 0:
+            shares = [(s * h / total_held) ** 0.5 for s, h in zip(seed, held)]
+            norm = sum(shares) or 1.0
+            shares = [min(1.75 * s, max(0.75 * s, w / norm)) for s, w in zip(seed, shares)]
+        else:
+            shares = list(seed)
+        floors = [
+            min(
+                1 / 3,
+                (
+                    max(
+                        [metrics.longest_word_em(c.label, bold=True)]
+                        + [metrics.longest_word_em(t, bold=c.kind == "id") for t in col]
+                    )
+                    + pad_em
+                )
+                / line_em,
+            )
+            for c, col in zip(cols, texts)
+        ]
+        return _fit(shares, floors)
+
     def trends(self, ev: EntryView, field_name: str) -> tuple[TrendLine, ...]:
         """The trends a table cell shows under its content: the current score's under the
         officer's own Direction of Travel (else under the current score); the residual or
@@ -285,6 +341,24 @@ class Section:
             if line is not None:
                 out.append(line)
         return tuple(out)
+
+
+def _fit(shares: list[float], floors: list[float]) -> tuple[float, ...]:
+    """`shares` made to add up to 1 with none below its floor: the columns under their floor
+    take it, the others give up the room in proportion."""
+    fixed: dict[int, float] = {}
+    for _ in range(len(shares)):
+        free = [i for i in range(len(shares)) if i not in fixed]
+        room = 1.0 - sum(fixed.values())
+        scale = room / (sum(shares[i] for i in free) or 1.0)
+        short = [i for i in free if shares[i] * scale < floors[i]]
+        if not short:
+            break
+        for i in short:
+            fixed[i] = floors[i]
+    else:
+        scale = 0.0
+    return tuple(fixed[i] if i in fixed else shares[i] * scale for i in range(len(shares)))
 
 
 @dataclass(frozen=True)

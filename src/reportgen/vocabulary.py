@@ -31,6 +31,8 @@ CHANGES_SINCE = "Changes since {period}"
 #: The heat maps' list of entries that cannot be placed in a cell, and why.
 SCORE_ONLY = "Score only"
 SCORE_ONLY_WHY = "no likelihood and impact given, so not placed in the grid"
+#: Where a register row or a card runs on to the next page, that page names it.
+CONTINUED = "{id} (continued)"
 #: A score a source document wrote that could not be read as one, as every format marks it.
 NOT_A_SCORE = "as written, not a score"
 #: The heat maps' list of entries with no score that can be placed or counted, and why.
@@ -108,6 +110,8 @@ OWNER_LINE = "Owner: {owner}"
 
 # --------------------------------------------------------------------------- Word styles import reads
 
+#: The Word paragraph style of a register row's ID, which the running header names.
+ENTRY_ID_STYLE = "Register Entry ID"
 #: The Word paragraph style of a trend line: computed from last quarter, so import skips it.
 TREND_STYLE = "Register Trend"
 #: The Word paragraph style of reportgen's plain table text, one type a paragraph among it:

@@ -26,7 +26,7 @@ from lxml import etree
 
 from ... import vocabulary as words
 from ...richtext import Block
-from ...view import ColumnView, EntryView, GroupView, ReportView, ScoreView, Section, TrendLine
+from ...view import EntryView, GroupView, ReportView, ScoreView, Section, TrendLine
 from ...zipguard import check as check_package
 from .. import Options, register
 from ..ooxml import normalise
@@ -282,6 +282,25 @@ def footer(section, ctx: Ctx) -> None:
     X.field_runs(p, "NUMPAGES", "1")
 
 
+def running_header(section, ctx: Ctx) -> None:
+    """The register table's running header: the entry a page starts with, or continues (a
+    STYLEREF field on the ID cells' style, which Word updates page by page), so a page that
+    runs on a long row says whose row it is, at its top right. Card tables repeat their title
+    row instead."""
+    entries = ctx.view.entries()
+    if ctx.view.layout != "table" or not entries:
+        return
+    hdr = section.header
+    hdr.is_linked_to_previous = False
+    el = hdr._element
+    for child in list(el):
+        el.remove(child)
+    # No text before the field, and no cached result: a word processor that does not update
+    # STYLEREF (LibreOffice 7.4 does not) then shows nothing rather than one ID on every page.
+    p = X.para(el, ctx.sid(S.HEADER))
+    X.field_runs(p, f'STYLEREF "{words.ENTRY_ID_STYLE}"', "")
+
+
 def _has_content(hf) -> bool:
     el = hf._element
     return (
@@ -296,51 +315,13 @@ def _has_content(hf) -> bool:
 
 
 def _column_widths(ctx: Ctx, section: Section) -> list[int]:
-    """The view's relative widths scaled to the page, widened where a heading word or
-    an ID/score would otherwise be broken mid-word, narrowing the text columns."""
-    cols = section.columns
-    total = ctx.width
-    minimum = []
-    for c in cols:
-        need = X.longest_word_width(c.label, S.TABLE_HEADING.size_pt, True)
-        for ev in section.entries:
-            if c.kind == "score":
-                sv = ev.score(c.field)
-                if sv is not None and sv.score is not None:
-                    number, _, labels = sv.text.partition(" ")
-                    # '(Major/Likely)' and the band name must not break mid-word
-                    need = max(
-                        need,
-                        X.text_width(number, S.SCORE.size_pt, True),
-                        X.text_width(labels, LABEL_PT),
-                        X.text_width(sv.band_name, S.BAND.size_pt),
-                    )
-            elif c.kind in ("id", "types", "plain"):
-                for text in _column_words(ev, c):
-                    need = max(need, X.longest_word_width(text, S.TABLE_TEXT.size_pt, c.kind == "id"))
-        minimum.append(min(need * ctx.font_factor + X.CELL_PADDING + 30, total * 0.3))
-    rel = [c.width for c in cols]
-    fixed: dict[int, float] = {}
-    for _ in range(len(cols)):
-        free = [i for i in range(len(cols)) if i not in fixed]
-        room = total - sum(fixed.values())
-        scale = room / sum(rel[i] for i in free) if free else 0
-        short = [i for i in free if rel[i] * scale < minimum[i]]
-        if not short:
-            break
-        for i in short:
-            fixed[i] = minimum[i]
-    widths = [fixed[i] if i in fixed else rel[i] * scale for i in range(len(cols))]
-    out = [int(round(x)) for x in widths]
-    out[-1] += total - sum(out)
+    """The view's column shares (`Section.column_shares`) for this page's width in twips: the
+    table's width in em of its 9-point text, the cell padding in the same em."""
+    em = S.TABLE_TEXT.size_pt * 20 * ctx.font_factor
+    shares = section.column_shares(ctx.width / em, (X.CELL_PADDING + 60) / em)
+    out = [int(round(ctx.width * w)) for w in shares]
+    out[-1] += ctx.width - sum(out)
     return out
-
-
-def _column_words(ev: EntryView, c: ColumnView) -> list[str]:
-    if c.kind == "types":
-        return list(ev.types)
-    value = getattr(ev.entry, c.field, None)
-    return [str(value)] if value else []
 
 
 def entry_table(body, ctx: Ctx, section: Section) -> None:
@@ -367,7 +348,7 @@ def entry_table(body, ctx: Ctx, section: Section) -> None:
             tc = X.cell(tr, wd, fill=_fill(sv), valign="center" if c.kind == "score" else None)
             cell = Cell(ctx, tc, wd)
             if c.kind == "id":
-                p = cell.plain(S.TABLE_HEADING, ev.id)
+                p = cell.plain(S.ENTRY_ID, ev.id)
                 ctx.bookmark(p, ev)
             elif c.kind == "score":
                 cell.score(sv)
@@ -761,6 +742,8 @@ def build_document(view: ReportView, options: Options):
     ctx = Ctx(view, ids, numbering, width, height, font_factor=1.15 if house_style else 1.0)
     if not house_style or not _has_content(section.footer):
         footer(section, ctx)
+    if not house_style or not _has_content(section.header):
+        running_header(section, ctx)
     _font_table(doc)
     _properties(doc, view)
 

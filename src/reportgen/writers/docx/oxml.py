@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from ... import metrics
+
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -63,52 +65,9 @@ def sub(parent, tag: str, **attrs) -> etree._Element:
 
 
 # --------------------------------------------------------------------------- text measurement
-# Approximate Arial / Liberation Sans advance widths (1/1000 em; Helvetica metrics, which
-# Arial and Liberation Sans share). Used only to estimate row heights and minimum column
-# widths, never for layout the word processor does itself.
-_WIDTHS: dict[str, int] = {}
-for _chars, _w in (
-    (" ", 278),
-    ("!", 278),
-    ('"', 355),
-    ("#$", 556),
-    ("%", 889),
-    ("&", 667),
-    ("'", 191),
-    ("()", 333),
-    ("*", 389),
-    ("+<=>~", 584),
-    (",./:;", 278),
-    ("-", 333),
-    ("0123456789", 556),
-    ("?", 556),
-    ("@", 1015),
-    ("ABEKPSVXY", 667),
-    ("CDHNRUw", 722),
-    ("FTZ", 611),
-    ("GOQ", 778),
-    ("IJ", 500),
-    ("L", 556),
-    ("M", 833),
-    ("W", 944),
-    ("abdeghnopqu", 556),
-    ("cksvxyz", 500),
-    ("fjt", 278),
-    ("il", 222),
-    ("m", 833),
-    ("r", 333),
-    ("[]", 278),
-    ("_", 556),
-    ("\u2013", 556),
-    ("\u2014", 1000),
-    ("\u2018\u2019", 222),
-    ("\u201c\u201d", 333),
-    ("\u2022", 350),
-    ("£€", 556),
-):
-    for _c in _chars:
-        _WIDTHS[_c] = _w
-_WIDTHS["I"] = 278
+# The width table is `reportgen.metrics` (the view sizes columns with it too).
+_WIDTHS = metrics.WIDTHS
+_BOLD_FACTOR = metrics.BOLD_FACTOR
 
 
 _WORD_UNITS: dict[str, int] = {}  # a register's vocabulary is small: measure each word once
@@ -117,9 +76,6 @@ _WORD_UNITS: dict[str, int] = {}  # a register's vocabulary is small: measure ea
 def _units(word: str) -> int:
     get = _WIDTHS.get
     return sum(get(c, 556) for c in word)
-
-
-_BOLD_FACTOR = 1.12  # Arial Bold is about 10-25 % wider than regular, letter by letter
 
 
 def text_width(text: str, size_pt: float, bold: bool = False) -> float:

@@ -41,6 +41,9 @@ HEADING = StyleDef("Register Heading", 14, bold=True, keep_next=True, outline=0,
 SECTION = StyleDef("Register Section Heading", 12, bold=True, keep_next=True, outline=1, before=200, after=100)
 TABLE_HEADING = StyleDef("Register Table Heading", 9, bold=True, after=20)
 TABLE_TEXT = StyleDef(words.TABLE_TEXT_STYLE, 9, after=40)
+# The ID cell of a register row: a style of its own, which the running header names (STYLEREF),
+# so a page that continues a row says whose it is.
+ENTRY_ID = StyleDef(words.ENTRY_ID_STYLE, 9, bold=True, after=20)
 LIST = StyleDef("Register List", 9, after=20, based_on="Register Table Text")
 SUBHEADING = StyleDef("Register Sub-heading", 9, bold=True, keep_next=True, before=60, after=20)
 OWNER = StyleDef("Register Owner", 9, italic=True, after=60)
@@ -50,6 +53,7 @@ CARD_TITLE = StyleDef("Register Card Title", 10, bold=True, keep_next=True, outl
 KEY_TEXT = StyleDef("Register Key Text", 9, bold=True, align="center")
 SPACER = StyleDef("Register Spacer", 6, keep_next=True)
 FOOTER = StyleDef("Register Footer", 8)
+HEADER = StyleDef("Register Header", 8, bold=True, align="right")
 # The trend since last quarter (`Since Q1 2018/19: ▼ Down from 25 (better)`): a style of its
 # own so that a clerk can restyle it, and an importer can tell it from the officer's text.
 TREND = StyleDef(words.TREND_STYLE, 8, before=40)
@@ -62,6 +66,7 @@ ALL = (
     SECTION,
     TABLE_HEADING,
     TABLE_TEXT,
+    ENTRY_ID,
     LIST,
     SUBHEADING,
     OWNER,
@@ -71,6 +76,7 @@ ALL = (
     KEY_TEXT,
     SPACER,
     FOOTER,
+    HEADER,
     TREND,
     HEAT_MAP_TEXT,
 )

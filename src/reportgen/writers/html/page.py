@@ -12,7 +12,6 @@ from the view's blocks (`blocks_html`), escaping every run of text.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 import jinja2
@@ -20,7 +19,7 @@ from markupsafe import Markup, escape
 
 from ... import vocabulary as words
 from ...richtext import Block
-from ...view import ColumnView, EntryView, HeatMap, MatrixCell, ReportView, Section, shorten
+from ...view import EntryView, HeatMap, MatrixCell, ReportView, Section, shorten
 from .assets import STYLESHEET, TEMPLATES, stylesheet
 from .template_cache import template_cache
 
@@ -92,47 +91,16 @@ def band_class(view: ReportView):
     return cls
 
 
-_WORD = re.compile(r"[^\s*_#>`/]+/?")  # a line may break after a slash
-
-
-def _longest_word(ev: EntryView, col: ColumnView) -> int:
-    if col.kind == "id":
-        text = ev.id
-    elif col.kind == "types":
-        text = " ".join(ev.types)
-    elif col.kind == "score":
-        sv = ev.score(col.field)
-        text = f"{sv.text} {sv.band_name}" if sv else ""
-    elif col.kind == "groups":
-        text = " ".join(
-            f"{g.theme or ''} {g.owner or ''} " + " ".join(b.text for b in g.blocks) for g in ev.groups(col.field)
-        )
-    else:
-        text = getattr(ev.entry, col.field) or ""
-    return max((len(w) for w in _WORD.findall(text)), default=0)
+#: The PDF's register table: A4 landscape less 10 mm margins, 277 mm, in em of its type (0.85 of
+#: 8 pt, report.css `.reg` in print), and a cell's padding and borders in the same em.
+TABLE_EM = 277 / 25.4 * 72 / (0.85 * 8)
+CELL_PAD_EM = 1.0
 
 
 def column_widths(section: Section) -> list[str]:
-    """Each column's share of the table width, as a CSS percentage.
-
-    The view's relative widths, except that a column is never narrower than the longest
-    word in its cells (at the PDF's type size a table line holds about 100 em): a fixed
-    layout would otherwise break 'Organisational' across lines, and a reader or a text
-    extractor would see two words. Such floors are capped at 14% and the other columns
-    give up the room in proportion."""
-    cols = section.columns
-    total = sum(c.width for c in cols) or 1.0
-    share = [c.width / total for c in cols]
-    floor = []
-    for c in cols:
-        n = max((_longest_word(ev, c) for ev in section.entries), default=0)
-        floor.append(min(0.14, (n * 0.6 + 1.0) / 100))
-    fixed = [i for i in range(len(cols)) if share[i] < floor[i]]
-    if fixed and sum(floor[i] for i in fixed) < 0.6:
-        spare = 1.0 - sum(floor[i] for i in fixed)
-        rest = sum(share[i] for i in range(len(cols)) if i not in fixed) or 1.0
-        share = [floor[i] if i in fixed else share[i] * spare / rest for i in range(len(cols))]
-    return [f"{100 * w:.2f}%" for w in share]
+    """Each column's share of the table width, as a CSS percentage: the view's shares
+    (`Section.column_shares`, the same rule as the Word table's) for the PDF's table."""
+    return [f"{100 * w:.2f}%" for w in section.column_shares(TABLE_EM, CELL_PAD_EM)]
 
 
 def bookmark(ev: EntryView, limit: int = 90) -> str:

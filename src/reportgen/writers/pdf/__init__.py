@@ -29,6 +29,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from ... import vocabulary as words
 from .. import Options, register
 from ..html.assets import stylesheet
 from . import workarounds
@@ -138,28 +139,64 @@ def _typeset(html: str) -> Piece:
         for i, p in enumerate(doc.pages)
         for level, label, (x, y), state in p.bookmarks
     ]
-    rows = _page_rows(doc)
+    rows, entries = _page_rows(doc)
     pdf = doc.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
-    return Piece(pdf, len(doc.pages), marks, rows)
+    return Piece(pdf, len(doc.pages), marks, rows, entries=entries)
 
 
-def _page_rows(doc) -> list[tuple[str | None, bool]]:
-    """Per page: the first register-table row on it (its `data-r`), and whether the row
-    starts on that page rather than running on from the page before."""
+def _page_rows(doc) -> tuple[list[tuple[str | None, bool]], list[tuple[str | None, bool]]]:
+    """Per page: the first register-table row on it (its `data-r`), and whether the row starts
+    on that page rather than running on from the page before; and the same for the register's
+    entries, table rows and cards alike (`data-e`)."""
     from weasyprint.formatting_structure.boxes import TableRowBox
 
-    out: list[tuple[str | None, bool]] = []
-    last = None
+    rows: list[tuple[str | None, bool]] = []
+    entries: list[tuple[str | None, bool]] = []
+    last_row = last_entry = None
     for p in doc.pages:
-        ids = [
-            b.element.get("data-r")
-            for b in p._page_box.descendants()
-            if isinstance(b, TableRowBox) and b.element is not None and b.element.get("data-r")
-        ]
-        first = ids[0] if ids else None
-        out.append((first, first is not None and first != last))
-        last = ids[-1] if ids else last
-    return out
+        row_ids, entry_ids = [], []
+        for b in p._page_box.descendants():
+            el = b.element
+            if el is None or b.element_tag not in ("tr", "article"):
+                continue
+            if isinstance(b, TableRowBox) and el.get("data-r"):
+                row_ids.append(el.get("data-r"))
+            if el.get("data-e") and (not entry_ids or entry_ids[-1] != el.get("data-e")):
+                entry_ids.append(el.get("data-e"))
+        for ids, out, last in ((row_ids, rows, last_row), (entry_ids, entries, last_entry)):
+            first = ids[0] if ids else None
+            out.append((first, first is not None and first != last))
+        last_row = row_ids[-1] if row_ids else last_row
+        last_entry = entry_ids[-1] if entry_ids else last_entry
+    return rows, entries
+
+
+def _continued(pieces: list[Piece], view: ReportView) -> tuple[list[str], list[int]]:
+    """`CR1 (continued)` for each page that runs on an entry from the page before (a register
+    row or a card), and those pages' numbers (from 0) in the joined PDF."""
+    ids = {f"{sec.kind}:{i}": ev.id for sec in view.sections for i, ev in enumerate(sec.entries)}
+    labels, pages = [], []
+    n = 0
+    for piece in pieces:
+        for page in piece.kept():
+            key, fresh = piece.entries[page] if page < len(piece.entries) else (None, False)
+            if key is not None and not fresh and key in ids:
+                labels.append(words.CONTINUED.format(id=ids[key]))
+                pages.append(n)
+            n += 1
+    return labels, pages
+
+
+def _labels_html(labels: list[str]) -> str:
+    """A sheet of lines, one a label, the first at the top of the page: `merge.line_forms` draws
+    line i where the page it belongs to wants it (in the running header's type, bold)."""
+    css = (
+        "@page{size:A4 landscape;margin:0}body{margin:0}"
+        "p{margin:0 0 0 10mm;height:16px;line-height:16px;white-space:pre;"
+        'font:bold 7.5pt "Liberation Sans", Arial, sans-serif;color:#333}'
+    )
+    body = "".join(f"<p>{_html.escape(label)}</p>" for label in labels)
+    return f'<html lang="en-GB"><head><style>{css}</style></head><body>{body}</body></html>'
 
 
 def _pages_meet(here: dict[int, int], there: dict[int, int]) -> list[int]:
@@ -360,7 +397,9 @@ class Typesetting:
                 extra = dict(zip(bridges, again[len(redo) :]))
                 pieces = [p for i, piece in enumerate(pieces) for p in [piece] + ([extra[i]] if i in extra else [])]
             total = sum(len(p.kept()) for p in pieces)
-            [sheet] = self._start([("margins", _numbers_html(total))])()
+            labels, label_pages = _continued(pieces, view)
+            sheets = [("margins", _numbers_html(total))] + ([("margins", _labels_html(labels))] if labels else [])
+            sheet, *labelled = self._start(sheets)()
             numbers = numbered_lines(sheet, reference)
             footers = None
             if numbers is None:  # the stylesheet's page number is not the sheet's line: typeset it
@@ -372,7 +411,8 @@ class Typesetting:
                 )()
             if self.workers is not None:
                 self.workers.stop()  # they exit, and free their memory, while the parent joins
-            return join(pieces, header, footers, numbers)
+            continued = (labelled[0], label_pages) if labelled else None
+            return join(pieces, header, footers, numbers, continued)
 
         return finish
 

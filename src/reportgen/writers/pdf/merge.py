@@ -39,6 +39,9 @@ class Piece:
     #: The pages of this piece that go into the PDF: [first, last).
     first: int = 0
     last: int | None = None
+    #: Per page, the register entry (a table row or a card, "risk:17") it starts with, and whether
+    #: the entry starts there (False: it runs on from the page before); (None, False) if none.
+    entries: list[tuple[str | None, bool]] = field(default_factory=list)
 
     def kept(self) -> range:
         return range(self.first, self.pages if self.last is None else self.last)
@@ -98,7 +101,13 @@ def _add_outline(pdf, pages, items, parent) -> int:
     return count
 
 
-def join(pieces: list[Piece], header: bytes, footers: list[bytes] | None = None, numbers: list | None = None) -> bytes:
+def join(
+    pieces: list[Piece],
+    header: bytes,
+    footers: list[bytes] | None = None,
+    numbers: list | None = None,
+    continued: tuple[bytes, list[int]] | None = None,
+) -> bytes:
     """One PDF: each piece's kept pages in order, with one structure tree and outline; the
     one page of `header` drawn over every page, and page i's number over page i, as
     pagination artifacts: page i of the `footers` PDFs (in order), or line i of the sheet
@@ -202,7 +211,12 @@ def join(pieces: list[Piece], header: bytes, footers: list[bytes] | None = None,
             for m in footers or []
             for page in pikepdf.open(io.BytesIO(m)).pages
         ]
-    _draw_margins(base, pikepdf.open(io.BytesIO(header)), feet)
+    marks: list = [None] * len(base.pages)
+    if continued is not None:
+        sheet, pages = continued
+        for page, form in zip(pages, line_forms(base, sheet, CONTINUED_TOP), strict=True):
+            marks[page] = form
+    _draw_margins(base, pikepdf.open(io.BytesIO(header)), feet, marks)
     out = io.BytesIO()
     base.save(
         out,
@@ -229,13 +243,13 @@ def _dests(root) -> list:
     return [(arr[i], arr[i + 1]) for i in range(0, len(arr), 2)]
 
 
-def _draw_margins(base, header, feet: list) -> None:
+def _draw_margins(base, header, feet: list, marks: list) -> None:
     import pikepdf
 
     if len(feet) != len(base.pages):
         raise RuntimeError(f"{len(feet)} page numbers for {len(base.pages)} pages")
     head = base.copy_foreign(header.pages[0].as_form_xobject())  # one form, drawn on every page
-    for page, foot in zip(base.pages, feet):
+    for page, foot, mark in zip(base.pages, feet, marks):
         # WeasyPrint shares one /Resources among pages: give the page its own (the fonts and
         # images in it stay shared) with the forms under fixed names (pikepdf would invent
         # random ones, and the bytes would differ run to run).
@@ -243,13 +257,16 @@ def _draw_margins(base, header, feet: list) -> None:
         xobjects = pikepdf.Dictionary({k: v for k, v in res.get("/XObject", {}).items()})
         xobjects[pikepdf.Name("/RgHeader")] = head
         xobjects[pikepdf.Name("/RgFooter")] = foot
+        if mark is not None:
+            xobjects[pikepdf.Name("/RgContinued")] = mark
         res.XObject = xobjects
         page.obj.Resources = res
         # Isolate the page's own drawing (WeasyPrint leaves its y-flip in place), then draw
         # the margins as a pagination artifact: not part of the structure tree, skipped by
         # screen readers, as PDF/UA asks of running heads and page numbers.
         page.contents_add(b"q\n", prepend=True)
-        page.contents_add(b"Q\n/Artifact <</Type /Pagination>> BDC\nq /RgHeader Do Q q /RgFooter Do Q\nEMC\n")
+        draw = b"q /RgHeader Do Q q /RgFooter Do Q" + (b" q /RgContinued Do Q" if mark is not None else b"")
+        page.contents_add(b"Q\n/Artifact <</Type /Pagination>> BDC\n" + draw + b"\nEMC\n")
 
 
 @dataclass
@@ -311,16 +328,40 @@ def numbered_lines(numbers: bytes, reference: bytes) -> list | None:
     return [numbers, lines, want] if same else None
 
 
+#: Where "CR1 (continued)" is drawn on a page that runs on an entry from the page before: the top
+#: of its line, in CSS px from the top of the page (just above the table's repeated header, which
+#: starts at the 15 mm top margin).
+CONTINUED_TOP = 44.0
+
+
+def line_forms(base, sheet: bytes, top: float) -> list:
+    """Each line of `sheet` (a page of lines, the first at its top) as a form that draws it with
+    its top at `top` (CSS px from the top of the page), where it was across."""
+    import pikepdf
+
+    lines = _lines(pikepdf.open(io.BytesIO(sheet)))
+    if not lines:
+        return []
+    baseline = float(lines[0].tm[5])  # the first line's box starts at the top of the sheet
+    return _forms(base, sheet, lines, top + baseline)
+
+
 def _number_forms(base, numbers: bytes, lines: list, want, count: int) -> list:
     """Page i's number as a form: the line "Page i of N" from `numbers` (its `lines`, the
     first a probe), at the height of `want`, the margin box's. Typesetting one sheet of
     lines is far cheaper than a page with a margin box per number (bench/FIGURES.md)."""
-    import pikepdf
 
-    src = pikepdf.open(io.BytesIO(numbers))
     lines = lines[1:]
     if len(lines) != count:
         raise RuntimeError(f"{len(lines)} page numbers for {count} pages")
+    return _forms(base, numbers, lines, float(want.tm[5]))
+
+
+def _forms(base, sheet: bytes, lines: list, y: float) -> list:
+    """`lines` of the typeset `sheet` as forms, each drawn at the height `y`."""
+    import pikepdf
+
+    src = pikepdf.open(io.BytesIO(sheet))
     font = base.copy_foreign(src.pages[0].obj.Resources.Font[str(lines[0].font)])
     resources = base.make_indirect(pikepdf.Dictionary(Font=pikepdf.Dictionary({str(lines[0].font): font})))
     box = pikepdf.Array([float(x) for x in src.pages[0].mediabox])
@@ -330,7 +371,7 @@ def _number_forms(base, numbers: bytes, lines: list, want, count: int) -> list:
         ops += [
             (line.colour, pikepdf.Operator("rg")),
             ([], pikepdf.Operator("BT")),
-            ([*line.tm[:5], want.tm[5]], pikepdf.Operator("Tm")),
+            ([*line.tm[:5], y], pikepdf.Operator("Tm")),
             ([line.font, line.size], pikepdf.Operator("Tf")),
             ([line.glyphs], pikepdf.Operator("TJ")),
             ([], pikepdf.Operator("ET")),
