@@ -33,6 +33,7 @@ from .. import Options, register
 from ..html.assets import stylesheet
 from . import workarounds
 from .chunks import Marks, Pieces, cost, split
+from .longruns import break_long_runs
 from .merge import Piece, join, numbered_lines
 from .workers import Workers
 
@@ -317,7 +318,7 @@ class Typesetting:
         from ..html.page import build_html
 
         marks = Marks()
-        page = build_html(view, pdf_break=marks)
+        page = break_long_runs(build_html(view, pdf_break=marks))  # (WeasyPrint is quadratic in them)
         cut = split(page, marks.breaks, extra_head=_NO_MARGINS)
         docs = cut.docs
         # Costliest piece first, whichever worker is free takes the next; the running header
