@@ -314,7 +314,8 @@ def _build_one(
     result = BuildResult(checked.path, written=[targets[f] for f in formats], warnings=list(checked.warnings))
     if v.comparison:
         result.warnings.extend(v.comparison.warnings)
-    result.warnings.extend(opts.warnings)
+    # (a writer's warning that names no file is about the register)
+    result.warnings.extend(d if d.file else replace(d, file=str(checked.path)) for d in opts.warnings)
     return result
 
 
