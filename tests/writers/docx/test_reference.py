@@ -275,3 +275,32 @@ def test_a_plain_reference_document_warns_of_its_thumbnail_alone(tmp_path):
     data = api.render(api.load(SMALL).register, "docx", opts)
     assert [str(d) for d in opts.warnings] == [f"{path}: warning: dropped from the reference document: the thumbnail"]
     assert not any(n.startswith("docProps/thumbnail") for n in _members(data))
+
+
+def test_fields_that_fetch_go_even_nested_and_a_hyperlink_field_keeps_its_text():
+    from lxml import etree
+
+    from reportgen.writers.docx import reference
+
+    w = reference.W_NS
+    field = (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>{code}</w:instrText></w:r>{inner}'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>{result}</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+    include = field.format(code=r' INCLUDETEXT "\\server\x.docx" ', inner="", result="included")
+    xml = (
+        f'<w:ftr xmlns:w="{w}"><w:p><w:r><w:t>Before </w:t></w:r>'
+        + field.format(code=' HYPERLINK "https://example.net/" ', inner="", result="our website")
+        + field.format(code=" IF ", inner=include + '<w:r><w:instrText> = 1 "a" "b" </w:instrText></w:r>', result="a")
+        + "<w:r><w:t> After</w:t></w:r></w:p></w:ftr>"
+    )
+    root = etree.fromstring(xml)
+    dropped = reference.Dropped()
+    reference._clean_fields(root, "footer", dropped)
+    assert dropped.words() == [
+        "an external link in the footer",
+        "a field that fetches text (INCLUDETEXT) in the footer",
+    ]
+    assert "".join(t.text for t in root.iter(f"{{{w}}}t")) == "Before our websitea After"
+    assert [t.text for t in root.iter(f"{{{w}}}instrText")] == [" IF ", ' = 1 "a" "b" ']
