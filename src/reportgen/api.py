@@ -13,7 +13,7 @@ import signal
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -100,7 +100,8 @@ def _load_document(path: Path, progress: Progress | None) -> Checked:
 
 
 def render(register: Register, fmt: str, options: Options | None = None) -> bytes:
-    """Render a validated register in one format and return the file's bytes."""
+    """Render a validated register in one format and return the file's bytes; what the writer
+    warns of is appended to `options.warnings`."""
     from . import view
 
     return get_writer(fmt).render(view.build(register), options or Options())
@@ -289,6 +290,7 @@ def _build_one(
     progress: Progress | None,
 ) -> BuildResult:
     formats = list(targets)
+    opts = replace(opts, warnings=[])  # the writers' warnings about this register's files
     with ExitStack() as stack:
         # A writer with a session (the PDF's typesetting processes) starts it first, before the
         # register is read and the other writers' libraries are imported, and renders in the
@@ -312,6 +314,8 @@ def _build_one(
     result = BuildResult(checked.path, written=[targets[f] for f in formats], warnings=list(checked.warnings))
     if v.comparison:
         result.warnings.extend(v.comparison.warnings)
+    # (a writer's warning that names no file is about the register)
+    result.warnings.extend(d if d.file else replace(d, file=str(checked.path)) for d in opts.warnings)
     return result
 
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..diagnostics import ReportgenError
+from ..diagnostics import Diagnostic, ReportgenError
 
 if TYPE_CHECKING:  # the view (pydantic, markdown-it) is not imported just to list the writers
     from ..view import ReportView
@@ -59,9 +59,17 @@ def parse_formats(value: str | Iterable[str] | None) -> list[str]:
 
 @dataclass(frozen=True)
 class Options:
-    """Settings a writer may use; each ignores what it does not need."""
+    """Settings a writer may use; each ignores what it does not need.
+
+    `warnings` is where a writer says what the user should know of an output it still wrote
+    (what it left out of a reference document, say): it appends `Diagnostic`s (severity
+    "warning"), and a build gives each register a list of its own (`BuildResult.warnings`)."""
 
     reference_docx: Path | None = None
+    warnings: list[Diagnostic] = field(default_factory=list, compare=False, repr=False)
+
+    def warn(self, message: str, file: str | Path | None = None) -> None:
+        self.warnings.append(Diagnostic(message, "warning", file=str(file) if file is not None else None))
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from ...zipguard import check as check_package
 from .. import Options, register
 from ..ooxml import normalise
 from . import oxml as X
+from . import reference
 from . import styles as S
 
 # A4 landscape, in twips (1/20 pt).
@@ -673,6 +674,7 @@ def _open(options: Options):
     for child in list(body):
         if child.tag != X.w("sectPr"):
             body.remove(child)
+    reference.clean(doc, lambda what: options.warn(what, ref))  # its look only: nothing Word would fetch
     return doc, True
 
 

@@ -34,6 +34,8 @@ from .. import Options, register
 from ..html.assets import stylesheet
 from . import workarounds
 from .chunks import Marks, Pieces, cost, split
+from .glyphs import warn_unshown
+from .longruns import break_long_runs
 from .merge import Piece, join, numbered_lines
 from .workers import Workers
 
@@ -360,8 +362,9 @@ class Typesetting:
         """Hand the pieces to the workers; the returned function waits for them and joins."""
         from ..html.page import build_html
 
+        warn_unshown(view.register, options)  # characters no installed font has
         marks = Marks()
-        page = build_html(view, pdf_break=marks)
+        page = break_long_runs(build_html(view, pdf_break=marks))  # (WeasyPrint is quadratic in them)
         cut = split(page, marks.breaks, extra_head=_NO_MARGINS)
         docs = cut.docs
         # Costliest piece first, whichever worker is free takes the next; the running header
