@@ -313,3 +313,32 @@ def test_a_score_kept_as_written_comes_back_as_written(tmp_path, capsys):
     assert r1.residual is not None and r1.residual.as_written == "(Major/ see note?"
     assert r1.residual.score is None and r1.residual.likelihood is None
     assert (r1.current.score, r1.current.likelihood, r1.current.impact) == (20, 4, 5)
+
+
+def test_a_score_formula_of_another_kind_reads_as_its_value(tmp_path, capsys):
+    """Finance typed their own formula into a score cell: its value is the score, as a typed one;
+    with no value in the file (saved by a program that does not calculate) it is not guessed."""
+    import re
+
+    built = _build(SAMPLES / "small.yaml", tmp_path)
+    ws = openpyxl.load_workbook(built)["Register"]
+    col = _columns(ws)
+    letter = openpyxl.utils.get_column_letter(col["Current Score"])
+    cr1, cr2 = _row_of(ws, "CR1"), _row_of(ws, "CR2")
+
+    def edit(xml):
+        xml, n = re.subn(
+            rf'<c r="{letter}{cr1}"([^>]*?)( t="\w+")?><v>20</v></c>',
+            rf'<c r="{letter}{cr1}"\1><f>10+6</f><v>16</v></c>',
+            xml,
+        )
+        xml, m = re.subn(rf'(<c r="{letter}{cr2}"[^>]*>)<f>[^<]*</f><v>20</v>', r"\1<f>SUM(J1:J2)</f><v></v>", xml)
+        assert n == m == 1
+        return xml
+
+    _rewrite_sheet(built, "Register", edit)
+    reg, err = _import(built, tmp_path, capsys)
+    assert reg.risks[0].current.score == 16
+    cr2_score = reg.risks[1].current
+    assert (cr2_score.score, cr2_score.likelihood, cr2_score.impact) == (20, 4, 5)  # from the two kept
+    assert "CR2 current: the score is a formula, =SUM(J1:J2), with no value saved in the file: not imported" in err

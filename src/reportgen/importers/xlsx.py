@@ -371,9 +371,10 @@ def read_xlsx(path: Path, like: Register | None = None, progress=None) -> Import
             parts = scores.get(which, {})
             cell = formulas.get((r, column_of.get(f"{which}.score", 0)))
             rating = ratings.get(which, "")
-            if cell is not None:
-                formula = _product_of_row(cell[0], r, column_of, which)
-                parts = _formula_score(parts, formula, cell, ident, which, where, note)
+            product = cell is not None and _product_of_row(cell[0], r, column_of, which)
+            decided = _formula_score(parts, product, cell, ident, which, where, note) if cell else None
+            if decided is not None:
+                parts = decided
             elif rating and not parts:
                 parts = _as_written(rating)
             else:
@@ -424,10 +425,13 @@ def _replaces(lk: int, im: int, held: Any) -> str:
     return f"likelihood {lk} × impact {im} = {lk * im} replaces the score {held} the workbook held; check it"
 
 
-def _formula_score(parts: dict[str, Any], product: bool, cell: tuple[str, Any], ident, which, where, note) -> dict:
+def _formula_score(
+    parts: dict[str, Any], product: bool, cell: tuple[str, Any], ident, which, where, note
+) -> dict[str, Any] | None:
     """A score cell holding a formula. This row's likelihood × impact is that product, whatever
     the file cached (nothing, when a program that does not calculate saved it after an edit; a
-    stale value is replaced, with a warning naming both). Another formula is read as its value."""
+    stale value is replaced, with a warning naming both). Another formula is read as its value,
+    as a typed score (None: not decided here)."""
     formula, held = cell
     lk, im = parts.get("likelihood"), parts.get("impact")
     if product and isinstance(lk, int) and isinstance(im, int):
@@ -436,7 +440,7 @@ def _formula_score(parts: dict[str, Any], product: bool, cell: tuple[str, Any], 
         return {"score": lk * im, "likelihood": lk, "impact": im}
     if "score" not in parts:
         note(f"the score is a formula, {formula}, with no value saved in the file: not imported", where, ident, which)
-    return parts
+    return None
 
 
 def _as_written(rating: str) -> dict[str, Any]:

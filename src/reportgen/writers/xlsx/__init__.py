@@ -208,7 +208,8 @@ def _register_sheet(ws: Worksheet, view: ReportView) -> _Made:
     put_text(
         ws.cell(4, 1),
         f"Scores are likelihood × impact (1 to {n_l * n_i}), coloured by band as on the "
-        f"'{KEY_SHEET}' sheet; a Rating is the impact/likelihood labels. Columns with no entries in this "
+        f"'{KEY_SHEET}' sheet; a current score given with its likelihood and impact is a formula, so it "
+        "follows an edit to them. A Rating is the impact/likelihood labels. Columns with no entries in this "
         "register are hidden.",
         "rg note",
     )
