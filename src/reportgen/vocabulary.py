@@ -125,6 +125,8 @@ CARDS_SHEET = "Cards"
 KEY_SHEET = "Key to Scores"
 HEAT_SHEET = "Heat Map"
 CHANGES_SHEET = "Changes"
+#: The hidden sheet recording the Register's bold and italic, for import (writers/xlsx/formatting.py).
+FORMATTING_SHEET = "Formatting"
 #: The Register sheet's Excel table (not the sheet's name, to keep the two namespaces apart).
 REGISTER_TABLE = "RegisterTable"
 #: The Register sheet's columns: what each holds (a field, `<score>.<part>`, or something computed:

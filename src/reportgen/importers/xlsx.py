@@ -2,12 +2,22 @@
 
 The register sheet is the one holding an Excel table (or, failing that, a header row
 with an ID column). Columns are matched by heading; computed columns (rating, band,
-trend) are recognised and not imported. Rich-text cells keep their bold and italic.
+trend) are recognised and not imported, except that a Rating reading "… (as written, not
+a score)" beside an empty Score cell gives that score back as written. Rich-text cells
+keep their bold and italic; where a program saved the workbook without any (openpyxl or
+pandas do), the writer's hidden Formatting sheet gives them back to unedited cells.
+
+Scores: a score that is the formula likelihood × impact of its row (as reportgen writes a
+current score) is likelihood × impact, whatever value the file cached (none, after a
+program that does not calculate saved it; a stale one is replaced, with a warning). A typed
+score that does not match its likelihood × impact: the Rating beside it (the labels when
+the workbook was made) tells which was edited. Other formulas are read as their values.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import re
 from pathlib import Path
@@ -15,6 +25,8 @@ from typing import Any
 
 import openpyxl
 from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
+from openpyxl.utils import column_index_from_string
 
 from .. import vocabulary as words
 from ..diagnostics import Diagnostic
@@ -28,9 +40,12 @@ _EARLIER = {"control owner(s)": "controls.owner", "mitigation owner(s)": "action
 
 
 def _headings() -> dict[str, str | None]:
-    """reportgen's own headings (the vocabulary's), and what each holds; None: computed, not data."""
+    """reportgen's own headings (the vocabulary's), and what each holds; None: computed, not data
+    (a score's Rating is named, `current.rating`: it can hold a score as written)."""
     out: dict[str, str | None] = {
-        _norm(heading): (None if key in words.COMPUTED_COLUMNS and key != "kind" else key)
+        _norm(heading): (
+            None if key in words.COMPUTED_COLUMNS and key != "kind" and not key.endswith(".rating") else key
+        )
         for key, heading in words.REGISTER_COLUMNS.items()
     }
     for heading, key in _EARLIER.items():
@@ -125,8 +140,6 @@ def _find_sheet(wb) -> tuple[Any, dict[int, dict[int, Any]], int, int, int]:
         for table in ws.tables.values():
             m = re.match(r"([A-Z]+)(\d+):([A-Z]+)(\d+)", table.ref)
             if m:
-                from openpyxl.utils import column_index_from_string
-
                 return ws, _values(ws), int(m.group(2)), column_index_from_string(m.group(1)), int(m.group(4))
     for ws in wb.worksheets:
         grid = _values(ws)
@@ -149,11 +162,111 @@ def _date(text: str) -> dt.date | None:
     return None
 
 
+def _formulas(ws, data: bytes, grid: dict[int, dict[int, Any]]) -> dict[tuple[int, int], tuple[str, Any]]:
+    """Each formula cell of `ws` that holds one, {(row, column): (formula, its cached value)}, and
+    the cached values in `grid` in place of the formulas (None where the file has none: a
+    program that does not calculate saved it). The workbook is opened again for the values
+    (openpyxl gives a cell's formula or its value, not both), streamed, over their rows only."""
+    found = {
+        (r, c): str(cell.value)
+        for (r, c), cell in ws._cells.items()
+        if cell.data_type == "f" and r in grid and c in grid[r]
+    }
+    if not found:
+        return {}
+    rows = sorted({r for r, _ in found})
+    cols = sorted({c for _, c in found})
+    values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        cached: dict[tuple[int, int], Any] = {}
+        sheet = values[ws.title]
+        for r, row in enumerate(
+            sheet.iter_rows(min_row=rows[0], max_row=rows[-1], min_col=cols[0], max_col=cols[-1], values_only=True),
+            rows[0],
+        ):
+            for c, value in enumerate(row, cols[0]):
+                if (r, c) in found:
+                    cached[(r, c)] = value
+    finally:
+        values.close()
+    out = {}
+    for (r, c), formula in found.items():
+        value = cached.get((r, c))
+        out[(r, c)] = (formula, value)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            del grid[r][c]
+        else:
+            grid[r][c] = value
+    return out
+
+
+def _text_check(text: str) -> str:
+    """The check of a cell's text on the Formatting sheet (writers/xlsx/formatting.py)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+_RUN = re.compile(r"(\d+):(\d+):(b|i|bi)")
+
+
+def _restyled(text: str, runs: str) -> CellRichText | None:
+    """`text` with the bold and italic `runs` (`start:length:how ...`) of a Formatting record."""
+    parts: list = []
+    at = 0
+    for item in runs.split():
+        m = _RUN.fullmatch(item)
+        if not m:
+            return None
+        start, length, how = int(m.group(1)), int(m.group(2)), m.group(3)
+        if start < at or start + length > len(text) or not length:
+            return None
+        if start > at:
+            parts.append(text[at:start])
+        parts.append(TextBlock(InlineFont(b="b" in how or None, i="i" in how or None), text[start : start + length]))
+        at = start + length
+    if at < len(text):
+        parts.append(text[at:])
+    return CellRichText(parts) if parts else None
+
+
+def _restore_emphasis(wb, grid, header_row: int, headings: dict[int, tuple[str, Any]]) -> None:
+    """Bold and italic from the hidden Formatting sheet, for a workbook saved by a program that
+    dropped every rich-text run (none is left): each record gives back its cell's runs if the
+    cell's text is still the text recorded (an edited cell keeps its edit)."""
+    if words.FORMATTING_SHEET not in wb.sheetnames:
+        return
+    if any(isinstance(v, CellRichText) for row in grid.values() for v in row.values()):
+        return  # rich text survived: what is plain was made plain
+    records: dict[tuple[str, str], tuple[str, str]] = {}
+    for row in _values(wb[words.FORMATTING_SHEET]).values():
+        ident, heading, check, runs = (str(row.get(c, "")).strip() for c in (1, 2, 3, 4))
+        if ident and re.fullmatch(r"[0-9a-f]{16}", check):
+            records[(ident, _norm(heading))] = (check, runs)
+    id_col = next((c for c, (_, f) in headings.items() if f == "id"), None)
+    if not records or id_col is None:
+        return
+    rows = {r: _text(row.get(id_col)) for r, row in grid.items() if r > header_row}
+    seen: dict[str, int] = {}
+    for ident in rows.values():
+        seen[ident] = seen.get(ident, 0) + 1
+    for r, ident in rows.items():
+        if seen[ident] != 1:
+            continue  # an ID on two rows: which row a record is of cannot be told
+        for c, (heading, _) in headings.items():
+            record = records.get((ident, _norm(heading)))
+            value = grid[r].get(c)
+            if record and isinstance(value, str) and _text_check(value) == record[0]:
+                rich = _restyled(value, record[1])
+                if rich is not None:
+                    grid[r][c] = rich
+
+
 def read_xlsx(path: Path, like: Register | None = None, progress=None) -> Imported:
     try:
         # (from its bytes: openpyxl refuses a path whose name does not end .xlsx, and a
-        # workbook is told by its content, whatever it is called)
-        wb = openpyxl.load_workbook(io.BytesIO(path.read_bytes()), rich_text=True, data_only=True)
+        # workbook is told by its content, whatever it is called). Formulas as formulas: a
+        # score that is likelihood x impact follows them; `_formulas` reads the cached values.
+        data = path.read_bytes()
+        wb = openpyxl.load_workbook(io.BytesIO(data), rich_text=True)
     except Exception as exc:  # openpyxl raises several kinds for a broken or foreign workbook
         raise ImportError_(cannot_open(path, exc, "Excel")) from exc
     name = str(path)
@@ -166,10 +279,16 @@ def read_xlsx(path: Path, like: Register | None = None, progress=None) -> Import
         ws, grid, header_row, first_col, last_row = _find_sheet(wb)
     except ImportError_ as exc:
         raise ImportError_(f"{path}: {exc}") from exc
+    try:
+        formulas = _formulas(ws, data, grid)
+    except Exception as exc:  # as above: the same bytes, opened again for the cached values
+        raise ImportError_(cannot_open(path, exc, "Excel")) from exc
     scoring = like.scoring if like else Register(organisation="x", period="x").scoring
     headings = {c: (str(v), _field_of(str(v))) for c, v in grid.get(header_row, {}).items() if c >= first_col}
     # reportgen's own register table writes one type a line: each line is then one type as written
     own = words.REGISTER_TABLE in ws.tables
+    _restore_emphasis(wb, grid, header_row, headings)
+    column_of = {f: c for c, (_, f) in headings.items() if isinstance(f, str)}
     risks: list[Entry] = []
     opps: list[Entry] = []
     # Only the rows that hold values: a range may run to the sheet's last row.
@@ -189,10 +308,14 @@ def read_xlsx(path: Path, like: Register | None = None, progress=None) -> Import
         data: dict[str, Any] = {"id": ident}
         kind = "risk"
         scores: dict[str, dict[str, Any]] = {}
+        ratings: dict[str, str] = {}
         owners: dict[str, Any] = {}
         for c, (heading, f) in headings.items():
             value = cells[c]
             if f is None or f == "id" or value in (None, ""):
+                continue
+            if isinstance(f, str) and f.endswith(".rating"):
+                ratings[f.split(".")[0]] = _text(value)
                 continue
             if f is False:
                 note(
@@ -246,8 +369,20 @@ def read_xlsx(path: Path, like: Register | None = None, progress=None) -> Import
                 unthemed = found.get(None)
                 if unthemed and all(g.theme for g in groups):
                     data[key][0] = data[key][0].model_copy(update={"owner": data[key][0].owner or unthemed})
-        for which, parts in scores.items():
-            data[which] = _edited_score(parts, scoring, kind, ident, which, where, note)
+        for which in ("current", "residual", "target"):
+            parts = scores.get(which, {})
+            cell = formulas.get((r, column_of.get(f"{which}.score", 0)))
+            rating = ratings.get(which, "")
+            product = cell is not None and _product_of_row(cell[0], r, column_of, which)
+            decided = _formula_score(parts, product, cell, ident, which, where, note) if cell else None
+            if decided is not None:
+                parts = decided
+            elif rating and not parts:
+                parts = _as_written(rating)
+            else:
+                parts = _edited_score(parts, rating, scoring, kind, ident, which, where, note)
+            if any(v is not None for v in parts.values()):
+                data[which] = Score(**parts)
         (risks if kind == "risk" else opps).append(Entry(**data))
     if not risks and not opps:
         raise ImportError_(f"{path}: its register sheet has no entries")
@@ -266,19 +401,77 @@ def read_xlsx(path: Path, like: Register | None = None, progress=None) -> Import
     return Imported(Register.model_validate(base), notes)
 
 
-def _edited_score(parts: dict[str, Any], scoring, kind, ident, which, where, note) -> Score:
-    """A score as the sheet holds it. If someone changed the score but not its likelihood and
-    impact (or the reverse), keep what they typed last... which the sheet cannot tell: keep the
-    score, drop the stale likelihood and impact, and say so."""
+_REF = r"\$?([A-Z]{1,3})\$?([0-9]+)"
+_PRODUCT = re.compile(rf"=\s*{_REF}\s*\*\s*{_REF}\s*")
+
+
+def _product_of_row(formula: str, row: int, column_of: dict[str, int], which: str) -> bool:
+    """Whether `formula` is this row's likelihood × impact (`=J6*K6`, either way round)."""
+    m = _PRODUCT.fullmatch(formula)
+    lk, im = column_of.get(f"{which}.likelihood"), column_of.get(f"{which}.impact")
+    if not m or lk is None or im is None:
+        return False
+    refs = {(column_index_from_string(m.group(k)), int(m.group(k + 1))) for k in (1, 3)}
+    return refs == {(lk, row), (im, row)}
+
+
+def _replaces(lk: int, im: int, held: Any) -> str:
+    return f"likelihood {lk} × impact {im} = {lk * im} replaces the score {held} the workbook held; check it"
+
+
+def _formula_score(
+    parts: dict[str, Any], product: bool, cell: tuple[str, Any], ident, which, where, note
+) -> dict[str, Any] | None:
+    """A score cell holding a formula. This row's likelihood × impact is that product, whatever
+    the file cached (nothing, when a program that does not calculate saved it after an edit; a
+    stale value is replaced, with a warning naming both). Another formula is read as its value,
+    as a typed score (None: not decided here)."""
+    formula, held = cell
+    lk, im = parts.get("likelihood"), parts.get("impact")
+    if product and isinstance(lk, int) and isinstance(im, int):
+        if isinstance(held, (int, float)) and not isinstance(held, bool) and held != lk * im:
+            note(_replaces(lk, im, held if not float(held).is_integer() else int(held)), where, ident, f"{which} score")
+        return {"score": lk * im, "likelihood": lk, "impact": im}
+    if "score" not in parts:
+        note(f"the score is a formula, {formula}, with no value saved in the file: not imported", where, ident, which)
+    return None
+
+
+def _as_written(rating: str) -> dict[str, Any]:
+    """A score the workbook shows in its Rating cell as written, marked "(as written, not a score)"."""
+    mark = f"({words.NOT_A_SCORE})"
+    text = rating.strip()
+    if text.endswith(mark) and text[: -len(mark)].strip():
+        return {"as_written": text[: -len(mark)].strip()}
+    return {}
+
+
+def _labels(lk: int, im: int, scoring, kind: str) -> str:
+    """The Rating the workbook wrote for a likelihood and impact: `Major/Likely`, impact first."""
+    impact = scoring.impact if kind == "risk" else scoring.opportunity_impact
+    if not (0 < lk <= len(scoring.likelihood) and 0 < im <= len(impact)):
+        return ""
+    return _norm(f"{impact[im - 1]}/{scoring.likelihood[lk - 1]}")
+
+
+def _edited_score(parts: dict[str, Any], rating: str, scoring, kind, ident, which, where, note) -> dict[str, Any]:
+    """A typed score that does not match its likelihood × impact: one of them was edited. The
+    Rating beside them is the likelihood and impact's labels when the workbook was made: if they
+    still match, the score was edited (keep it, drop the stale likelihood and impact); if not (or
+    there is no Rating), the likelihood or impact was, and likelihood × impact replaces the score.
+    Either way, say so."""
     score = parts.get("score")
     lk, im = parts.get("likelihood"), parts.get("impact")
     if isinstance(score, int) and isinstance(lk, int) and isinstance(im, int) and lk * im != score:
-        note(
-            f"score {score} does not match likelihood {lk} × impact {im} = {lk * im}; kept the score {score} "
-            "and dropped the likelihood and impact: set them again",
-            where,
-            ident,
-            which,
-        )
-        return Score(score=score)
-    return Score(score=score, likelihood=lk, impact=im)
+        if rating and _norm(rating) == _labels(lk, im, scoring, kind):
+            note(
+                f"score {score} does not match likelihood {lk} × impact {im} = {lk * im}; kept the score {score} "
+                "and dropped the likelihood and impact: set them again",
+                where,
+                ident,
+                which,
+            )
+            return {"score": score}
+        note(_replaces(lk, im, score), where, ident, f"{which} score")
+        return {"score": lk * im, "likelihood": lk, "impact": im}
+    return parts

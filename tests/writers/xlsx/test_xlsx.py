@@ -53,6 +53,16 @@ def open_wb(data: bytes):
     return openpyxl.load_workbook(io.BytesIO(data))
 
 
+def open_values(data: bytes):
+    """The workbook as a reader that does not calculate sees it: formulas as their cached values."""
+    return openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+
+
+def shown_sheets(wb) -> list[str]:
+    """The sheets a user sees (not the hidden Formatting record, see test_edits.py)."""
+    return [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"]
+
+
 def view_of(path: Path):
     return view.build(api.load(path).register)
 
@@ -109,7 +119,8 @@ def dump(data: bytes) -> str:
     )
     for ws in wb.worksheets:
         ps = ws.page_setup
-        out.append(f"== sheet {ws.title!r} ({ws.dimensions})")
+        state = "" if ws.sheet_state == "visible" else f" {ws.sheet_state}"
+        out.append(f"== sheet {ws.title!r} ({ws.dimensions}){state}")
         out.append(f"freeze: {ws.freeze_panes}  print titles: {ws.print_title_rows}")
         out.append(
             f"page: {ps.orientation} paper={ps.paperSize} fitToWidth={ps.fitToWidth} "
@@ -231,7 +242,8 @@ def test_every_field_has_its_own_column():
 def test_scores_likelihood_and_impact_are_numbers(stem):
     path = SAMPLES[stem]
     v = view_of(path)
-    ws = open_wb(render(path))["Register"]
+    formulas = open_wb(render(path))["Register"]
+    ws = open_values(render(path))["Register"]
     h = headers(ws)
     for i, ev in enumerate(v.entries()):
         r = HEADER_ROW + 1 + i
@@ -247,6 +259,12 @@ def test_scores_likelihood_and_impact_are_numbers(stem):
                 assert cell.value == want, (ev.id, label, part)
                 if want is not None:
                     assert cell.data_type == "n" and isinstance(cell.value, int)
+            # a current score with its likelihood and impact is their product, as a formula
+            score = formulas.cell(r, h[f"{label} Score"])
+            if which == "current" and sv and sv.likelihood and sv.impact:
+                assert score.data_type == "f", ev.id
+            else:
+                assert score.value == (sv and sv.score), (ev.id, which)
             assert ws.cell(r, h[f"{label} Band"]).value == (sv.band_name if sv and sv.band_name else None)
     score_headers = [name for name in h if "score" in name.lower()]
     assert score_headers == ["Current Score", "Residual Score", "Target Score"]
@@ -256,7 +274,7 @@ def test_scores_likelihood_and_impact_are_numbers(stem):
 def test_score_cells_are_coloured_by_band_rules_not_fills(stem):
     path = SAMPLES[stem]
     v = view_of(path)
-    ws = open_wb(render(path))["Register"]
+    ws = open_values(render(path))["Register"]
     h = headers(ws)
     rules = cf_rules(ws)
     assert len(rules) == len(v.bands)  # one rule per band, over all three score columns
@@ -327,7 +345,7 @@ def test_validation_follows_a_longer_scale(tmp_path):
             if covers(dv.sqref, h[name], HEADER_ROW + 1):
                 by_col[name] = dv.formula2
     assert by_col == {"Current Likelihood": "6", "Current Impact": "4", "Current Score": "24"}
-    assert ws.cell(HEADER_ROW + 1, h["Current Score"]).value == 24
+    assert open_values(data)["Register"].cell(HEADER_ROW + 1, h["Current Score"]).value == 24
     assert colour_for(ws, h["Current Score"], HEADER_ROW + 1, 24) == ("FF990000", "FFFFFFFF")
     assert ws.cell(HEADER_ROW + 1, h["Current Rating"]).value == "Y/F"
     key = wb["Key to Scores"]
@@ -429,14 +447,19 @@ def sheet_text(ws) -> str:
 
 def test_changes_sheet_comes_first_with_periods_new_closed_and_moved():
     wb = open_wb(render_vs_q1())
-    assert wb.sheetnames == ["Changes", "Register", "Key to Scores", "Heat Map"]
+    assert shown_sheets(wb) == ["Changes", "Register", "Key to Scores", "Heat Map"]
     assert wb.active.title == "Changes"  # the workbook opens on the summary
     ws = wb["Changes"]
     assert not ws.tables  # the register stays the workbook's only Excel table (the importer's anchor)
     text = sheet_text(ws)
     assert "Previous period: Q1 2018/19" in text and "Current period: Q2 2018/19" in text
     tables = changes_tables(ws)
-    assert list(tables) == ["New this quarter", "Closed", "Score moved, largest move first"]
+    assert list(tables) == [
+        "New this quarter",
+        "Closed",
+        "Score moved, largest move first",
+        "Residual or target score moved, largest move first",
+    ]
     [new] = tables["New this quarter"]
     assert (new["ID"], new["Type"], new["Current Score"], new["Band"]) == ("CR12", "Risk", 16, "Very high")
     assert new["Title"].startswith("Unlawful disclosure of personal or commercial data")
@@ -503,6 +526,45 @@ def test_changes_lists_closed_entries_and_orders_moves_largest_first(tmp_path):
     change = next(c for row in ws.iter_rows() for c in row if c.value == 6 and c.column == 6)
     assert change.number_format == "+0;-0;0"  # shown as +6
     assert "Q1 2024/25" in sheet_text(ws) and "1 closed" in sheet_text(ws)
+
+
+def test_changes_lists_residual_and_target_moves_saying_which_score(tmp_path):
+    last = load_yaml(
+        tmp_path,
+        """\
+        organisation: Test Council
+        period: Q1 2024/25
+        risks:
+          - {id: R1, title: Pay award, current: 12, residual: 8}
+          - {id: R2, title: Flooding, current: 20, target: 4}
+          - {id: R3, title: Cyber attack, current: 16, residual: 6}
+        """,
+        "last.yaml",
+    )
+    now = load_yaml(
+        tmp_path,
+        """\
+        organisation: Test Council
+        period: Q2 2024/25
+        risks:
+          - {id: R1, title: Pay award, current: 12, residual: 4}
+          - {id: R2, title: Flooding, current: 20, target: 10}
+          - {id: R3, title: Cyber attack, current: 16, residual: 6}
+        """,
+        "now.yaml",
+    )
+    ws = open_wb(render_compared(now, last))["Changes"]
+    tables = changes_tables(ws)
+    assert tables["Score moved, largest move first"] == []  # no current score moved
+    later = tables["Residual or target score moved, largest move first"]
+    assert [(r["ID"], r["Score"], r["From"], r["To"], r["Change"], r["Trend"]) for r in later] == [
+        ("R2", "Target", 4, 10, 6, "▲ Up from 4 (worse)"),
+        ("R1", "Residual", 8, 4, -4, "▼ Down from 8 (better)"),
+    ]
+    # the scores are coloured by the band rules, as in the other tables
+    r2 = next(c for row in ws.iter_rows() for c in row if c.value == "R2")
+    assert colour_for(ws, 4, r2.row, 4) and colour_for(ws, 5, r2.row, 10)
+    assert "2 with a residual or target score that moved" in sheet_text(ws)
 
 
 def test_without_previous_nothing_is_compared():
@@ -714,7 +776,7 @@ def test_key_to_scores_matrix(stem):
     v = view_of(path)
     wb = open_wb(render(path))
     ws = wb["Key to Scores"]
-    assert wb.sheetnames[-2:] == ["Key to Scores", "Heat Map"]  # the heat map beside the key
+    assert shown_sheets(wb)[-2:] == ["Key to Scores", "Heat Map"]  # the heat map beside the key
     # find the matrix: the cell holding the top row's label
     labels = {c.value: c for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
     top = labels[v.matrix[0].label]
@@ -755,7 +817,7 @@ def test_cards_sheet_only_for_the_card_layout_and_holds_every_word():
     path = SAMPLES["q3-2021-22"]
     v = view_of(path)
     wb = open_wb(render(path))
-    assert wb.sheetnames == ["Register", "Cards", "Key to Scores", "Heat Map"]
+    assert shown_sheets(wb) == ["Register", "Cards", "Key to Scores", "Heat Map"]
     ws = wb["Cards"]
     text = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
     assert "Risk ID Corp 1 – Reshaping the County Council: Our Improvement Journey" in text

@@ -8,8 +8,13 @@ Sheets:
   band name beside them as text, so colour is never the only signal. Score
   cells are coloured by conditional-formatting rules built from the register's
   bands (an edited score re-colours itself); likelihood, impact and score
-  cells carry data validation. Columns empty for every entry of this register
-  are hidden, not removed, so the columns are the same every quarter. Row
+  cells carry data validation. A current score with its likelihood and impact is
+  the formula likelihood × impact, its value cached in the file (`formulas.py`), so
+  an edited likelihood changes the score and its colour. A score a source wrote but
+  that could not be read leaves its Score cell empty and shows as written in its
+  Rating cell, marked "(as written, not a score)", which import reads back.
+  Columns empty for every entry of this register are hidden, not removed, so
+  the columns are the same every quarter. Row
   heights are estimated (openpyxl cannot measure text); a cell too long for
   Excel's tallest row (409 points) steps down to 9 or 8 point text.
 * **Cards** (card-layout registers only): one block per entry, as published,
@@ -21,10 +26,15 @@ Sheets:
   only are listed under each grid (`grid.py`).
 * **Changes** (built with --previous only; first, and the sheet the workbook
   opens on): the periods compared, entries new, closed and moved, largest move
-  first (`changes.py`). The Register's trend columns show each entry's move.
+  first, then residual and target moves (`changes.py`). The Register's trend
+  columns show each entry's move.
+* **Formatting** (hidden; only when some text is bold or italic): where the
+  Register's text is bold or italic, for import after a program that drops rich
+  text saved the workbook (`formatting.py`).
 
-Every text cell is stored as a string (never a formula), the output is byte-for-byte
-reproducible, and styles are a handful of named styles shared by every cell.
+Every text cell is stored as a string (the score formulas are the only formulas), the
+output is byte-for-byte reproducible, and styles are a handful of named styles shared by
+every cell.
 """
 
 from __future__ import annotations
@@ -36,6 +46,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from openpyxl import Workbook
+from openpyxl.cell.rich_text import CellRichText
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -46,10 +57,11 @@ from openpyxl.writer.excel import ExcelWriter
 from ... import vocabulary as words
 from ...view import EntryView, ReportView, ScoreView
 from .. import Options, ooxml, register
-from . import grid
+from . import formulas, grid
 from . import layout as lay
 from .cards import CARDS_SHEET, cards_sheet
 from .changes import CHANGES_SHEET, changes_sheet
+from .formatting import formatting_sheet
 from .style import (
     BODY_FONT,
     STYLE_OF_KIND,
@@ -79,6 +91,7 @@ class _Col:
     kind: str  # "text" (wrapped), "short" (wrapped, centred), "score", "likelihood", "impact", "band"
     value: Callable[[EntryView], object]
     grow_to: float = 0  # widen up to this so the tallest cell fits Excel's largest row
+    score: str = ""  # for a score's columns: "current", "residual" or "target"
 
     @property
     def header(self) -> str:
@@ -94,18 +107,22 @@ def _score_cols(name: str) -> list[_Col]:
         return get
 
     def rating(ev: EntryView) -> str:
-        """`Major/Likely`: the labels, impact first, as the reports write them after a score."""
+        """`Major/Likely`: the labels, impact first, as the reports write them after a score; a
+        score that could not be read as it was written, marked so (its Score cell stays empty:
+        no text in a column of numbers)."""
         sv: ScoreView | None = ev.score(name)
+        if sv is not None and sv.unread:
+            return sv.text
         if sv is None or not (sv.impact_label and sv.likelihood_label):
             return ""
         return f"{sv.impact_label}/{sv.likelihood_label}"
 
     return [
-        _Col(f"{name}.score", 9, "score", part("score")),
-        _Col(f"{name}.likelihood", 11.5, "likelihood", part("likelihood")),
-        _Col(f"{name}.impact", 9, "impact", part("impact")),
-        _Col(f"{name}.rating", 16, "text", rating),
-        _Col(f"{name}.band", 11, "band", part("band_name")),
+        _Col(f"{name}.score", 9, "score", part("score"), score=name),
+        _Col(f"{name}.likelihood", 11.5, "likelihood", part("likelihood"), score=name),
+        _Col(f"{name}.impact", 9, "impact", part("impact"), score=name),
+        _Col(f"{name}.rating", 16, "text", rating, score=name),
+        _Col(f"{name}.band", 11, "band", part("band_name"), score=name),
     ]
 
 
@@ -132,6 +149,8 @@ COLUMNS: tuple[_Col, ...] = (
     _Col("later_trend", 18, "text", lambda ev: ev.residual_trend.text if ev.residual_trend else ""),
     _Col("progress", 45, "text", lambda ev: rich_text(ev.blocks("progress")), grow_to=90),
 )
+#: Each column's number (1-based) by what it holds.
+COLUMN_OF = {col.key: j for j, col in enumerate(COLUMNS, 1)}
 #: The columns printed at the left of every page across when the Register is wider than a page:
 #: ID, Type and Title, so each page says which entry a row is.
 TITLE_COLS = 3
@@ -151,7 +170,28 @@ def _long_date(d: dt.date) -> str:
 # --------------------------------------------------------------------------- register sheet
 
 
-def _register_sheet(ws: Worksheet, view: ReportView) -> None:
+@dataclass
+class _Made:
+    """What the Register sheet leaves for later steps: its formulas' values ({cell: (formula,
+    value)}, written into the XML by `formulas.fill_cached`) and its rich cells (entry ID, column
+    heading, value), recorded on the Formatting sheet."""
+
+    cached: dict[str, tuple[str, int]]
+    rich: list[tuple[str, str, CellRichText]]
+
+
+def _score_formula(ev: EntryView, col: _Col, value: object, row: int) -> str | None:
+    """`J6*K6` for a score written as likelihood × impact, else None."""
+    if col.kind != "score" or col.score not in formulas.FORMULA_SCORES or not isinstance(value, int):
+        return None
+    sv = ev.score(col.score)
+    if sv is None or not (sv.likelihood and sv.impact) or sv.likelihood * sv.impact != value:
+        return None
+    return formulas.product(COLUMN_OF[f"{col.score}.likelihood"], COLUMN_OF[f"{col.score}.impact"], row)
+
+
+def _register_sheet(ws: Worksheet, view: ReportView) -> _Made:
+    made = _Made({}, [])
     reg = view.register
     entries = view.entries()
     scoring = reg.scoring
@@ -168,7 +208,8 @@ def _register_sheet(ws: Worksheet, view: ReportView) -> None:
     put_text(
         ws.cell(4, 1),
         f"Scores are likelihood × impact (1 to {n_l * n_i}), coloured by band as on the "
-        f"'{KEY_SHEET}' sheet; a Rating is the impact/likelihood labels. Columns with no entries in this "
+        f"'{KEY_SHEET}' sheet; a current score given with its likelihood and impact is a formula, so it "
+        "follows an edit to them. A Rating is the impact/likelihood labels. Columns with no entries in this "
         "register are hidden.",
         "rg note",
     )
@@ -208,10 +249,17 @@ def _register_sheet(ws: Worksheet, view: ReportView) -> None:
                         h = lay.row_height(lay.line_count(v, bold_caps[j]))
                     height = max(height, h)
                     put_text(cell, v, style)
+                    if isinstance(cell.value, CellRichText):
+                        made.rich.append((entries[i].entry.id, col.header, cell.value))
                 else:
                     cell.style = style
             else:
-                cell.value = v
+                formula = _score_formula(entries[i], col, v, r)
+                if formula is not None:
+                    cell.value = f"={formula}"
+                    made.cached[cell.coordinate] = (formula, v)  # type: ignore[assignment]
+                else:
+                    cell.value = v
                 cell.style = style
         ws.row_dimensions[r].height = height
 
@@ -295,6 +343,7 @@ def _register_sheet(ws: Worksheet, view: ReportView) -> None:
     ws.add_data_validation(kinds)
 
     print_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}", view.full_title, title_cols=TITLE_COLS)
+    return made
 
 
 # --------------------------------------------------------------------------- key to scores
@@ -349,7 +398,7 @@ def _key_sheet(ws: Worksheet, view: ReportView) -> None:
 # --------------------------------------------------------------------------- the workbook
 
 
-def _workbook(view: ReportView) -> Workbook:
+def _workbook(view: ReportView) -> tuple[Workbook, Worksheet, _Made]:
     wb = Workbook()
     # The default font sets Excel's unit of column width and what empty cells use: make it
     # the body font, so widths measured in its digits hold in Excel and LibreOffice alike.
@@ -359,11 +408,13 @@ def _workbook(view: ReportView) -> Workbook:
         wb.add_named_style(style)
     ws = wb.active
     ws.title = REGISTER_SHEET
-    _register_sheet(ws, view)
+    made = _register_sheet(ws, view)
     if view.layout == "cards":
         cards_sheet(wb.create_sheet(CARDS_SHEET), view)
     _key_sheet(wb.create_sheet(KEY_SHEET), view)
     grid.heatmap_sheet(wb.create_sheet(grid.HEAT_SHEET), view, KEY_SHEET)
+    if made.rich:
+        formatting_sheet(wb.create_sheet(words.FORMATTING_SHEET), made.rich, view.full_title)
     if view.changes is not None:
         # The changes summary comes first, and is what the workbook opens on.
         changes_sheet(wb.create_sheet(CHANGES_SHEET, 0), view)
@@ -381,15 +432,21 @@ def _workbook(view: ReportView) -> Workbook:
     props.language = "en-GB"
     props.created = when
     props.modified = when
-    return wb
+    return wb, ws, made
 
 
 @register("xlsx", "xlsx", "Excel workbook: the register as a sortable, filterable table, with the Key to Scores")
 def render(view: ReportView, options: Options) -> bytes:
-    wb = _workbook(view)
+    wb, register, made = _workbook(view)
     buf = io.BytesIO()
     # ExcelWriter rather than wb.save(): save() stamps the modified date with the clock. Stored,
     # not compressed: `normalise` compresses every entry once, as it rewrites them.
     archive = zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED, allowZip64=True)
     ExcelWriter(wb, archive).save()
-    return ooxml.normalise(buf.getvalue(), view.date)
+    part = register.path.lstrip("/")  # the Register's XML, as ExcelWriter named it
+
+    def cache(name: str, data: bytes) -> bytes:
+        """The score formulas' values, which openpyxl cannot write, into the Register's XML."""
+        return formulas.fill_cached(data, made.cached) if name == part else data
+
+    return ooxml.normalise(buf.getvalue(), view.date, edit=cache)

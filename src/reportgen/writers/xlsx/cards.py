@@ -33,7 +33,10 @@ def _scale(sv: ScoreView | None, which: str) -> str:
     return sv.scale_text(which) if sv else ""
 
 
-def _score(sv: ScoreView | None) -> int | None:
+def _score(sv: ScoreView | None) -> int | str | None:
+    """The score as a number; a score that could not be read, as written and marked so."""
+    if sv is not None and sv.unread:
+        return sv.text
     return sv.score if sv is not None else None
 
 

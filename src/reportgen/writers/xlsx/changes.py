@@ -1,9 +1,10 @@
 """The Changes sheet (built with --previous only): what changed since last quarter, first in the workbook.
 
-The periods compared, then three small tables: entries new this quarter, entries closed
-(in last quarter's register, not this one) with their last score, and entries whose current
-score moved, largest move first, with the trend in a symbol and words. Everything comes
-from `ReportView.changes`; nothing is computed here but layout.
+The periods compared, then four small tables: entries new this quarter, entries closed
+(in last quarter's register, not this one) with their last score, entries whose current
+score moved, largest move first, with the trend in a symbol and words, and entries whose
+residual or target score moved, the same way, with a column saying which score. Everything
+comes from `ReportView.changes`; nothing is computed here but layout.
 
 The tables are plain ranges with header cells, not Excel tables: the importer and the
 acceptance checks take the sheet holding an Excel table to be the register, and that must
@@ -21,8 +22,9 @@ from . import layout as lay
 from .style import band_rules, print_setup, put_text
 
 CHANGES_SHEET = words.CHANGES_SHEET
-#: ID, Type, Title, three number columns (score / from, band / to, change), trend.
-WIDTHS = (10.0, 13.0, 52.0, 11.0, 11.0, 10.0, 28.0)
+#: ID, Type, Title, three number columns (score / from, band / to, change), trend, and which
+#: score moved (residual or target moves only: last, so the number columns line up).
+WIDTHS = (10.0, 13.0, 52.0, 11.0, 11.0, 10.0, 28.0, 11.0)
 TITLE_CHARS = 250
 
 
@@ -85,7 +87,8 @@ def changes_sheet(ws: Worksheet, view: ReportView) -> None:
     put_text(ws.cell(2, 1), f"Previous period: {prev}    Current period: {cur}", "rg subtitle")
     put_text(
         ws.cell(3, 1),
-        f"{len(chg.new)} new this quarter    {len(chg.closed)} closed    {len(chg.moved)} with a score that moved",
+        f"{len(chg.new)} new this quarter    {len(chg.closed)} closed    {len(chg.moved)} with a score that moved"
+        f"    {len(chg.later_moved)} with a residual or target score that moved",
         "rg subtitle",
     )
     note = (
@@ -151,12 +154,13 @@ def changes_sheet(ws: Worksheet, view: ReportView) -> None:
     )
     score_ranges += ranges
 
-    moved_rows = []
-    for c in chg.moved:
-        t = c.trend
-        assert t is not None
-        moved_rows.append(
-            (
+    def moves(items: tuple[ChangeItem, ...], which: bool) -> list[tuple]:
+        out = []
+        for c in items:
+            t = c.trend
+            if t is None:
+                continue
+            cells: tuple = (
                 ("rg short", c.id),
                 ("rg short", kind(c)),
                 ("rg text", _title(c.title)),
@@ -165,7 +169,12 @@ def changes_sheet(ws: Worksheet, view: ReportView) -> None:
                 ("rg change", t.delta),
                 ("rg text", t.text),
             )
-        )
+            if which:
+                cells += (("rg short", c.which.capitalize()),)
+            out.append(cells)
+        return out
+
+    moved_rows = moves(chg.moved, which=False)
     row, ranges = _table(
         ws,
         row,
@@ -173,6 +182,17 @@ def changes_sheet(ws: Worksheet, view: ReportView) -> None:
         ("ID", "Type", "Title", "From", "To", "Change", "Trend"),
         moved_rows,
         f"None: no current score moved between {prev} and {cur}.",
+    )
+    score_ranges += ranges
+
+    later_rows = moves(chg.later_moved, which=True)
+    row, ranges = _table(
+        ws,
+        row,
+        f"Residual or target score moved, largest move first ({len(later_rows)})",
+        ("ID", "Type", "Title", "From", "To", "Change", "Trend", "Score"),
+        later_rows,
+        f"None: no residual or target score moved between {prev} and {cur}.",
     )
     score_ranges += ranges
 
