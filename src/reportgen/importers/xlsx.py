@@ -265,8 +265,8 @@ def read_xlsx(path: Path, like: Register | None = None, progress=None) -> Import
         # (from its bytes: openpyxl refuses a path whose name does not end .xlsx, and a
         # workbook is told by its content, whatever it is called). Formulas as formulas: a
         # score that is likelihood x impact follows them; `_formulas` reads the cached values.
-        data = path.read_bytes()
-        wb = openpyxl.load_workbook(io.BytesIO(data), rich_text=True)
+        raw = path.read_bytes()
+        wb = openpyxl.load_workbook(io.BytesIO(raw), rich_text=True)
     except Exception as exc:  # openpyxl raises several kinds for a broken or foreign workbook
         raise ImportError_(cannot_open(path, exc, "Excel")) from exc
     name = str(path)
@@ -280,7 +280,7 @@ def read_xlsx(path: Path, like: Register | None = None, progress=None) -> Import
     except ImportError_ as exc:
         raise ImportError_(f"{path}: {exc}") from exc
     try:
-        formulas = _formulas(ws, data, grid)
+        formulas = _formulas(ws, raw, grid)
     except Exception as exc:  # as above: the same bytes, opened again for the cached values
         raise ImportError_(cannot_open(path, exc, "Excel")) from exc
     scoring = like.scoring if like else Register(organisation="x", period="x").scoring
@@ -328,7 +328,7 @@ def read_xlsx(path: Path, like: Register | None = None, progress=None) -> Import
             if f == "kind":
                 kinds = {_norm(w): k for k, w in words.KIND_WORDS.items()} | _KIND_WORDS
                 kind = kinds.get(_norm(value), "risk")
-            elif "." in f and f.split(".")[0] in ("current", "residual", "target"):
+            elif isinstance(f, str) and "." in f and f.split(".")[0] in ("current", "residual", "target"):
                 which, part = f.split(".")
                 if isinstance(value, bool):
                     value = str(value)
@@ -352,7 +352,7 @@ def read_xlsx(path: Path, like: Register | None = None, progress=None) -> Import
                 data[f] = split_types(_text(value), one_a_line=own)
             elif f in ("owner", "title", "target_date", "target_confidence"):
                 data[f] = _text(value)
-            else:
+            elif isinstance(f, str):
                 md = to_markdown(_lines(value))
                 if md:
                     data[f] = md

@@ -21,6 +21,7 @@ import zipfile
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import docx
 from lxml import etree
@@ -118,10 +119,9 @@ class _Xml:
 
     def __init__(self, part):
         self.part = part
-        self.root = getattr(part, "_element", None)
-        self.raw = self.root is None
-        if self.raw:
-            self.root = etree.fromstring(part.blob, _SAFE)
+        element = getattr(part, "_element", None)
+        self.raw = element is None
+        self.root: Any = etree.fromstring(part.blob, _SAFE) if element is None else element
 
     def save(self) -> None:
         if self.raw:

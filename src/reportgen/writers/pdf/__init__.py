@@ -154,9 +154,11 @@ def _page_rows(doc) -> tuple[list[tuple[str | None, bool]], list[tuple[str | Non
 
     rows: list[tuple[str | None, bool]] = []
     entries: list[tuple[str | None, bool]] = []
-    last_row = last_entry = None
+    last_row: str | None = None
+    last_entry: str | None = None
     for p in doc.pages:
-        row_ids, entry_ids = [], []
+        row_ids: list[str] = []
+        entry_ids: list[str] = []
         for b in p._page_box.descendants():
             el = b.element
             if el is None or b.element_tag not in ("tr", "article"):

@@ -87,12 +87,12 @@ def _grid(ws: Worksheet, view: ReportView, hm: HeatMap, top: int, width: float) 
     grid_top = top + 1
     cap = lay.chars_per_line(width, bold=True)
     texts: list[list[str]] = []
-    for row in view.matrix:
-        texts.append(["\n".join(hm.labels(cell.likelihood, cell.impact)) for cell in row.cells])
-    heights = [lay.row_height(max([lay.line_count(t, cap) for t in row] + [1])) + 6 for row in texts]
+    for mrow in view.matrix:
+        texts.append(["\n".join(hm.labels(cell.likelihood, cell.impact)) for cell in mrow.cells])
+    heights = [lay.row_height(max([lay.line_count(t, cap) for t in line] + [1])) + 6 for line in texts]
     bottom, last_col = axes(ws, view, grid_top, heights)
-    for r, row in enumerate(texts):
-        for c, text in enumerate(row):
+    for r, line in enumerate(texts):
+        for c, text in enumerate(line):
             cell = ws.cell(grid_top + r, FIRST_COL + c)
             if text:
                 put_text(cell, text, "rg heat cell")
