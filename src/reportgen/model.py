@@ -87,12 +87,18 @@ ScoreField = Annotated[
 # --------------------------------------------------------------------------- entries
 
 
+ActionStatus = Literal["open", "in progress", "done"]
+
+
 class Group(_Model):
-    """A themed group of controls or actions, with the officer who owns it."""
+    """A themed group of controls or actions, with the officer who owns it; an action may carry
+    its due date and status."""
 
     theme: str | None = Field(None, description="Sub-heading of the group, e.g. 'Commercialisation'.")
     owner: str | None = Field(None, description="Control or mitigation owner of this group.")
     text: RichText = Field("", description="The controls or actions themselves, as Markdown.")
+    due: _dt.date | None = Field(None, description="When the action is due (YYYY-MM-DD).")
+    status: ActionStatus | None = Field(None, description="The action's status: open, in progress or done.")
 
 
 def _to_groups(value: Any) -> Any:
@@ -138,11 +144,16 @@ class Entry(_Model):
     )
     target_confidence: str | None = Field(None, description="Confidence that the target will be met.")
     owner: str | None = Field(None, description="Risk or opportunity owner.")
-    target_date: str | None = Field(
-        None, description="When the target should be reached, as written, e.g. 'March 2022'."
+    target_date: _dt.date | str | None = Field(
+        None,
+        description="When the target should be reached: a date (YYYY-MM-DD), or as written, e.g. 'March 2022'.",
     )
     direction: RichText | None = Field(None, description="Direction of travel, as the officer wrote it.")
     progress: RichText | None = Field(None, description="Progress to date.")
+    appetite: str | None = Field(
+        None, description="This entry's own appetite level (a level named under 'appetite: levels'), if not its types'."
+    )
+    review_by: _dt.date | None = Field(None, description="When the entry's next review is due (YYYY-MM-DD).")
 
 
 # --------------------------------------------------------------------------- scheme
@@ -321,6 +332,40 @@ class Columns(_Model):
         return table_columns(listed, DEFAULT_OPPORTUNITY_COLUMNS, "opportunity")
 
 
+# --------------------------------------------------------------------------- appetite
+
+
+class AppetiteLevel(_Model):
+    """A level of risk appetite: the highest score it tolerates."""
+
+    name: str = Field(description="The level's name, e.g. 'Cautious'.", min_length=1)
+    tolerance: int = Field(description="The highest current score within this appetite (1-25).")
+
+
+def _default_levels() -> list[AppetiteLevel]:
+    # HM Treasury's Risk Appetite Guidance names these five levels; the tolerances are a
+    # default on the 5x5 Key to Scores, for a council to replace with its own.
+    return [
+        AppetiteLevel(name="Averse", tolerance=4),
+        AppetiteLevel(name="Minimal", tolerance=6),
+        AppetiteLevel(name="Cautious", tolerance=9),
+        AppetiteLevel(name="Open", tolerance=12),
+        AppetiteLevel(name="Eager", tolerance=16),
+    ]
+
+
+class Appetite(_Model):
+    """The council's agreed risk appetite: levels, the level for each risk type, and a default."""
+
+    levels: list[AppetiteLevel] = Field(
+        default_factory=_default_levels, description="The levels, lowest first, each with the score it tolerates."
+    )
+    by_type: dict[str, str] = Field(
+        default_factory=dict, description="A risk type (an entry's `types`, any case) and its level's name."
+    )
+    default: str | None = Field(None, description="The level of a risk whose types are not listed under by_type.")
+
+
 # --------------------------------------------------------------------------- register
 
 
@@ -339,6 +384,7 @@ class Register(_Model):
     )
     columns: Columns = Field(default_factory=Columns, description="Column headings of the table layout.")
     scoring: Scoring = Field(default_factory=Scoring, description="The Key to Scores.")
+    appetite: Appetite | None = Field(None, description="The council's agreed risk appetite (optional).")
     risks: list[Entry] = Field(default_factory=list, description="The risks, in the order printed.")
     opportunities: list[Entry] = Field(default_factory=list, description="The opportunities, in the order printed.")
 

@@ -56,12 +56,11 @@ def _score(sc: Score | None, scoring: Scoring, kind: str) -> Any:
 def _groups(groups: list[Group]) -> Any:
     if not groups:
         return None
-    if len(groups) == 1 and not groups[0].theme and not groups[0].owner:
-        return groups[0].text
-    return [
-        {k: v for k, v in (("theme", g.theme), ("owner", g.owner), ("text", g.text)) if v not in (None,)}
-        for g in groups
-    ]
+    g0 = groups[0]
+    if len(groups) == 1 and not (g0.theme or g0.owner or g0.due or g0.status):
+        return g0.text
+    keys = ("theme", "owner", "text", "due", "status")
+    return [{k: getattr(g, k) for k in keys if getattr(g, k) is not None} for g in groups]
 
 
 def entry_data(e: Entry, scoring: Scoring | None = None, kind: str = "risk") -> dict[str, Any]:
@@ -112,6 +111,10 @@ def register_data(reg: Register) -> dict[str, Any]:
         if name == "scoring":
             if value != defaults.scoring:
                 out[name] = value.model_dump(mode="python")
+            continue
+        if name == "appetite":
+            if value is not None:
+                out[name] = value.model_dump(mode="python", exclude_none=True)
             continue
         if name not in ("organisation", "title", "period", "appendix", "layout") and value == getattr(defaults, name):
             continue

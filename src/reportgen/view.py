@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Literal
 
-from . import metrics, richtext
+from . import appetite, metrics, richtext
 from . import vocabulary as words
 from .compare import Comparison, EntryChange, Trend, compare
 from .model import Band, Entry, Group, Register, Score
@@ -74,11 +74,60 @@ class ScoreView:
 
 @dataclass(frozen=True)
 class GroupView:
-    """A themed group of controls or actions, its text as blocks."""
+    """A themed group of controls or actions, its text as blocks; an action's due date and status."""
 
     theme: str | None
     owner: str | None
     blocks: tuple[Block, ...]
+    due: dt.date | None = None
+    status: str | None = None
+    #: Due before the report date and not done.
+    overdue: bool = False
+
+    @property
+    def status_text(self) -> str:
+        """`Due 1 September 2018 · Open · Overdue` (empty for a group with neither)."""
+        parts = []
+        if self.due:
+            parts.append(words.ACTION_DUE.format(date=long_date(self.due)))
+        if self.status:
+            parts.append(words.ACTION_STATUS[self.status])
+        if self.overdue:
+            parts.append(words.OVERDUE)
+        return " · ".join(parts)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A line the view puts under a cell's content: the entry's appetite, its gap to target, a
+    late review. `alert` marks what a committee should look at (above appetite, late): drawn bold."""
+
+    text: str
+    alert: bool = False
+    #: The field the note shows, where it is one: a table with a column for it shows it there instead.
+    field: str = ""
+
+
+@dataclass(frozen=True)
+class AppetiteView:
+    """An entry against the council's appetite: its level, and whether its current score (and its
+    plan's) is above the level's tolerance."""
+
+    level: str
+    tolerance: int
+    above: bool
+    plan_outside: bool
+
+    @property
+    def text(self) -> str:
+        """`● Above appetite (Open, up to 16)`, `○ Within appetite (Cautious, up to 9)`."""
+        lead = words.ABOVE_APPETITE if self.above else words.WITHIN_APPETITE
+        return f"{lead} ({words.APPETITE_LEVEL.format(level=self.level, tolerance=self.tolerance)})"
+
+
+def long_date(d: dt.date) -> str:
+    """`1 September 2018`, as committee papers write a date."""
+    return f"{d.day} {d:%B %Y}"
 
 
 @dataclass(frozen=True)
@@ -114,6 +163,20 @@ class EntryView:
     trend_lead: str = ""
     #: The period compared with, for "Residual since Q1 2018/19:" (empty without --previous).
     previous_period: str = ""
+    #: The entry against the council's appetite (None: no appetite applies to it).
+    appetite: AppetiteView | None = None
+    #: The lines under the current score, the plan's score and the ID (appetite, gap to target,
+    #: a late review): keys "current", "plan", "id".
+    notes: dict[str, tuple[Note, ...]] = field(default_factory=dict)
+
+    @property
+    def plan_field(self) -> str:
+        """The score the plan aims at: the target where it has a score, else the residual."""
+        return "target" if self.target is not None and self.target.score is not None else "residual"
+
+    @property
+    def review_overdue(self) -> bool:
+        return any("review" in n.text.lower() for n in self.notes.get("id", ()))
 
     @property
     def id(self) -> str:
@@ -287,7 +350,15 @@ class Section:
             text = str(getattr(ev.entry, col.field) or "")
         else:
             text = "\n".join(b.text for b in ev.blocks(col.field))
-        return "\n".join([text, *(t.text for t in self.trends(ev, col.field))])
+        groups = ev.groups(col.field) if col.kind == "groups" else ()
+        return "\n".join(
+            [
+                text,
+                *(g.status_text for g in groups if g.status_text),
+                *(t.text for t in self.trends(ev, col.field)),
+                *(n.text for n in self.notes(ev, col.field)),
+            ]
+        )
 
     def column_shares(self, line_em: float, pad_em: float) -> tuple[float, ...]:
         """Each column's share of the table's width, for a table `line_em` em wide whose cells
@@ -325,6 +396,24 @@ class Section:
             for c, col in zip(cols, texts)
         ]
         return _fit(shares, floors)
+
+    def notes(self, ev: EntryView, field_name: str) -> tuple[Note, ...]:
+        """The notes a table cell shows under its content (and its trends): the appetite under
+        the current score, the gap to target under the plan's score (else under the current
+        score), a late review under the ID; every note in some cell, whatever the columns."""
+        fields = [c.field for c in self.columns]
+        current_home = (
+            "current"
+            if "current" in fields
+            else next((f for f in ("direction", "id") if f in fields), fields[0] if fields else "")
+        )
+        plan_home = ev.plan_field if ev.plan_field in fields else current_home
+        id_home = "id" if "id" in fields else current_home
+        out: list[Note] = []
+        for key, home in (("current", current_home), ("plan", plan_home), ("id", id_home)):
+            if home == field_name:
+                out.extend(n for n in ev.notes.get(key, ()) if n.field not in fields)
+        return tuple(out)
 
     def trends(self, ev: EntryView, field_name: str) -> tuple[TrendLine, ...]:
         """The trends a table cell shows under its content: the current score's under the
@@ -499,6 +588,69 @@ class Changes:
 
 
 @dataclass(frozen=True)
+class Tracking:
+    """How the register stands against the council's appetite, its targets and its actions: the
+    summary every format prints at the front of a register that tracks them."""
+
+    above_appetite: tuple[str, ...]
+    above_target: tuple[str, ...]
+    overdue_actions: tuple[str, ...]
+    overdue_reviews: tuple[str, ...]
+    targets_passed: tuple[str, ...]
+    #: How many entries are above target, and the largest and total gap.
+    above_target_count: int = 0
+    largest_gap: int = 0
+
+    heading = words.TRACKING_HEADING
+
+    def rows(self) -> list[tuple[str, list[str]]]:
+        gaps = (
+            f"{self.above_target_count} above target, by up to {self.largest_gap}"
+            if self.above_target_count
+            else "None above target"
+        )
+        return [
+            (f"Above appetite ({len(self.above_appetite)})", list(self.above_appetite)),
+            (f"Gap to target: {gaps}", list(self.above_target)),
+            (f"Overdue actions ({len(self.overdue_actions)})", list(self.overdue_actions)),
+            (f"Overdue reviews ({len(self.overdue_reviews)})", list(self.overdue_reviews)),
+            (f"Target dates passed ({len(self.targets_passed)})", list(self.targets_passed)),
+        ]
+
+
+def _tracking(sections: tuple[Section, ...]) -> Tracking:
+    above, gaps, actions, reviews, passed = [], [], [], [], []
+    for sec in sections:
+        for ev in sec.entries:
+            a = ev.appetite
+            if a is not None and a.above and ev.current is not None:
+                level = words.APPETITE_LEVEL.format(level=a.level, tolerance=a.tolerance)
+                above.append(f"{ev.name}: {ev.current.score} ({level})")
+            plan = ev.score(ev.plan_field)
+            if ev.current is not None and ev.current.score is not None and plan is not None and plan.score is not None:
+                gap = ev.current.score - plan.score if ev.kind == "risk" else plan.score - ev.current.score
+                if gap > 0:
+                    gaps.append((gap, f"{ev.name}: {gap} ({ev.current.score} now, {ev.plan_field} {plan.score})"))
+            for g in ev.actions:
+                if g.overdue and g.due is not None:
+                    what = next((b.text.split("\n")[0] for b in g.blocks if b.text.strip()), g.theme or "")
+                    who = f" – {g.owner}" if g.owner else ""
+                    actions.append(f"{ev.name}: {shorten(what, 80)}{who} (due {long_date(g.due)})")
+            reviews.extend(f"{ev.name}: {n.text}" for n in ev.notes.get("id", ()))
+            passed.extend(f"{ev.name}: {n.text}" for n in ev.notes.get("plan", ()) if n.alert)
+    gaps.sort(key=lambda g: -g[0])
+    return Tracking(
+        tuple(above),
+        tuple(text for _, text in gaps),
+        tuple(actions),
+        tuple(reviews),
+        tuple(passed),
+        above_target_count=len(gaps),
+        largest_gap=gaps[0][0] if gaps else 0,
+    )
+
+
+@dataclass(frozen=True)
 class ReportView:
     register: Register
     date: dt.date
@@ -510,6 +662,8 @@ class ReportView:
     #: What changed since last quarter (None when built without --previous).
     changes: Changes | None = None
     comparison: Comparison | None = None
+    #: How the register stands against appetite, targets and actions (None: it tracks none).
+    tracking: Tracking | None = None
 
     @property
     def heading(self) -> str:
@@ -565,9 +719,70 @@ def _score_view(reg: Register, kind: Kind, sc: Score | None) -> ScoreView | None
     )
 
 
-def _groups(groups: list[Group] | str) -> tuple[GroupView, ...]:
+def _groups(groups: list[Group] | str, today: dt.date | None = None) -> tuple[GroupView, ...]:
     assert not isinstance(groups, str)  # the model turns Markdown text into one group
-    return tuple(GroupView(g.theme, g.owner, richtext.parse(g.text)) for g in groups)
+    return tuple(
+        GroupView(
+            g.theme,
+            g.owner,
+            richtext.parse(g.text),
+            g.due,
+            g.status,
+            overdue=today is not None and g.due is not None and g.due < today and g.status != "done",
+        )
+        for g in groups
+    )
+
+
+def tracks(reg: Register) -> bool:
+    """Whether a register tracks appetite, targets or actions (then every format says how they
+    stand); a register without any of it renders as the 2018 appendix did."""
+    if reg.appetite is not None:
+        return True
+    for e in (*reg.risks, *reg.opportunities):
+        if e.review_by or e.appetite or isinstance(e.target_date, dt.date):
+            return True
+        if any(g.due or g.status for g in e.actions):
+            return True
+    return False
+
+
+def _notes(reg: Register, kind: Kind, e: Entry, today: dt.date, tracking: bool) -> tuple[AppetiteView | None, dict]:
+    """An entry's appetite and the notes under its cells (see `EntryView.notes`): only the target
+    date for a register that tracks none of appetite, targets and actions."""
+    if not tracking:
+        if not e.target_date:
+            return None, {}
+        when = long_date(e.target_date) if isinstance(e.target_date, dt.date) else e.target_date
+        return None, {"plan": (Note(words.TARGET_DATE.format(date=when), field="target_date"),)}
+    level = appetite.level_of(e, kind, reg.appetite)
+    current, plan = appetite.current_score(e), appetite.plan_score(e)
+    view = None
+    notes: dict[str, tuple[Note, ...]] = {}
+    if level is not None and current is not None:
+        view = AppetiteView(
+            level.name, level.tolerance, current > level.tolerance, plan is not None and plan > level.tolerance
+        )
+        notes["current"] = (Note(view.text, view.above),)
+    which = "target" if e.target is not None and e.target.score is not None else "residual"
+    plan_notes = []
+    if current is not None and plan is not None:
+        gap = current - plan if kind == "risk" else plan - current
+        if gap > 0:
+            plan_notes.append(Note(words.GAP_TO_TARGET.format(which=which, gap=gap, current=current, plan=plan)))
+        else:
+            plan_notes.append(Note(words.AT_TARGET.format(which=which, plan=plan)))
+        if isinstance(e.target_date, dt.date) and e.target_date < today and gap > 0:
+            text = words.TARGET_DATE_PASSED.format(date=long_date(e.target_date), which=which)
+            plan_notes.append(Note(text, alert=True))
+    if e.target_date and not any(n.alert for n in plan_notes):
+        when = long_date(e.target_date) if isinstance(e.target_date, dt.date) else e.target_date
+        plan_notes.append(Note(words.TARGET_DATE.format(date=when), field="target_date"))
+    if plan_notes:
+        notes["plan"] = tuple(plan_notes)
+    if e.review_by is not None and e.review_by < today:
+        notes["id"] = (Note(words.REVIEW_OVERDUE.format(date=long_date(e.review_by)), alert=True),)
+    return view, notes
 
 
 def build_date(reg: Register) -> dt.date:
@@ -608,10 +823,13 @@ def _heatmaps(sections: tuple[Section, ...]) -> tuple[HeatMap, ...]:
                         unplaced.append(Placed(f"{ev.name}: {words.NO_SCORE.format(which=which)}", ev.anchor))
                     continue
                 any_score = True
+                above = fields == ("current",) and ev.appetite is not None and ev.appetite.above
                 if sv.likelihood and sv.impact:
-                    cells.setdefault((sv.likelihood, sv.impact), []).append(Placed(ev.name, ev.anchor))
+                    name = words.ABOVE_APPETITE_MARK.format(name=ev.name) if above else ev.name
+                    cells.setdefault((sv.likelihood, sv.impact), []).append(Placed(name, ev.anchor))
                 else:
-                    score_only.append(Placed(f"{ev.name}: {sv.score}", ev.anchor))
+                    name = f"{ev.name}: {sv.score}"
+                    score_only.append(Placed(words.ABOVE_APPETITE_MARK.format(name=name) if above else name, ev.anchor))
         if any_score:
             maps.append(HeatMap(label, {k: tuple(v) for k, v in cells.items()}, tuple(score_only), tuple(unplaced)))
     return tuple(maps)
@@ -658,6 +876,8 @@ def build(reg: Register, previous: Register | None = None, previous_file: str | 
     comparison = compare(reg, previous, previous_file) if previous is not None else None
     prev_period = (comparison.previous_period.strip() or "last quarter") if comparison else ""
     lead = words.TREND_LEAD.format(period=prev_period) if comparison else ""
+    today = build_date(reg)
+    tracking = tracks(reg)
     seen: set[str] = set()
     sections = []
     for kind, entries, cols in (
@@ -673,6 +893,7 @@ def build(reg: Register, previous: Register | None = None, previous_file: str | 
             while anchor in seen:
                 anchor, n = f"{base}-{n}", n + 1
             seen.add(anchor)
+            appetite_view, notes = _notes(reg, kind, e, today, tracking)  # type: ignore[arg-type]
             views.append(
                 EntryView(
                     kind=kind,  # type: ignore[arg-type]
@@ -681,12 +902,14 @@ def build(reg: Register, previous: Register | None = None, previous_file: str | 
                     residual=_score_view(reg, kind, e.residual),  # type: ignore[arg-type]
                     target=_score_view(reg, kind, e.target),  # type: ignore[arg-type]
                     controls=_groups(e.controls),
-                    actions=_groups(e.actions),
+                    actions=_groups(e.actions, today if tracking else None),
                     anchor=anchor,
                     title=title_of(e),
                     change=comparison.changes.get(e.id) if comparison else None,
                     trend_lead=lead,
                     previous_period=prev_period,
+                    appetite=appetite_view,
+                    notes=notes,
                 )
             )
         columns = tuple(
@@ -718,5 +941,6 @@ def build(reg: Register, previous: Register | None = None, previous_file: str | 
         bands=tuple(s.bands),
         heatmaps=_heatmaps(secs),
         changes=_changes(comparison, reg, by_id) if comparison else None,
+        tracking=_tracking(secs) if tracking else None,
         comparison=comparison,
     )

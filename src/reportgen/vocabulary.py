@@ -68,6 +68,27 @@ TREND_LEAD = "Since {period}:"
 #: The same for a score other than the one the cell shows: "Residual since Q1 2018/19:".
 TREND_LEAD_OF = "{which} since {period}:"
 
+# --------------------------------------------------------------------------- appetite, targets and actions
+
+#: The summary every format opens with when a register tracks appetite, targets or actions.
+TRACKING_HEADING = "Appetite, targets and actions"
+#: An entry against its appetite, as a symbol and words (never colour alone).
+ABOVE_APPETITE = "● Above appetite"
+WITHIN_APPETITE = "○ Within appetite"
+APPETITE_LEVEL = "{level}, up to {tolerance}"
+#: On a heat map, an entry above appetite.
+ABOVE_APPETITE_MARK = "{name} (above appetite)"
+#: The gap to target: how far the current score is from the plan's.
+GAP_TO_TARGET = "Gap to target: {gap} ({current} now, {which} {plan})"
+AT_TARGET = "At target ({which} {plan})"
+#: An action's due date and status, and the flag when it is late.
+ACTION_DUE = "Due {date}"
+ACTION_STATUS = {"open": "Open", "in progress": "In progress", "done": "Done"}
+OVERDUE = "Overdue"
+REVIEW_OVERDUE = "Review overdue (due {date})"
+TARGET_DATE_PASSED = "Target date passed ({date}), still above {which}"
+TARGET_DATE = "Target date: {date}"
+
 # --------------------------------------------------------------------------- cards and owners
 
 #: Labels of the card layout, with "{noun}" for Risk or Opportunity.

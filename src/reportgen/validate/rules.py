@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 
+from ..appetite import current_score, find_level, level_of, plan_score
 from ..diagnostics import Diagnostic
 from ..model import SCORE_FIELDS, Entry, Group, Scoring, column_label, field_key
 from .colour import contrast
@@ -337,6 +338,12 @@ def has_owner(ctx: Context) -> Iterator[Diagnostic]:
 # --------------------------------------------------------------------------- layout
 
 
+#: Fields the view shows in other columns' cells when they have no column of their own: the
+#: appetite under the current score, the target date under the plan's score, the review date
+#: (when passed) under the ID.
+NOT_COLUMNS = ("appetite", "review_by", "target_date")
+
+
 def fields_without_columns(ctx: Context) -> Iterator[Diagnostic]:
     """In the table layout, warn of a field with text but no column: the Word, PDF and HTML
     appendix would not show it, so say so rather than drop it silently, and say exactly what to
@@ -350,7 +357,7 @@ def fields_without_columns(ctx: Context) -> Iterator[Diagnostic]:
         hidden = {c.field for c in cols if not c.show}
         for fname in Entry.model_fields:
             value = getattr(at.entry, fname)
-            if fname in shown or value in (None, "", []):
+            if fname in shown or fname in NOT_COLUMNS or value in (None, "", []):
                 continue
             if fname in hidden:
                 what = f"its column under 'columns: {at.list_name}:' has 'show: false': remove that"
@@ -369,6 +376,102 @@ def fields_without_columns(ctx: Context) -> Iterator[Diagnostic]:
 
 
 #: Every rule, in the order `check` runs them.
+# --------------------------------------------------------------------------- appetite
+
+
+def appetite_levels(ctx: Context) -> Iterator[Diagnostic]:
+    """Appetite levels are named once each, and tolerate rising scores on the Key's scale."""
+    appetite = ctx.register.appetite
+    if appetite is None:
+        return
+    s = ctx.register.scoring
+    top = len(s.likelihood) * len(s.impact)
+    seen: set[str] = set()
+    previous = None
+    for i, lv in enumerate(appetite.levels):
+        path = ("appetite", "levels", i)
+        rest = ("appetite", "level", lv.name)
+        if lv.name.strip().lower() in seen:
+            yield ctx.error(path, f"the level '{lv.name}' is named twice", rest=rest)
+        seen.add(lv.name.strip().lower())
+        if not 1 <= lv.tolerance <= top:
+            yield ctx.error(
+                path + ("tolerance",),
+                f"tolerance {lv.tolerance} is off the Key to Scores, which runs from 1 to {top}",
+                rest=rest,
+            )
+        elif previous is not None and lv.tolerance <= previous.tolerance:
+            yield ctx.error(
+                path + ("tolerance",),
+                f"tolerance {lv.tolerance} does not rise above '{previous.name}' ({previous.tolerance}): list the "
+                "levels lowest first, each tolerating more than the one before",
+                rest=rest,
+            )
+        previous = lv
+
+
+def appetite_names(ctx: Context) -> Iterator[Diagnostic]:
+    """Every level named (by a type, as the default, by an entry) is one of the levels defined."""
+    appetite = ctx.register.appetite
+    if appetite is None:
+        for at in ctx.entries():
+            if at.entry.appetite:
+                yield ctx.error(
+                    ctx.key_path(at, "appetite"),
+                    f"'{at.entry.appetite}' is an appetite level, but the register has no 'appetite:' with levels",
+                    ctx.label(at),
+                    ("appetite",),
+                )
+        return
+    names = ", ".join(lv.name for lv in appetite.levels)
+
+    def unknown(name: str) -> str:
+        return f"'{name}' is not one of the appetite levels defined under 'appetite: levels' ({names})"
+
+    for t, name in appetite.by_type.items():
+        if find_level(appetite, name) is None:
+            yield ctx.error(("appetite", "by_type", t), unknown(name), rest=("appetite", "by_type", t))
+    if appetite.default and find_level(appetite, appetite.default) is None:
+        yield ctx.error(("appetite", "default"), unknown(appetite.default), rest=("appetite", "default"))
+    for at in ctx.entries():
+        if at.entry.appetite and find_level(appetite, at.entry.appetite) is None:
+            yield ctx.error(ctx.key_path(at, "appetite"), unknown(at.entry.appetite), ctx.label(at), ("appetite",))
+
+
+def appetite_types_used(ctx: Context) -> Iterator[Diagnostic]:
+    """Warn of a type under `appetite: by_type` that no entry has (a misspelt type sets nothing)."""
+    appetite = ctx.register.appetite
+    if appetite is None:
+        return
+    used = {t.strip().lower() for at in ctx.entries() for t in at.entry.types}
+    for t in appetite.by_type:
+        if t.strip().lower() not in used:
+            yield ctx.warning(
+                ("appetite", "by_type", t),
+                f"no entry has the type '{t}', so this sets no entry's appetite (is it spelt as the entries spell it?)",
+                rest=("appetite", "by_type", t),
+            )
+
+
+def plan_within_appetite(ctx: Context) -> Iterator[Diagnostic]:
+    """Warn of an entry above appetite whose plan (target, else residual score) is above it too."""
+    reg = ctx.resolution.register
+    for at, entry in zip(ctx.entries(), (*reg.risks, *reg.opportunities)):
+        level = level_of(entry, at.kind, reg.appetite)
+        current, plan = current_score(entry), plan_score(entry)
+        if level is None or current is None or plan is None or current <= level.tolerance:
+            continue
+        if plan > level.tolerance:
+            which = "target" if entry.target is not None and entry.target.score is not None else "residual"
+            yield ctx.warning(
+                ctx.key_path(at, which),
+                f"the current score, {current}, is above its appetite ({level.name}, up to {level.tolerance}) and "
+                f"its {which} score, {plan}, is too: the plan does not bring it within appetite",
+                ctx.label(at),
+                (which,),
+            )
+
+
 RULES: list[Rule] = [
     scale_labels,
     opportunity_scale_matches,
@@ -388,4 +491,8 @@ RULES: list[Rule] = [
     has_owner,
     id_series,
     fields_without_columns,
+    appetite_levels,
+    appetite_names,
+    appetite_types_used,
+    plan_within_appetite,
 ]

@@ -26,7 +26,7 @@ from lxml import etree
 
 from ... import vocabulary as words
 from ...richtext import Block
-from ...view import EntryView, GroupView, ReportView, ScoreView, Section, TrendLine
+from ...view import EntryView, GroupView, Note, ReportView, ScoreView, Section, TrendLine
 from ...zipguard import check as check_package
 from .. import Options, register
 from ..ooxml import normalise
@@ -168,6 +168,8 @@ class Cell:
             self.blocks(g.blocks)
             if owners_inline and g.owner and g.owner.strip():
                 self.p(S.OWNER, [(words.OWNER_LINE.format(owner=g.owner.strip()),)])
+            if g.status_text:
+                self.p(S.OWNER, [X.RunSpec(g.status_text, bold=g.overdue)])
 
     def owners(self, pairs: tuple[tuple[str | None, str], ...]) -> None:
         """The card layout's owner box: each owner under its group's theme, so that it lines
@@ -190,6 +192,17 @@ class Cell:
         self.p(S.SCORE, score_runs(sv), colour=colour)
         if sv.band_name:
             self.p(S.BAND, [(sv.band_name,)], colour=colour)
+
+    def note(self, note: Note, *, centred: bool = False, colour: str | None = None, keep_next: bool = False) -> None:
+        """A line the view adds under a cell's content (`● Above appetite (Open, up to 16)`,
+        `Gap to target: 4 …`, `Review overdue …`): bold where it asks for attention."""
+        self.p(
+            S.TREND,
+            [X.RunSpec(note.text, bold=note.alert)],
+            colour=colour,
+            align="center" if centred else None,
+            keep_next=keep_next,
+        )
 
     def trend(
         self, line: TrendLine | None, *, centred: bool = False, colour: str | None = None, keep_next: bool = False
@@ -362,12 +375,14 @@ def entry_table(body, ctx: Ctx, section: Section) -> None:
                 cell.plain(S.TABLE_TEXT, getattr(ev.entry, c.field, None))
             else:
                 cell.blocks(ev.blocks(c.field))
-            # The trends the view puts in this cell (under the score, or under the text).
+            # The trends and notes the view puts in this cell (under the score, or under the text).
             for line in section.trends(ev, c.field):
                 if c.kind == "score":
                     cell.trend(line, centred=True, colour=_text_colour(sv))
                 else:
                     cell.trend(line)
+            for note in section.notes(ev, c.field):
+                cell.note(note, centred=c.kind == "score", colour=_text_colour(sv) if c.kind == "score" else None)
             cell.finish()
             tallest = max(tallest, cell.height)
         # Keep a row on one page unless it is taller than a page: then it must split.
