@@ -214,11 +214,12 @@ def build(
     out_dir: str | Path = "output",
     formats: str | Iterable[str] | None = None,
     options: Options | None = None,
-    previous: str | Path | None = None,
+    previous: Previous = None,
     progress: Progress | None = None,
 ) -> BuildResult:
     """Validate a register and write each format as `out_dir/<stem>.<ext>`; with `previous`
-    (last quarter's register) every format also shows the trend and what changed. A register
+    (earlier quarters' registers: one, several, or a folder of them) every format also shows
+    the trend and what changed since the latest, and each entry's scores over them all. A register
     may be a YAML or JSON file, a Word appendix or a register workbook (see `load`).
 
     Every format is rendered in memory, and written all or none (`write_files`), so a failure
@@ -233,7 +234,7 @@ def build_all(
     out_dir: str | Path = "output",
     formats: str | Iterable[str] | None = None,
     options: Options | None = None,
-    previous: str | Path | None = None,
+    previous: Previous = None,
     progress: Progress | None = None,
     keep_going: bool = True,
 ) -> Iterator[BuildResult]:
@@ -250,8 +251,8 @@ def build_all(
         if not any(_same(p, q) for q in registers):  # the same register named twice is built once
             registers.append(p)
     inputs = [(p, "the register") for p in registers]
-    if previous is not None:
-        inputs.append((Path(previous), "the previous register"))
+    earlier = previous_files(previous)
+    inputs.extend((p, "a previous register") for p in earlier)
     if opts.reference_docx is not None:
         inputs.append((Path(opts.reference_docx), "the reference document"))
     plan: list[tuple[Path, dict[str, Path]]] = []
@@ -267,10 +268,30 @@ def build_all(
             )
         claimed[first] = reg
         plan.append((reg, targets))
-    return _build_each(plan, opts, previous, progress, keep_going)
+    return _build_each(plan, opts, earlier, progress, keep_going)
 
 
-def _build_each(plan, opts: Options, previous, progress, keep_going: bool) -> Iterator[BuildResult]:
+#: Earlier quarters for a build: a register, several, or a folder of them (None: none).
+Previous = str | Path | Iterable[str | Path] | None
+#: What a folder given as --previous is read for.
+_REGISTER_SUFFIXES = (".yaml", ".yml", ".json", ".docx", ".xlsx")
+
+
+def previous_files(previous: Previous) -> list[Path]:
+    """The files `previous` names: each path given, a folder's registers and documents in name order."""
+    if previous is None:
+        return []
+    given = [Path(previous)] if isinstance(previous, str | Path) else [Path(p) for p in previous]
+    out: list[Path] = []
+    for p in given:
+        if p.is_dir():
+            out.extend(sorted(q for q in p.iterdir() if q.is_file() and q.suffix.lower() in _REGISTER_SUFFIXES))
+        else:
+            out.append(p)
+    return out
+
+
+def _build_each(plan, opts: Options, previous: list[Path], progress, keep_going: bool) -> Iterator[BuildResult]:
     last: list[Checked] = []  # `previous`, loaded once
     for reg, targets in plan:
         try:
@@ -285,7 +306,7 @@ def _build_one(
     path: Path,
     targets: dict[str, Path],
     opts: Options,
-    previous: str | Path | None,
+    previous: list[Path],
     last: list[Checked],
     progress: Progress | None,
 ) -> BuildResult:
@@ -296,13 +317,19 @@ def _build_one(
         # register is read and the other writers' libraries are imported, and renders in the
         # background while the other formats are rendered.
         sessions = {f: stack.enter_context(_session(f)) for f in formats if FORMATS[f].session}
-        from . import view
+        from . import history, view
 
         checked = load(path, progress)
-        if previous is not None and not last:
-            last.append(load(previous, progress))
-        before = last[0] if last else None
-        v = view.build(checked.register, before.register if before else None, str(previous) if previous else None)
+        if previous and not last:
+            last.extend(load(p, progress) for p in previous)
+        ordered = history.order((checked.register, str(checked.path)), [(c.register, str(c.path)) for c in last])
+        latest = ordered[-1] if ordered else None
+        v = view.build(
+            checked.register,
+            latest[0] if latest else None,
+            latest[1] if latest else None,
+            earlier=[r for r, _ in ordered],
+        )
         started = {f: s.begin(v, opts) for f, s in sessions.items()}
         # The others first, then wait for the background ones; the files keep the build order.
         done: dict[str, bytes] = {}

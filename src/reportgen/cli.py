@@ -106,17 +106,23 @@ def cli(ctx: click.Context, debug: bool) -> None:
     "--previous",
     type=click.Path(path_type=Path),
     metavar="REGISTER",
-    help="Last quarter's register: show each entry's direction of travel and a summary of what changed.",
+    multiple=True,
+    help="An earlier quarter's register (give it again for more, or a folder of them): the latest is last "
+    "quarter, for each entry's direction of travel and a summary of what changed; all of them for its "
+    "scores over time.",
 )
 def build(
-    registers: list[Path], out_dir: Path, fmt: str | None, reference_docx: Path | None, previous: Path | None
+    registers: list[Path], out_dir: Path, fmt: str | None, reference_docx: Path | None, previous: tuple[Path, ...]
 ) -> None:
     """Validate each REGISTER and write its documents as OUTPUT/<register-name>.<format>.
 
     A REGISTER (and --previous) is a YAML or JSON register, or a Word appendix (.docx) or
     register workbook (.xlsx) read as `reportgen import` reads it.
     With --previous, every format shows each score's trend since last quarter
-    (up, down, level or new) and starts with a summary of what changed.
+    (up, down, level or new) and starts with a summary of what changed; given
+    more than one earlier quarter (in any order: they are put in order by report
+    date, else period), each entry's scores over all of them, and how long it has
+    been in its band.
     A register's files are replaced together, and only once every one is written:
     a failed run leaves last quarter's files untouched.
 
@@ -125,11 +131,12 @@ def build(
       reportgen build samples/q2-2018-19.yaml -o output/ -f docx,pdf
       reportgen build samples/q2-2018-19.yaml --previous samples/q1-2018-19.yaml
       reportgen build "Appendix A Q2.xlsx" --previous "Appendix A Q1.docx"
+      reportgen build cr-q2.yaml --previous cr-q1.yaml --previous cr-q4.yaml
     """
     options = Options(reference_docx=reference_docx)
     failed = False
     with _progress() as progress:
-        for result in api.build_all(registers, out_dir, fmt, options, previous, progress):
+        for result in api.build_all(registers, out_dir, fmt, options, list(previous), progress):
             _clear_progress()
             _print_diagnostics(result.error.diagnostics if result.error else result.warnings)
             for path in result.written:

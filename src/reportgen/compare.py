@@ -128,6 +128,46 @@ def _trend(kind, prev: int | None, cur: int | None, existed: bool) -> Trend | No
     return Trend(direction, kind, prev, cur)
 
 
+@dataclass(frozen=True)
+class Matched:
+    """This quarter's entries of one kind paired with another quarter's, by ID."""
+
+    pairs: list[tuple[Entry, Entry | None]]
+    #: The other quarter's entries no entry of this quarter matched (by their normalised ID).
+    unmatched: dict[str, Entry]
+    #: Pairs matched by a look-alike ID (C01 / CO1): (this quarter's entry, the other's).
+    lookalike: list[tuple[Entry, Entry]]
+
+
+def match(cur_list: list[Entry], prev_list: list[Entry]) -> Matched:
+    """Pair each entry with the other quarter's of the same ID (spaces and case ignored), then
+    those left by an ID that differs only by a look-alike character."""
+    unmatched = {_norm(e.id): e for e in prev_list}
+    pairs: list[tuple[Entry, Entry | None]] = [(e, unmatched.pop(_norm(e.id), None)) for e in cur_list]
+    by_look = {_lookalike(e.id): k for k, e in unmatched.items()}
+    lookalike = []
+    for i, (e, p) in enumerate(pairs):
+        if p is not None:
+            continue
+        key = by_look.get(_lookalike(e.id))
+        if key is not None and key in unmatched:
+            p = unmatched.pop(key)
+            pairs[i] = (e, p)
+            lookalike.append((e, p))
+    return Matched(pairs, unmatched, lookalike)
+
+
+def lookalike_warning(e: Entry, p: Entry, period: str, file: str | None) -> Diagnostic:
+    return Diagnostic(
+        f"matched with {period}'s '{p.id}': the IDs differ only by a look-alike character; use one spelling "
+        "in both quarters",
+        severity="warning",
+        file=file,
+        entry=e.id,
+        field="ID",
+    )
+
+
 def compare(current: Register, previous: Register, previous_file: str | None = None) -> Comparison:
     """Compare two validated registers (scores resolved) entry by entry."""
     comp = Comparison(previous.period, current.period)
@@ -135,35 +175,9 @@ def compare(current: Register, previous: Register, previous_file: str | None = N
         ("risk", current.risks, previous.risks),
         ("opportunity", current.opportunities, previous.opportunities),
     ):
-        prev_by_id = {_norm(e.id): e for e in prev_list}
-        unmatched_prev = dict(prev_by_id)
-        pairs: list[tuple[Entry, Entry | None]] = []
-        pending: list[Entry] = []
-        for e in cur_list:
-            p = unmatched_prev.pop(_norm(e.id), None)
-            if p is None:
-                pending.append(e)
-            pairs.append((e, p))
-        # Second pass: IDs that differ only by a look-alike character (C01 / CO1).
-        by_look = {_lookalike(e.id): k for k, e in unmatched_prev.items()}
-        for i, (e, p) in enumerate(pairs):
-            if p is not None:
-                continue
-            key = by_look.get(_lookalike(e.id))
-            if key is not None and key in unmatched_prev:
-                p = unmatched_prev.pop(key)
-                pairs[i] = (e, p)
-                comp.warnings.append(
-                    Diagnostic(
-                        f"matched with {previous.period}'s '{p.id}': the IDs differ only by a look-alike "
-                        "character; use one spelling in both quarters",
-                        severity="warning",
-                        file=previous_file,
-                        entry=e.id,
-                        field="ID",
-                    )
-                )
-        for e, p in pairs:
+        m = match(cur_list, prev_list)
+        comp.warnings.extend(lookalike_warning(e, p, previous.period, previous_file) for e, p in m.lookalike)
+        for e, p in m.pairs:
             cur_trend = _trend(kind, _score(p, ("current",)) if p else None, _score(e, ("current",)), p is not None)
             res_trend = None
             if p is not None:
@@ -172,6 +186,6 @@ def compare(current: Register, previous: Register, previous_file: str | None = N
             if p is None:
                 comp.new.append(e.id)
         for p in prev_list:
-            if _norm(p.id) in unmatched_prev:
+            if _norm(p.id) in m.unmatched:
                 comp.closed.append(ClosedEntry(p, kind, _score(p, ("current",))))  # type: ignore[arg-type]
     return comp

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from . import appetite, metrics, richtext
 from . import vocabulary as words
-from .compare import Comparison, EntryChange, Trend, compare
+from .compare import Comparison, EntryChange, Trend, compare, match
 from .model import Band, Entry, Group, Register, Score
 from .richtext import Block
 from .vocabulary import Kind
@@ -166,8 +167,10 @@ class EntryView:
     #: The entry against the council's appetite (None: no appetite applies to it).
     appetite: AppetiteView | None = None
     #: The lines under the current score, the plan's score and the ID (appetite, gap to target,
-    #: a late review): keys "current", "plan", "id".
+    #: a late review, how long it has been in its band): keys "current", "plan", "id".
     notes: dict[str, tuple[Note, ...]] = field(default_factory=dict)
+    #: Its scores over the quarters the build was given (None without --previous).
+    history: EntryHistory | None = None
 
     @property
     def plan_field(self) -> str:
@@ -429,6 +432,8 @@ class Section:
             line = ev.trend_line(which, field_name) if home == field_name else None
             if line is not None:
                 out.append(line)
+            if which == "current" and home == field_name and ev.history is not None and ev.history.span is not None:
+                out.append(ev.history.span)
         return tuple(out)
 
 
@@ -482,6 +487,17 @@ class Placed:
 
 
 @dataclass(frozen=True)
+class Move:
+    """An entry's move on the heat map: from last quarter's cell to this quarter's, or from its
+    current score's cell to its target's (`CR5: Likely/Major → Possible/Major`)."""
+
+    label: str
+    anchor: str
+    start: tuple[int, int]  # (likelihood, impact)
+    end: tuple[int, int]
+
+
+@dataclass(frozen=True)
 class HeatMap:
     """Which entries sit in which matrix cell, and which have a score only."""
 
@@ -491,6 +507,9 @@ class HeatMap:
     #: Entries with no score this map can place or list as a number: a score kept as written,
     #: or none at all (`CR2: no current score`).
     unplaced: tuple[Placed, ...] = ()
+    #: Moves to draw on the map (arrows) and to list under it, with the list's heading and why.
+    moves: tuple[Move, ...] = ()
+    moves_heading: tuple[str, str] = ("", "")
 
     def labels(self, likelihood: int, impact: int) -> tuple[str, ...]:
         return tuple(p.label for p in self.cells.get((likelihood, impact), ()))
@@ -510,6 +529,8 @@ class HeatMap:
             out.append((words.SCORE_ONLY, words.SCORE_ONLY_WHY, self.score_only_text))
         if self.unplaced:
             out.append((words.NOT_PLACED, words.NOT_PLACED_WHY, self.unplaced_text))
+        if self.moves:
+            out.append((*self.moves_heading, ", ".join(m.label for m in self.moves)))
         return out
 
 
@@ -585,6 +606,52 @@ class Changes:
             ("Score moved (largest move first)", moved),
             ("Residual or target score moved (largest move first)", later),
         ]
+
+
+@dataclass(frozen=True)
+class EntryHistory:
+    """One entry's current score in every quarter the build was given, oldest first, this one last."""
+
+    quarters: tuple[str, ...]
+    #: The current score in each quarter (None where the entry was not in that quarter's register,
+    #: or had no score: a gap, never a zero).
+    scores: tuple[ScoreView | None, ...]
+    present: tuple[bool, ...]
+    #: `Very high since Q4 2017/18 (3 quarters)`: how long it has been in its present band.
+    band_since: str
+    #: The move over the whole span (None where that is last quarter's move, or there is none).
+    span: TrendLine | None = None
+
+    @property
+    def text(self) -> str:
+        """The numbers of its chart in words (the chart's text alternative)."""
+        parts = []
+        for q, sv, here in zip(self.quarters, self.scores, self.present):
+            if sv is not None and sv.score is not None:
+                parts.append(f"{q}: {sv.score}")
+            else:
+                parts.append(f"{q}: {words.NO_SCORE_THEN if here else words.NOT_IN_REGISTER}")
+        return "Current score by quarter: " + ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class History:
+    """The register over the quarters a build was given: how many entries were in each band."""
+
+    quarters: tuple[str, ...]
+    #: Each band with its count of entries in each quarter.
+    band_counts: tuple[tuple[Band, tuple[int, ...]], ...]
+
+    heading = words.HISTORY_HEADING
+
+    @property
+    def text(self) -> str:
+        """The band counts in words (the register chart's text alternative)."""
+        per = "; ".join(
+            f"{band.name}: " + ", ".join(f"{q} {n}" for q, n in zip(self.quarters, counts))
+            for band, counts in self.band_counts
+        )
+        return f"Entries in each band by quarter. {per}"
 
 
 @dataclass(frozen=True)
@@ -664,6 +731,8 @@ class ReportView:
     comparison: Comparison | None = None
     #: How the register stands against appetite, targets and actions (None: it tracks none).
     tracking: Tracking | None = None
+    #: The register over the quarters the build was given (None without --previous).
+    history: History | None = None
 
     @property
     def heading(self) -> str:
@@ -835,6 +904,21 @@ def _heatmaps(sections: tuple[Section, ...]) -> tuple[HeatMap, ...]:
     return tuple(maps)
 
 
+def _with_moves(
+    maps: tuple[HeatMap, ...], moves: tuple[Move, ...], period: str, tracks: tuple[Move, ...]
+) -> tuple[HeatMap, ...]:
+    """The current map with the moves since last quarter; the target map with each current score's
+    track to its target (the residual map has none: a residual is not a plan with a cell)."""
+    out = []
+    for i, hm in enumerate(maps):
+        if i == 0 and moves:
+            hm = replace(hm, moves=moves, moves_heading=(words.MOVED_SINCE.format(period=period), words.MOVED_WHY))
+        elif i == 1 and tracks and "arget" in hm.title:
+            hm = replace(hm, moves=tracks, moves_heading=(words.TARGET_TRACK, words.TARGET_TRACK_WHY))
+        out.append(hm)
+    return tuple(out)
+
+
 def _changes(comp: Comparison, reg: Register, entries: dict[str, EntryView]) -> Changes:
     def item(ident: str, kind: Kind, **more) -> ChangeItem:
         ev = entries.get(ident)
@@ -870,10 +954,107 @@ def _changes(comp: Comparison, reg: Register, entries: dict[str, EntryView]) -> 
     )
 
 
-def build(reg: Register, previous: Register | None = None, previous_file: str | None = None) -> ReportView:
+def _earlier_entries(reg: Register, earlier: Sequence[Register]) -> dict[tuple[str, str], list[Entry | None]]:
+    """Each entry of this quarter (by kind and ID) with its entry in each earlier quarter, oldest
+    first (None where that quarter's register did not have it), matched as `compare` matches."""
+    out: dict[tuple[str, str], list[Entry | None]] = {}
+    for kind, entries in (("risk", reg.risks), ("opportunity", reg.opportunities)):
+        for e in entries:
+            out[(kind, e.id)] = []
+        for q in earlier:
+            m = match(entries, q.risks if kind == "risk" else q.opportunities)
+            for e, p in m.pairs:
+                out[(kind, e.id)].append(p)
+    return out
+
+
+def _entry_history(
+    reg: Register, kind: Kind, quarters: tuple[str, ...], before: list[Entry | None], now: ScoreView | None
+) -> EntryHistory:
+    scores = tuple(_score_view(reg, kind, p.current) if p is not None else None for p in before) + (now,)
+    present = tuple(p is not None for p in before) + (True,)
+    since = ""
+    if now is not None and now.band is not None:
+        k = len(scores) - 1
+        while k > 0 and scores[k - 1] is not None and scores[k - 1].band == now.band:  # type: ignore[union-attr]
+            k -= 1
+        n = len(scores) - k
+        length = words.QUARTERS_IN_BAND.format(n=n) if n > 1 else words.THIS_QUARTER_ONLY
+        since = f"{words.BAND_SINCE.format(band=now.band.name, period=quarters[k])} ({length})"
+    span = None
+    first = next((i for i, sv in enumerate(scores) if sv is not None and sv.score is not None), None)
+    if first is not None and first < len(scores) - 2 and now is not None and now.score is not None:
+        old = scores[first].score  # type: ignore[union-attr]
+        direction = "up" if now.score > old else "down" if now.score < old else "level"
+        span = TrendLine(words.TREND_LEAD.format(period=quarters[first]), Trend(direction, kind, old, now.score))
+    return EntryHistory(quarters, scores, present, since, span)
+
+
+def _history(reg: Register, earlier: Sequence[Register], quarters: tuple[str, ...]) -> History:
+    counts = []
+    for band in reg.scoring.bands:
+        per = []
+        for q in (*earlier, reg):
+            per.append(
+                sum(
+                    1
+                    for e in (*q.risks, *q.opportunities)
+                    if e.current is not None and e.current.score is not None and band.min <= e.current.score <= band.max
+                )
+            )
+        counts.append((band, tuple(per)))
+    return History(quarters, tuple(counts))
+
+
+def _cell(sv: ScoreView | None) -> tuple[int, int] | None:
+    return (sv.likelihood, sv.impact) if sv is not None and sv.likelihood and sv.impact else None
+
+
+def _cell_label(sv: ScoreView) -> str:
+    """`Likely/Major`: a heat-map cell by its likelihood and impact."""
+    return f"{sv.likelihood_label or sv.likelihood}/{sv.impact_label or sv.impact}"
+
+
+def _moves(reg: Register, sections: tuple[Section, ...], last: dict[tuple[str, str], Entry | None]) -> tuple[Move, ...]:
+    """Entries whose current score moved to another cell since last quarter."""
+    out = []
+    for sec in sections:
+        for ev in sec.entries:
+            p = last.get((ev.kind, ev.id))
+            before = _score_view(reg, ev.kind, p.current) if p is not None else None
+            start, end = _cell(before), _cell(ev.current)
+            if start and end and start != end and before is not None and ev.current is not None:
+                text = words.MOVE.format(name=ev.name, start=_cell_label(before), end=_cell_label(ev.current))
+                out.append(Move(text, ev.anchor, start, end))
+    return tuple(out)
+
+
+def _tracks(sections: tuple[Section, ...]) -> tuple[Move, ...]:
+    """Each entry's current score's cell to its target's, where it has both and they differ."""
+    out = []
+    for sec in sections:
+        for ev in sec.entries:
+            start, end = _cell(ev.current), _cell(ev.target)
+            if start and end and start != end and ev.current is not None and ev.target is not None:
+                text = words.MOVE.format(name=ev.name, start=_cell_label(ev.current), end=_cell_label(ev.target))
+                out.append(Move(text, ev.anchor, start, end))
+    return tuple(out)
+
+
+def build(
+    reg: Register,
+    previous: Register | None = None,
+    previous_file: str | None = None,
+    earlier: Sequence[Register] = (),
+) -> ReportView:
     """Compute the view of a validated register (scores resolved to numbers), compared with
-    last quarter's register when one is given."""
+    last quarter's register when one is given; `earlier` are all the earlier quarters' registers,
+    oldest first, last quarter's last (default: last quarter's alone)."""
     comparison = compare(reg, previous, previous_file) if previous is not None else None
+    if previous is not None and not earlier:
+        earlier = (previous,)
+    quarters = tuple(q.period for q in earlier) + (reg.period,)
+    before = _earlier_entries(reg, earlier) if earlier else {}
     prev_period = (comparison.previous_period.strip() or "last quarter") if comparison else ""
     lead = words.TREND_LEAD.format(period=prev_period) if comparison else ""
     today = build_date(reg)
@@ -894,6 +1075,12 @@ def build(reg: Register, previous: Register | None = None, previous_file: str | 
                 anchor, n = f"{base}-{n}", n + 1
             seen.add(anchor)
             appetite_view, notes = _notes(reg, kind, e, today, tracking)  # type: ignore[arg-type]
+            history = None
+            if earlier:
+                now = _score_view(reg, kind, e.current)  # type: ignore[arg-type]
+                history = _entry_history(reg, kind, quarters, before[(kind, e.id)], now)  # type: ignore[arg-type]
+                if history.band_since:
+                    notes["current"] = notes.get("current", ()) + (Note(history.band_since),)
             views.append(
                 EntryView(
                     kind=kind,  # type: ignore[arg-type]
@@ -910,6 +1097,7 @@ def build(reg: Register, previous: Register | None = None, previous_file: str | 
                     previous_period=prev_period,
                     appetite=appetite_view,
                     notes=notes,
+                    history=history,
                 )
             )
         columns = tuple(
@@ -939,8 +1127,14 @@ def build(reg: Register, previous: Register | None = None, previous_file: str | 
         likelihood_labels=tuple(s.likelihood),
         matrix=tuple(rows),
         bands=tuple(s.bands),
-        heatmaps=_heatmaps(secs),
+        heatmaps=_with_moves(
+            _heatmaps(secs),
+            _moves(reg, secs, {k: v[-1] for k, v in before.items()}) if earlier else (),
+            comparison.previous_period if comparison else "",
+            _tracks(secs),
+        ),
         changes=_changes(comparison, reg, by_id) if comparison else None,
         tracking=_tracking(secs) if tracking else None,
+        history=_history(reg, earlier, quarters) if earlier else None,
         comparison=comparison,
     )

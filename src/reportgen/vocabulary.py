@@ -89,6 +89,23 @@ REVIEW_OVERDUE = "Review overdue (due {date})"
 TARGET_DATE_PASSED = "Target date passed ({date}), still above {which}"
 TARGET_DATE = "Target date: {date}"
 
+# --------------------------------------------------------------------------- history
+
+#: The section of each entry's scores by quarter, when built with earlier quarters.
+HISTORY_HEADING = "Scores over time"
+#: How long an entry has been in its present band.
+BAND_SINCE = "{band} since {period}"
+QUARTERS_IN_BAND = "{n} quarters"
+THIS_QUARTER_ONLY = "this quarter"
+#: Where an entry moved on the heat map since last quarter, and a current score's track to its target.
+MOVED_SINCE = "Moved since {period}"
+MOVED_WHY = "from last quarter's cell to this quarter's"
+TARGET_TRACK = "Current to target"
+TARGET_TRACK_WHY = "from the current score's cell to the target's"
+MOVE = "{name}: {start} → {end}"
+NOT_IN_REGISTER = "not in the register"
+NO_SCORE_THEN = "no score"
+
 # --------------------------------------------------------------------------- cards and owners
 
 #: Labels of the card layout, with "{noun}" for Risk or Opportunity.

@@ -764,7 +764,8 @@ def test_trends_in_the_register_table_q2_against_q1(q2_vs_q1):
     assert trend_lines(rows["CR3"][residual]) == ["Since Q1 2018/19: ▼ Down from 16 (better)"]
     assert trend_lines(rows["CR9"][residual]) == ["Since Q1 2018/19: ▼ Down from 20 (better)"]
     assert trend_lines(rows["CR12"][residual]) == []  # new: nothing to compare with
-    assert trend_lines(rows["CR3"][score]) == []  # the current trend is in the Direction of Travel column
+    # the current trend is in the Direction of Travel column; under the score, how long it has been in its band
+    assert trend_lines(rows["CR3"][score]) == ["High since Q2 2018/19 (this quarter)"]
     labels, opps = entry_rows(doc, "Opportunities")
     assert trend_lines(opps["C01"][labels.index("Direction of Travel")]) == ["Since Q1 2018/19: ► Level at 12"]
 
@@ -882,7 +883,11 @@ def test_trend_below_the_current_score_without_a_direction_column(tmp_path):
     score = rows["R1"][labels.index("Score")]
     assert [p.text for p in score.paragraphs][0] == "12 (Moderate/Likely)"
     # No residual column either: the residual's trend goes under the current score, named.
-    assert trend_lines(score) == ["Since Q1 2030/31: ▲ Up from 6 (worse)", "Residual since Q1 2030/31: ► Level at 4"]
+    assert trend_lines(score) == [
+        "Since Q1 2030/31: ▲ Up from 6 (worse)",
+        "Residual since Q1 2030/31: ► Level at 4",
+        "High since Q2 2030/31 (this quarter)",
+    ]
     labels, opps = entry_rows(doc, "Opportunities")
     assert trend_lines(opps["O1"][labels.index("Target")]) == ["Since Q1 2030/31: ▼ Down from 8 (worse)"]
 

@@ -328,6 +328,13 @@ SAMPLES = Path(__file__).resolve().parents[3] / "samples"
 Q1, Q2, CARDS = SAMPLES / "q1-2018-19.yaml", SAMPLES / "q2-2018-19.yaml", SAMPLES / "q3-2021-22.yaml"
 
 
+def earlier_quarter(text: str) -> str:
+    """The 2021/22 Q3 card sample's text as a register of the quarter before (Q2, September)."""
+    return text.replace("period: 2021/22 Q3", "period: 2021/22 Q2").replace(
+        "report_date: 2022-01-01", "report_date: 2021-10-01"
+    )
+
+
 def build_html(tmp_path: Path, path: Path, previous: Path | None = None) -> str:
     """The page as `reportgen build --previous` writes it."""
     result = api.build(path, tmp_path / "out", ["html"], previous=previous)
@@ -375,7 +382,8 @@ def test_q2_against_q1_changes_summary_and_trends(tmp_path, golden):
     assert cell_of(page, "CR12", "Direction of Travel").endswith("★ New this quarter")
     # the residual score's own trend under the residual score
     assert cell_of(page, "CR3", "Residual Score") == "12 High Since Q1 2018/19: ▼ Down from 16 (better)"
-    assert cell_of(page, "CR1", "Risk Score") == "20 Very high"  # the current trend is not repeated there
+    # the current trend is not repeated there; how long it has been in its band is
+    assert cell_of(page, "CR1", "Risk Score") == "20 Very high Very high since Q1 2018/19 (2 quarters)"
     assert cell_of(page, "CO2", "Direction of Travel").endswith("► Level at 12")
     trend_cells = [e for e in page.elements if "trend" in (e["attrs"].get("class") or "").split()]
     assert len(trend_cells) == 2 * 15 - 1  # every entry's current trend; residual for all but the new CR12
@@ -400,6 +408,7 @@ def test_an_opportunity_moving_up_is_better_in_words(tmp_path):
     cur.write_text(
         prev.read_text()
         .replace("Q1 2030/31", "Q2 2030/31")
+        .replace("2030-07-01", "2030-10-01")
         .replace("current: 12", "current: 16")
         .replace("current: 6", "current: 12")
         .replace("  - {id: R2, description: Gone, title: Old risk, current: 9}\n", "")
@@ -434,14 +443,15 @@ def test_cards_show_the_trend_under_each_score(tmp_path):
     text = CARDS.read_text(encoding="utf-8")
     # last quarter, Corp 1 was 12 (Likely -> Possible): this quarter's 16 is up
     prev.write_text(
-        text.replace("score: 16\n      likelihood: 4 ", "score: 12\n      likelihood: 3 ", 1), encoding="utf-8"
+        earlier_quarter(text).replace("score: 16\n      likelihood: 4 ", "score: 12\n      likelihood: 3 ", 1),
+        encoding="utf-8",
     )
     page = Page(build_html(tmp_path, CARDS, prev))
     scores = [e for e in page.find("dl") if e["attrs"].get("class") == "scores"]
     first = " ".join(scores[0]["text"].split())
     assert first == (
-        "Current Risk Score 16 (Major/Likely) Very high Since 2021/22 Q3: ▲ Up from 12 (worse) "
-        "Target Risk Score 9 (Moderate/Possible) Medium Since 2021/22 Q3: ► Level at 9"
+        "Current Risk Score 16 (Major/Likely) Very high Since 2021/22 Q2: ▲ Up from 12 (worse) "
+        "Target Risk Score 9 (Moderate/Possible) Medium Since 2021/22 Q2: ► Level at 9"
     )
     assert (
         " ".join(
@@ -521,6 +531,10 @@ def test_bare_scores_are_listed_not_guessed(tmp_path):
 
 @pytest.mark.parametrize("path,previous", [(Q2, Q1), (CARDS, CARDS)], ids=["q2-vs-q1", "cards-vs-itself"])
 def test_compared_page_is_accessible_markup(tmp_path, path, previous):
+    if previous == path:  # the same register as last quarter's: the same entries, one quarter earlier
+        earlier = tmp_path / "earlier.yaml"
+        earlier.write_text(earlier_quarter(path.read_text(encoding="utf-8")), encoding="utf-8")
+        previous = earlier
     page = Page(build_html(tmp_path, path, previous))
     levels = [int(e["tag"][1]) for e in page.elements if re.fullmatch(r"h[1-6]", e["tag"])]
     assert levels[0] == 1 and levels.count(1) == 1
