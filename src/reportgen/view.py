@@ -386,10 +386,16 @@ class MatrixRow:
 
 @dataclass(frozen=True)
 class Placed:
-    """An entry named on a heat map: `CR3`, `CO1 (opportunity)`, or `CR1: 20` under the grid."""
+    """An entry named on a heat map: `CR3`, `CO1 (opportunity)`, or `CR1: 20` under the grid:
+    the entry's name (what the HTML page links to its entry) and what is said of it."""
 
-    label: str
+    name: str
     anchor: str
+    detail: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}: {self.detail}" if self.detail else self.name
 
 
 @dataclass(frozen=True)
@@ -403,8 +409,11 @@ class HeatMap:
     #: or none at all (`CR2: no current score`).
     unplaced: tuple[Placed, ...] = ()
 
+    def placed(self, likelihood: int, impact: int) -> tuple[Placed, ...]:
+        return self.cells.get((likelihood, impact), ())
+
     def labels(self, likelihood: int, impact: int) -> tuple[str, ...]:
-        return tuple(p.label for p in self.cells.get((likelihood, impact), ()))
+        return tuple(p.label for p in self.placed(likelihood, impact))
 
     @property
     def score_only_text(self) -> str:
@@ -414,14 +423,18 @@ class HeatMap:
     def unplaced_text(self) -> str:
         return ", ".join(p.label for p in self.unplaced)
 
-    def lists(self) -> list[tuple[str, str, str]]:
+    def placed_lists(self) -> list[tuple[str, str, tuple[Placed, ...]]]:
         """The lists under the grid, as (heading, why, entries): score only, and not placed."""
         out = []
         if self.score_only:
-            out.append((words.SCORE_ONLY, words.SCORE_ONLY_WHY, self.score_only_text))
+            out.append((words.SCORE_ONLY, words.SCORE_ONLY_WHY, self.score_only))
         if self.unplaced:
-            out.append((words.NOT_PLACED, words.NOT_PLACED_WHY, self.unplaced_text))
+            out.append((words.NOT_PLACED, words.NOT_PLACED_WHY, self.unplaced))
         return out
+
+    def lists(self) -> list[tuple[str, str, str]]:
+        """The lists under the grid, as (heading, why, entries as text)."""
+        return [(heading, why, ", ".join(p.label for p in items)) for heading, why, items in self.placed_lists()]
 
 
 @dataclass(frozen=True)
@@ -602,16 +615,16 @@ def _heatmaps(sections: tuple[Section, ...]) -> tuple[HeatMap, ...]:
                 sv = next((ev.score(f) for f in fields if ev.score(f) is not None), None)
                 if sv is None or sv.score is None:
                     if sv is not None and sv.unread:
-                        unplaced.append(Placed(f"{ev.name}: {sv.text}", ev.anchor))
+                        unplaced.append(Placed(ev.name, ev.anchor, sv.text))
                     elif fields == ("current",) or all(ev.score(f) is None for f in SCORES):
                         which = "current" if fields == ("current",) else "current, residual or target"
-                        unplaced.append(Placed(f"{ev.name}: {words.NO_SCORE.format(which=which)}", ev.anchor))
+                        unplaced.append(Placed(ev.name, ev.anchor, words.NO_SCORE.format(which=which)))
                     continue
                 any_score = True
                 if sv.likelihood and sv.impact:
                     cells.setdefault((sv.likelihood, sv.impact), []).append(Placed(ev.name, ev.anchor))
                 else:
-                    score_only.append(Placed(f"{ev.name}: {sv.score}", ev.anchor))
+                    score_only.append(Placed(ev.name, ev.anchor, str(sv.score)))
         if any_score:
             maps.append(HeatMap(label, {k: tuple(v) for k, v in cells.items()}, tuple(score_only), tuple(unplaced)))
     return tuple(maps)
