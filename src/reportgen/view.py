@@ -480,10 +480,16 @@ class MatrixRow:
 
 @dataclass(frozen=True)
 class Placed:
-    """An entry named on a heat map: `CR3`, `CO1 (opportunity)`, or `CR1: 20` under the grid."""
+    """An entry named on a heat map: `CR3`, `CO1 (opportunity)`, or `CR1: 20` under the grid:
+    the entry's name (what the HTML page links to its entry) and what is said of it."""
 
-    label: str
+    name: str
     anchor: str
+    detail: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}: {self.detail}" if self.detail else self.name
 
 
 @dataclass(frozen=True)
@@ -491,10 +497,20 @@ class Move:
     """An entry's move on the heat map: from last quarter's cell to this quarter's, or from its
     current score's cell to its target's (`CR5: Likely/Major → Possible/Major`)."""
 
-    label: str
+    name: str
     anchor: str
+    #: `Likely/Major → Possible/Major`
+    detail: str
     start: tuple[int, int]  # (likelihood, impact)
     end: tuple[int, int]
+
+    @property
+    def placed(self) -> Placed:
+        return Placed(self.name, self.anchor, self.detail)
+
+    @property
+    def label(self) -> str:
+        return self.placed.label
 
 
 @dataclass(frozen=True)
@@ -511,8 +527,11 @@ class HeatMap:
     moves: tuple[Move, ...] = ()
     moves_heading: tuple[str, str] = ("", "")
 
+    def placed(self, likelihood: int, impact: int) -> tuple[Placed, ...]:
+        return self.cells.get((likelihood, impact), ())
+
     def labels(self, likelihood: int, impact: int) -> tuple[str, ...]:
-        return tuple(p.label for p in self.cells.get((likelihood, impact), ()))
+        return tuple(p.label for p in self.placed(likelihood, impact))
 
     @property
     def score_only_text(self) -> str:
@@ -522,16 +541,20 @@ class HeatMap:
     def unplaced_text(self) -> str:
         return ", ".join(p.label for p in self.unplaced)
 
-    def lists(self) -> list[tuple[str, str, str]]:
+    def placed_lists(self) -> list[tuple[str, str, tuple[Placed, ...]]]:
         """The lists under the grid, as (heading, why, entries): score only, and not placed."""
         out = []
         if self.score_only:
-            out.append((words.SCORE_ONLY, words.SCORE_ONLY_WHY, self.score_only_text))
+            out.append((words.SCORE_ONLY, words.SCORE_ONLY_WHY, self.score_only))
         if self.unplaced:
-            out.append((words.NOT_PLACED, words.NOT_PLACED_WHY, self.unplaced_text))
+            out.append((words.NOT_PLACED, words.NOT_PLACED_WHY, self.unplaced))
         if self.moves:
-            out.append((*self.moves_heading, ", ".join(m.label for m in self.moves)))
+            out.append((*self.moves_heading, tuple(m.placed for m in self.moves)))
         return out
+
+    def lists(self) -> list[tuple[str, str, str]]:
+        """The lists under the grid, as (heading, why, entries as text)."""
+        return [(heading, why, ", ".join(p.label for p in items)) for heading, why, items in self.placed_lists()]
 
 
 @dataclass(frozen=True)
@@ -886,19 +909,19 @@ def _heatmaps(sections: tuple[Section, ...]) -> tuple[HeatMap, ...]:
                 sv = next((ev.score(f) for f in fields if ev.score(f) is not None), None)
                 if sv is None or sv.score is None:
                     if sv is not None and sv.unread:
-                        unplaced.append(Placed(f"{ev.name}: {sv.text}", ev.anchor))
+                        unplaced.append(Placed(ev.name, ev.anchor, sv.text))
                     elif fields == ("current",) or all(ev.score(f) is None for f in SCORES):
                         which = "current" if fields == ("current",) else "current, residual or target"
-                        unplaced.append(Placed(f"{ev.name}: {words.NO_SCORE.format(which=which)}", ev.anchor))
+                        unplaced.append(Placed(ev.name, ev.anchor, words.NO_SCORE.format(which=which)))
                     continue
                 any_score = True
                 above = fields == ("current",) and ev.appetite is not None and ev.appetite.above
                 if sv.likelihood and sv.impact:
-                    name = words.ABOVE_APPETITE_MARK.format(name=ev.name) if above else ev.name
-                    cells.setdefault((sv.likelihood, sv.impact), []).append(Placed(name, ev.anchor))
+                    detail = words.HEAT_ABOVE_APPETITE if above else ""
+                    cells.setdefault((sv.likelihood, sv.impact), []).append(Placed(ev.name, ev.anchor, detail))
                 else:
-                    name = f"{ev.name}: {sv.score}"
-                    score_only.append(Placed(words.ABOVE_APPETITE_MARK.format(name=name) if above else name, ev.anchor))
+                    detail = words.ABOVE_APPETITE_MARK.format(detail=sv.score) if above else str(sv.score)
+                    score_only.append(Placed(ev.name, ev.anchor, detail))
         if any_score:
             maps.append(HeatMap(label, {k: tuple(v) for k, v in cells.items()}, tuple(score_only), tuple(unplaced)))
     return tuple(maps)
@@ -1024,8 +1047,8 @@ def _moves(reg: Register, sections: tuple[Section, ...], last: dict[tuple[str, s
             before = _score_view(reg, ev.kind, p.current) if p is not None else None
             start, end = _cell(before), _cell(ev.current)
             if start and end and start != end and before is not None and ev.current is not None:
-                text = words.MOVE.format(name=ev.name, start=_cell_label(before), end=_cell_label(ev.current))
-                out.append(Move(text, ev.anchor, start, end))
+                detail = words.MOVE.format(start=_cell_label(before), end=_cell_label(ev.current))
+                out.append(Move(ev.name, ev.anchor, detail, start, end))
     return tuple(out)
 
 
@@ -1036,8 +1059,8 @@ def _tracks(sections: tuple[Section, ...]) -> tuple[Move, ...]:
         for ev in sec.entries:
             start, end = _cell(ev.current), _cell(ev.target)
             if start and end and start != end and ev.current is not None and ev.target is not None:
-                text = words.MOVE.format(name=ev.name, start=_cell_label(ev.current), end=_cell_label(ev.target))
-                out.append(Move(text, ev.anchor, start, end))
+                detail = words.MOVE.format(start=_cell_label(ev.current), end=_cell_label(ev.target))
+                out.append(Move(ev.name, ev.anchor, detail, start, end))
     return tuple(out)
 
 

@@ -76,8 +76,9 @@ TRACKING_HEADING = "Appetite, targets and actions"
 ABOVE_APPETITE = "● Above appetite"
 WITHIN_APPETITE = "○ Within appetite"
 APPETITE_LEVEL = "{level}, up to {tolerance}"
-#: On a heat map, an entry above appetite.
-ABOVE_APPETITE_MARK = "{name} (above appetite)"
+#: On a heat map, an entry above appetite: `CR1: above appetite`, `CR1: 20, above appetite`.
+HEAT_ABOVE_APPETITE = "above appetite"
+ABOVE_APPETITE_MARK = "{detail}, above appetite"
 #: The gap to target: how far the current score is from the plan's.
 GAP_TO_TARGET = "Gap to target: {gap} ({current} now, {which} {plan})"
 AT_TARGET = "At target ({which} {plan})"
@@ -102,7 +103,7 @@ MOVED_SINCE = "Moved since {period}"
 MOVED_WHY = "from last quarter's cell to this quarter's"
 TARGET_TRACK = "Current to target"
 TARGET_TRACK_WHY = "from the current score's cell to the target's"
-MOVE = "{name}: {start} → {end}"
+MOVE = "{start} → {end}"
 NOT_IN_REGISTER = "not in the register"
 NO_SCORE_THEN = "no score"
 

@@ -357,6 +357,51 @@ def test_rows_split_only_when_taller_than_a_page(tmp_path):
     assert flags == [True, True, False]
 
 
+def _short_then_long(tmp_path: Path, lines: int) -> Path:
+    """R1, a row `lines` lines tall, then R2, a row taller than a page."""
+    filler = "\n".join(f"- filler {k} of the first entry" for k in range(lines))
+    controls = "\n".join(f"- item {k} of a very long list of controls" for k in range(150))
+    reg = {
+        "organisation": "Test Council",
+        "period": "Q1 2030/31",
+        "report_date": "2030-07-01",
+        "risks": [
+            {"id": "R1", "description": "First", "controls": filler, "current": 12},
+            {
+                "id": "R2",
+                "description": "Secondword of the long entry",
+                "consequences": "Consequenceword one",
+                "controls": controls,
+                "current": 20,
+                "owner": "Ownerword",
+            },
+        ],
+    }
+    path = tmp_path / f"short-then-long-{lines}.json"
+    path.write_text(json.dumps(reg), encoding="utf-8")
+    return path
+
+
+def test_a_row_that_may_split_keeps_its_first_paragraphs_with_what_follows(tmp_path):
+    doc = open_doc(render(_short_then_long(tmp_path, 30)))
+    (t,) = _tables(doc, "Risks")
+    _, short, long = t._tbl.tr_lst
+    assert long.trPr is None or long.trPr.find(qn("w:cantSplit")) is None  # it may split
+
+    def first_paragraph_keeps(tr) -> list[tuple[bool, bool]]:
+        out = []
+        for tc in tr.findall(qn("w:tc")):
+            ppr = tc.find(qn("w:p")).find(qn("w:pPr"))
+            if ppr is None:
+                ppr = etree.Element(qn("w:pPr"))
+            out.append((ppr.find(qn("w:keepNext")) is not None, ppr.find(qn("w:keepLines")) is not None))
+        return out
+
+    # the ID and the first paragraph of every cell: kept whole, and with what follows
+    assert set(first_paragraph_keeps(long)) == {(True, True)}
+    assert set(first_paragraph_keeps(short)) == {(False, False)}  # a row that cannot split needs none
+
+
 def test_score_cells_show_number_labels_and_band_and_are_shaded(built):
     doc = open_doc(built["small.yaml"])
     reg = api.load(SAMPLE_DIR / "small.yaml").register
@@ -1027,3 +1072,38 @@ def test_libreoffice_opens_every_sample(tmp_path, built):
         assert f"Page 1 of {n}" in first
         last = reader.pages[-1].extract_text()
         assert "Key to Scores" in last or "LIKELIHOOD" in last
+
+
+@pytest.mark.skipif(
+    not (shutil.which("soffice") or shutil.which("libreoffice")), reason="LibreOffice (soffice) is not installed"
+)
+def test_libreoffice_never_starts_a_split_row_with_one_line_at_a_page_foot(tmp_path):
+    """A short row, then a row taller than a page, with the short row's length swept so that
+    the long row would start 5, 4, ... 1 lines above the foot of page 1: wherever LibreOffice
+    starts it, that page holds its ID, its whole first description paragraph and its score
+    with its band."""
+    import pypdf
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    files = []
+    for lines in range(29, 36):
+        f = tmp_path / f"rows-{lines}.docx"
+        f.write_bytes(render(_short_then_long(tmp_path, lines)))
+        files.append(f)
+    proc = subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to", "pdf"]
+        + ["--outdir", str(tmp_path / "pdf"), *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    for f in files:
+        texts = [
+            " ".join((p.extract_text() or "").split())
+            for p in pypdf.PdfReader(tmp_path / "pdf" / f"{f.stem}.pdf").pages
+        ]
+        page = next(t for t in texts if "R2 " in t)  # where the row starts (later pages name it in their header)
+        row = page[page.index("R2 ") :]
+        assert row.startswith("R2 Secondword of the long entry"), f"{f.stem}: {row[:200]}"
+        assert "20 Very high" in row, f"{f.stem}: {row[:200]}"

@@ -10,11 +10,13 @@ from pathlib import Path
 
 import jinja2
 import pytest
+from markupsafe import Markup
 
 from conftest import register_strings, sample_paths
 from reportgen import api, view
 from reportgen.writers import available
 from reportgen.writers.html.assets import TEMPLATES
+from reportgen.writers.html.page import build_html as build_page
 
 STARTER = Path(__file__).resolve().parents[3] / "src" / "reportgen" / "starter.yaml"
 BLOCKS = {"title", "h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "th", "td", "caption", "dt", "dd"}
@@ -154,7 +156,11 @@ def test_standalone_and_accessible_markup(path):
     for tag in ("script", "link", "img", "iframe", "object", "embed"):
         assert not page.find(tag), f"<{tag}> in a standalone page"
     assert not re.search(r"url\(|@import|https?://", page.style)
-    assert not re.search(r"\b(?:src|href)=", raw)
+    assert not re.search(r"\bsrc=", raw)
+    # the only links: a heat map's IDs, each to an entry on this page
+    ids = {e["attrs"]["id"] for e in page.elements if "id" in e["attrs"]}
+    hrefs = re.findall(r"\bhref=\"([^\"]*)\"", raw)
+    assert len(hrefs) == len(page.find("a")) and all(h.startswith("#") and h[1:] in ids for h in hrefs), hrefs
     # headings: one h1, then no level skipped
     levels = [int(e["tag"][1]) for e in page.elements if re.fullmatch(r"h[1-6]", e["tag"])]
     assert levels[0] == 1 and levels.count(1) == 1
@@ -288,8 +294,10 @@ def test_register_text_is_escaped(tmp_path, layout):
     path = write_register(tmp_path, HOSTILE + f"    layout: {layout}\n")
     raw = render_html(path)
     page = Page(raw)
-    for tag in ("script", "img", "a", "b", "i"):
+    for tag in ("script", "img", "b", "i"):
         assert not page.find(tag), f"register text became a <{tag}> element"
+    # links: only a heat map's, to the entries (R1's, in its cell and in a list under the grid)
+    assert [(a["attrs"], a["text"]) for a in page.find("a")] == [({"href": "#entry-r1"}, "R1")] * 2
     assert [e["text"] for e in page.find("em")] == ["italic"]  # Markdown *italic*, not the <em> typed in
     assert len(page.find("style")) == 2  # ours: the stylesheet, then the register's band colours
     assert len(page.find("h1")) == 1
@@ -527,6 +535,75 @@ def test_bare_scores_are_listed_not_guessed(tmp_path):
     assert only[0].startswith("Score only (no likelihood and impact given, so not placed in the grid): CR1: 20,")
     assert only[0].endswith("C01 (opportunity): 12, CO2 (opportunity): 12, CO3 (opportunity): 12")
     assert "CR12" not in only[0]
+
+
+PLACES = """\
+    organisation: Test Council
+    period: Q1 2030/31
+    report_date: 2030-07-01
+    layout: {layout}
+    risks:
+      - id: R1
+        description: Placed on the grid
+        current: {{likelihood: 4, impact: 4}}
+      - id: R1b
+        description: Placed beside R1
+        current: {{likelihood: 4, impact: 4}}
+      - id: R2
+        description: A score only
+        current: 12
+      - id: R3
+        description: No score yet
+    opportunities:
+      - id: O1
+        description: An opportunity on the grid
+        current: {{likelihood: 3, impact: 3}}
+    """
+
+
+def heat_links(page: Page) -> list[tuple[str, str, str]]:
+    """Every link in the heat maps' section: (the cell or paragraph it is in, its text, its href)."""
+    section = next(e for e in page.find("section") if e["attrs"].get("class") == "heat")
+    out = []
+    for holder in (e for e in page.inside(section) if e["tag"] in ("td", "p")):
+        for a in (e for e in page.inside(holder) if e["tag"] == "a"):
+            where = "cell" if holder["tag"] == "td" else holder["text"].split(" (")[0]
+            out.append((where, a["text"], a["attrs"].get("href", "")))
+    return out
+
+
+@pytest.mark.parametrize("layout", ["table", "cards"])
+def test_heat_map_ids_link_to_their_entries(tmp_path, layout):
+    path = write_register(tmp_path, PLACES.format(layout=layout))
+    page = Page(render_html(path))
+    ids = {e["attrs"]["id"]: e for e in page.elements if "id" in e["attrs"]}
+
+    def entry(href: str) -> str:
+        """The ID of the entry a link lands on: its row's header cell, or its card's heading."""
+        assert href.startswith("#") and href[1:] in ids, href
+        target = ids[href[1:]]
+        if layout == "table":
+            assert target["tag"] == "th" and target["attrs"]["class"] == "rid"
+            return target["text"].strip()
+        assert target["tag"] == "h3"  # `Risk ID R1 – title`
+        return next(w for w in target["text"].split() if w in ("R1", "R1b", "R2", "R3", "O1"))
+
+    links = heat_links(page)
+    got = [(where, text, entry(href)) for where, text, href in links]
+    assert got == [
+        ("cell", "R1", "R1"),
+        ("cell", "R1b", "R1b"),
+        ("cell", "O1 (opportunity)", "O1"),
+        ("Score only", "R2", "R2"),
+        ("Not placed", "R3", "R3"),
+    ]
+    # what is not an entry's name stays text beside its link
+    only = [" ".join(e["text"].split()) for e in page.find("p") if e["attrs"].get("class") == "only"]
+    assert only[0].endswith("): R2: 12") and only[1].endswith("): R3: no current score")
+    # the PDF's source has none (a link in a PDF needs tagging of its own)
+    v = view.build(api.load(path).register)
+    pdf_source = build_page(v, pdf_break=lambda *a, **k: Markup(""))
+    assert "<a " not in pdf_source[pdf_source.index('class="heat"') :]
 
 
 @pytest.mark.parametrize("path,previous", [(Q2, Q1), (CARDS, CARDS)], ids=["q2-vs-q1", "cards-vs-itself"])

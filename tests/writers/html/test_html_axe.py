@@ -1,7 +1,9 @@
 """The HTML page in a real browser: axe-core finds no WCAG 2.2 A/AA violation at desktop
-(1280px) and phone (390px) widths, the page never scrolls sideways, and it requests nothing.
+(1280px) and phone (390px) widths, the page never scrolls sideways, and it requests nothing;
+the Key to Scores and the heat maps fit both widths whole.
 
-Runs tests/a11y/axe_check.js (npm puppeteer-core + axe-core) against Debian's Chromium.
+Runs tests/a11y/axe_check.js and grid_check.js (npm puppeteer-core + axe-core) against
+Debian's Chromium.
 Set up once with `npm ci` (or `npm install`) in tests/a11y; skipped, saying why, where
 node, Chromium or those modules are absent.
 """
@@ -66,10 +68,10 @@ HOSTILE = textwrap.dedent("""\
     """)
 
 
-def run_axe(files: list[Path]) -> list[dict]:
+def run_axe(files: list[Path], script: str = "axe_check.js") -> list[dict]:
     env = dict(os.environ, CHROMIUM=CHROMIUM)
     proc = subprocess.run(
-        ["node", str(A11Y / "axe_check.js"), *map(str, files)],
+        ["node", str(A11Y / script), *map(str, files)],
         capture_output=True,
         text=True,
         timeout=300,
@@ -120,3 +122,45 @@ def test_no_wcag_violations_no_sideways_scroll_no_requests(tmp_path):
         if r["requests"]:
             problems.append(f"{where}: requested {r['requests']}")
     assert not problems, "\n".join(problems)
+
+
+def test_key_and_heat_maps_fit_a_phone_and_a_desktop_whole(tmp_path):
+    """At 360px and 390px as at 1280px: no grid scrolls sideways, every likelihood heading is in view, no
+    cell's content runs out of it, no word is broken across lines; the browser still exposes
+    the Key as a table with the same rows and headers; a heat map's links show a focus ring."""
+    pages = []
+    for path in sample_paths() + [STARTER]:
+        out = tmp_path / f"{path.stem}.html"
+        out.write_bytes(api.render(api.load(path).register, "html"))
+        pages.append(out)
+    results = run_axe(pages, "grid_check.js")
+    assert len(results) == 3 * len(pages)
+    problems = []
+    roles: dict[str, dict[int, dict]] = {}
+    for r in results:
+        where = f"{Path(r['file']).name} at {r['width']}px"
+        assert len(r["grids"]) >= 2, where  # the Key and at least one heat map
+        for g in r["grids"]:
+            grid = f"{where}, {g['caption']!r}"
+            if g["box"]["scrollWidth"] > g["box"]["clientWidth"]:
+                problems.append(f"{grid} scrolls sideways: {g['box']}")
+            if len(g["columns"]) != 5 or not all(c["visible"] for c in g["columns"]):
+                problems.append(
+                    f"{grid}: headings out of view: {[c['text'] for c in g['columns'] if not c['visible']]}"
+                )
+            if g["overflowing"]:
+                problems.append(f"{grid}: content runs out of {g['overflowing']}")
+            if g["broken"]:
+                problems.append(f"{grid}: words broken across lines: {g['broken']}")
+        roles.setdefault(r["file"], {})[r["width"]] = {
+            k: v for k, v in r["roles"].items() if k in ("table", "row", "rowheader", "columnheader", "cell")
+        }
+        focus = r["focus"]
+        if focus is not None and (focus["outlineStyle"] in ("none", "") or float(focus["outlineWidth"][:-2]) < 2):
+            problems.append(f"{where}: a focused heat-map link shows no ring: {focus}")
+        if focus is not None and focus["textDecoration"] != "underline":
+            problems.append(f"{where}: a heat-map link is not underlined: {focus}")
+    assert not problems, "\n".join(problems)
+    for file, by_width in roles.items():
+        assert by_width[360] == by_width[390] == by_width[1280], file
+        assert by_width[390]["table"] == 1 and by_width[390]["columnheader"] == 6 and by_width[390]["cell"] == 27

@@ -273,8 +273,8 @@ def q2_vs_q1(tmp_path_factory) -> pypdf.PdfReader:
     return pypdf.PdfReader(io.BytesIO(build_pdf(Q2, Q1, tmp_path_factory.mktemp("q2"))))
 
 
-def entry_page(r: pypdf.PdfReader, ident: str) -> str:
-    """The text of the page an entry's bookmark points at (where its row starts)."""
+def entry_page_number(r: pypdf.PdfReader, ident: str) -> int:
+    """The (0-based) page an entry's bookmark points at: where its row starts."""
 
     def walk(items):
         for item in items:
@@ -284,7 +284,12 @@ def entry_page(r: pypdf.PdfReader, ident: str) -> str:
                 yield item
 
     item = next(i for i in walk(r.outline) if i.title.split(" – ")[0] == ident)
-    return " ".join(r.pages[r.get_destination_page_number(item)].extract_text().split())
+    return r.get_destination_page_number(item)
+
+
+def entry_page(r: pypdf.PdfReader, ident: str) -> str:
+    """The text of the page an entry's bookmark points at (where its row starts)."""
+    return " ".join(r.pages[entry_page_number(r, ident)].extract_text().split())
 
 
 def test_q2_against_q1_summary_trends_and_bookmarks(q2_vs_q1, golden):
@@ -315,6 +320,50 @@ def test_q2_against_q1_is_tagged_and_deterministic(q2_vs_q1, tmp_path):
     assert tags["/Table"] >= 5 and tags["/TH"] and tags["/Caption"] >= 5
     build_pdf.cache_clear()
     assert build_pdf(Q2, Q1, tmp_path / "a") == build_pdf(Q2, Q1, tmp_path / "b")
+
+
+def _row_after_summary(tmp_path: Path, new: int) -> tuple[Path, Path]:
+    """A quarter whose changes summary lists `new` new entries (a line each) on page 1,
+    followed by a register whose first row is taller than a page."""
+    # a long organisation name wraps the masthead, so the room left under the summary is not
+    # a whole number of register lines (the case where a row started with a single line)
+    head = (
+        "organisation: Test Council" + " of a very long organisation name" * 7 + "\n"
+        "period: {period}\nreport_date: {date}\nrisks:\n"
+    )
+    controls = "\\n".join(f"- item {k} of a very long list of controls" for k in range(150))
+    current = head.format(period="Q1 2030/31", date="2030-07-01") + (
+        "  - id: R1\n"
+        "    description: Firstwords of the long entry, a description that runs on for several lines in its column\n"
+        "    consequences: Consequenceword one\n"
+        f'    controls: "{controls}"\n'
+        "    current: 20\n"
+        "    owner: Ownerword\n"
+    )
+    for i in range(2, new + 2):
+        current += f"  - id: R{i}\n    title: New entry number {i} with a title that takes a line\n    current: 6\n"
+    previous = head.format(period="Q4 2029/30", date="2030-04-01") + "  - id: R1\n    current: 12\n"
+    (tmp_path / f"q1-{new}.yaml").write_text(current, encoding="utf-8")
+    (tmp_path / f"q4-{new}.yaml").write_text(previous, encoding="utf-8")
+    return tmp_path / f"q1-{new}.yaml", tmp_path / f"q4-{new}.yaml"
+
+
+def test_a_split_row_starts_with_its_id_description_and_score_together(tmp_path):
+    """A row taller than a page splits; where it starts at the foot of a page (under the changes
+    summary), that page holds at least its ID, its description's first words and its score with
+    its band, never a single line of it. Swept down page 1, a line at a time."""
+    first_pages = set()
+    for new in range(27, 33):
+        cur, prev = _row_after_summary(tmp_path, new)
+        r = pypdf.PdfReader(api.build(cur, tmp_path / f"out{new}", ["pdf"], previous=prev).written[0])
+        page = entry_page(r, "R1")
+        assert "R1 Firstwords" in page, f"{new} new entries: R1 without its description: {page[-400:]}"
+        row = page[page.index("R1 Firstwords") :]
+        assert "Firstwords of the long entry," in " ".join(row.split()[1:6]), f"{new} new entries: {row[:300]}"
+        assert "20 Very high" in row, f"{new} new entries: {row[:300]}"
+        first_pages.add(entry_page_number(r, "R1"))
+    # the sweep crossed the foot of page 1: the row started on page 1, then on page 2
+    assert first_pages == {0, 1}
 
 
 def test_without_previous_nothing_is_computed():

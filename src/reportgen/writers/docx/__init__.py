@@ -354,7 +354,7 @@ def entry_table(body, ctx: Ctx, section: Section) -> None:
         cell.p(S.TABLE_HEADING, [(c.label,)])
         header_height = max(header_height, cell.height)
     page_room = (ctx.height - header_height) * 0.92
-    for ev in section.entries:
+    for index, ev in enumerate(section.entries):
         tr = X.row(tbl)
         tallest = 0.0
         for c, wd in zip(section.columns, widths):
@@ -388,6 +388,15 @@ def entry_table(body, ctx: Ctx, section: Section) -> None:
         # Keep a row on one page unless it is taller than a page: then it must split.
         if tallest < page_room:
             X.set_row_props(tr, cant_split=True)
+        elif index:
+            # A row that splits must not start with a single line at the foot of a page. Its ID
+            # and the first paragraph of each cell are kept whole and with what follows. LibreOffice
+            # reads that as keeping the row with the next, so it starts such a row on a new page
+            # (as the PDF does a row taller than a page); it honours neither keepLines nor widow
+            # control inside a row it splits. Not on a table's first row: LibreOffice would move
+            # it, and the header row with it, off a page that holds only the heading above.
+            for tc in tr.findall(X.w("tc")):
+                X.keep_first_paragraph(tc)
 
 
 # --------------------------------------------------------------------------- card layout

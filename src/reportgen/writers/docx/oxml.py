@@ -328,6 +328,25 @@ def ensure_paragraph(tc) -> None:
         _SubElement(tc, T_P)
 
 
+def keep_first_paragraph(tc) -> None:
+    """Keep a cell's first paragraph whole (keepLines) and with what follows it (keepNext)."""
+    p = tc.find(T_P)
+    if p is None:
+        return
+    ppr = p.find(T_PPR)
+    if ppr is None:
+        ppr = etree.Element(T_PPR)
+        p.insert(0, ppr)
+    # schema order: pStyle, keepNext, keepLines, ...
+    at = 1 if len(ppr) and ppr[0].tag == T_PSTYLE else 0
+    keep_next = ppr.find(T_KEEPNEXT)
+    if keep_next is None:
+        keep_next = etree.Element(T_KEEPNEXT)
+        ppr.insert(at, keep_next)
+    if ppr.find(w("keepLines")) is None:
+        ppr.insert(ppr.index(keep_next) + 1, etree.Element(w("keepLines")))
+
+
 def grid_from_rows(rows: list[list[float]], total: int) -> tuple[list[int], list[list[tuple[int, int]]]]:
     """Turn rows of relative cell widths into one table grid.
 

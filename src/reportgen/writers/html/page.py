@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from ... import vocabulary as words
 from ...richtext import Block
-from ...view import EntryView, HeatMap, MatrixCell, ReportView, Section, shorten
+from ...view import EntryView, HeatMap, MatrixCell, Placed, ReportView, Section, shorten
 from .assets import STYLESHEET, TEMPLATES, stylesheet
 from .template_cache import template_cache
 
@@ -108,9 +108,21 @@ def bookmark(ev: EntryView, limit: int = 90) -> str:
     return f"{ev.id} – {shorten(ev.title, limit)}" if ev.title else ev.id
 
 
-def ids(hm: HeatMap, cell: MatrixCell) -> Markup:
+def placed(p: Placed, link: bool) -> Markup:
+    """An entry named on a heat map (escaped), its name a link to its entry where `link`: in
+    the HTML page, not the PDF's source (a link in the PDF needs PDF/UA tagging of its own)."""
+    name = Markup('<a href="#{}">{}</a>').format(p.anchor, p.name) if link else escape(p.name)
+    return name + Markup(": ") + p.detail if p.detail else name
+
+
+def ids(hm: HeatMap, cell: MatrixCell, link: bool = False) -> Markup:
     """The entries placed in one heat-map cell, one a line (escaped)."""
-    return Markup("").join(Markup("<br>") + label for label in hm.labels(cell.likelihood, cell.impact))
+    return Markup("").join(Markup("<br>") + placed(p, link) for p in hm.placed(cell.likelihood, cell.impact))
+
+
+def placed_list(items: tuple[Placed, ...], link: bool = False) -> Markup:
+    """The entries a list under a heat map names, comma-separated (escaped)."""
+    return Markup(", ").join(placed(p, link) for p in items)
 
 
 @lru_cache(maxsize=1)
@@ -129,6 +141,7 @@ def _env() -> jinja2.Environment:
     env.globals["column_widths"] = column_widths
     env.globals["bookmark"] = bookmark
     env.globals["ids"] = ids
+    env.globals["placed_list"] = placed_list
     env.globals["words"] = words
     env.globals["owner_line"] = words.OWNER_LINE
     return env
