@@ -140,16 +140,18 @@ def test_cards_come_back_with_appetite_targets_and_actions(tmp_path):
     assert not any(e.appetite for e in back.risks[1:])
 
 
-def test_a_level_shown_without_the_appetite_table_is_named_not_imported(table_register, tmp_path):
+@pytest.mark.parametrize("cut", ["table", "level"])
+def test_a_level_the_appetite_table_does_not_define_is_named_not_imported(cut, table_register, tmp_path):
     path = tmp_path / "no-table.docx"
     path.write_bytes(api.render(table_register, "docx"))
     d = docx.Document(str(path))
     for t in d.tables:
         if t.rows[0].cells[0].text == vocabulary.APPETITE_COLUMNS[0]:
-            t._tbl.getparent().remove(t._tbl)
+            gone = t._tbl if cut == "table" else next(r._tr for r in t.rows if r.cells[0].text == "Averse")
+            gone.getparent().remove(gone)
     d.save(str(path))
     imported = importers.import_file(path)
-    assert imported.register.appetite is None
+    assert (imported.register.appetite is None) == (cut == "table")
     assert not any(e.appetite for e in imported.register.risks)
     said = " ".join(n.message for n in imported.notes)
     assert "the appetite level 'Averse' shown for CR10 was not imported" in said

@@ -217,21 +217,26 @@ def _own_levels(doc: _Doc, base: dict[str, Any]) -> None:
         out = []
         for e in base[key]:
             shown = doc.shown_levels.get(id(e))
-            if shown is not None and appetite is None:
-                doc.note(
-                    f"the appetite level {shown!r} shown for {e.id} was not imported: the document has no "
-                    f"'{words.RISK_APPETITE}' table",
-                    "appetite",
-                    e.id,
-                    "appetite",
-                )
-            elif shown is not None:
-                given = risk_appetite.level_of(e, kind, appetite)
-                if given is None or given.name.strip().lower() != shown.lower():
-                    level = risk_appetite.find_level(appetite, shown)
-                    e = e.model_copy(update={"appetite": level.name if level else shown})
+            if shown is not None:
+                e = _own_level(doc, e, kind, shown, appetite)
             out.append(e)
         base[key] = out
+
+
+def _own_level(doc: _Doc, e: Entry, kind: str, shown: str, appetite: Appetite | None) -> Entry:
+    why = None
+    if appetite is None:
+        why = f"the document has no '{words.RISK_APPETITE}' table"
+    else:
+        given = risk_appetite.level_of(e, kind, appetite)
+        if given is not None and given.name.strip().lower() == shown.lower():
+            return e
+        level = risk_appetite.find_level(appetite, shown)
+        if level is not None:
+            return e.model_copy(update={"appetite": level.name})
+        why = f"the '{words.RISK_APPETITE}' table has no such level"
+    doc.note(f"the appetite level {shown!r} shown for {e.id} was not imported: {why}", "appetite", e.id, "appetite")
+    return e
 
 
 @dataclass
