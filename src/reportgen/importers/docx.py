@@ -3,7 +3,11 @@
 Tables are found by what they show: a header row whose cells are column headings
 (the seeds' labels, common variants, or the labels of a `--like` register), or a
 card whose first cell says "Risk ID ..." / "Opportunity ID ...". The Key to Scores
-and band legend are recognised and skipped. Text that fits no field is reported.
+and band legend are recognised and skipped; the council's risk appetite table is read
+into `appetite:`. Of the notes reportgen computes under an entry's cells, those that
+show a field give it back (an entry's own appetite level, a late review, the target
+date); an action group's status line gives its due date and status. Text that fits no
+field is reported.
 """
 
 from __future__ import annotations

@@ -1,10 +1,13 @@
 """Word: the Appendix A document democratic services drop into the committee pack.
 
 A4 landscape; a heading block; with `--previous`, a summary of the changes since
-last quarter; the register as real Word tables (the 2018/19 ten-column table, or one
-card per entry for `layout: cards`), each score's trend since last quarter beside
-the officer's own direction of travel; the Key to Scores and the register as heat
-maps on the same grid; "Page X of Y" in the footer. Everything a clerk may want to edit is real Word
+last quarter; for a register that tracks appetite, targets or actions, a summary of
+how it stands (entries above appetite first); the register as real Word tables (the
+2018/19 ten-column table, or one card per entry for `layout: cards`), each score's
+trend since last quarter beside the officer's own direction of travel, and the view's
+notes (appetite, gap to target, a late review, an action's due date and status); the
+Key to Scores with the council's risk appetite, and the register as heat maps on the
+same grid; "Page X of Y" in the footer. Everything a clerk may want to edit is real Word
 structure: tables with a repeating header row, list numbering, bold/italic runs
 and named styles ("Register Table Text", "Register Heading", ...), never pictures
 of text. The same register gives a byte-identical file.
