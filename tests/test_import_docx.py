@@ -29,7 +29,7 @@ def _comparable(reg):
             for f in ("description", "consequences", "direction", "progress"):
                 d[f] = _blocks(d[f])
             for f in ("controls", "actions"):
-                d[f] = [(g["theme"], g["owner"], _blocks(g["text"])) for g in d[f]]
+                d[f] = [(g["theme"], g["owner"], _blocks(g["text"]), g["due"], g["status"]) for g in d[f]]
             out.append((kind, d))
     return out
 
@@ -45,7 +45,7 @@ def assert_round_trip(path, fmt, tmp_path):
     original = api.load(path).register
     imported = api.load(back).register
     assert _comparable(imported) == _comparable(original)
-    for f in ("organisation", "title", "period", "appendix", "report_date", "layout"):
+    for f in ("organisation", "title", "period", "appendix", "report_date", "layout", "appetite"):
         assert getattr(imported, f) == getattr(original, f), f
 
 

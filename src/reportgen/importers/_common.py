@@ -97,27 +97,120 @@ def read_score(text: str, scoring: Scoring) -> tuple[Score | None, str | None]:
 
 
 def groups_from_lines(lines: list[Line]) -> list[Group]:
-    """Controls/actions: a sub-heading starts a themed group; 'Owner: X' gives its owner."""
-    groups: list[dict[str, Any]] = [{"theme": None, "owner": None, "lines": []}]
+    """Controls/actions: a sub-heading starts a themed group; 'Owner: X' gives its owner; an
+    action's status line ('Due 1 September 2018 · Open · Overdue', printed last in its group)
+    gives its due date and status and ends the group, so that what follows starts the next."""
+
+    def new(theme: str | None = None) -> dict[str, Any]:
+        return {"theme": theme, "owner": None, "lines": [], "due": None, "status": None, "ended": False}
+
+    groups: list[dict[str, Any]] = [new()]
     for ln in lines:
         text = ln.text.strip()
         if not text:
             continue
         m = _owner_line().match(text)
         if m and not ln.level:
+            if groups[-1]["ended"]:
+                groups.append(new())
             groups[-1]["owner"] = m.group(1).strip()
             continue
-        if ln.is_heading:
-            groups.append({"theme": text, "owner": None, "lines": []})
+        status = None if ln.level else status_line(ln)
+        if status is not None:
+            if groups[-1]["ended"]:
+                groups.append(new())
+            groups[-1].update(due=status[0], status=status[1], ended=True)
             continue
+        if ln.is_heading:
+            groups.append(new(text))
+            continue
+        if groups[-1]["ended"]:
+            groups.append(new())
         groups[-1]["lines"].append(ln)
     out = []
     for g in groups:
         md = to_markdown(g["lines"])
-        if g["theme"] is None and g["owner"] is None and not md:
+        if g["theme"] is None and g["owner"] is None and not md and g["due"] is None and g["status"] is None:
             continue
-        out.append(Group(theme=g["theme"], owner=g["owner"], text=md))
+        out.append(Group(theme=g["theme"], owner=g["owner"], text=md, due=g["due"], status=g["status"]))
     return out
+
+
+def format_pattern(fmt: str, **groups: str) -> str:
+    """A regular expression for a vocabulary wording: each `{name}` a named group (`.+?` unless
+    given), the rest literal, any run of spaces matching any whitespace."""
+    out, pos = [], 0
+    for m in re.finditer(r"\{(\w+)\}", fmt):
+        out.append(re.escape(fmt[pos : m.start()]))
+        out.append(f"(?P<{m.group(1)}>{groups.get(m.group(1), '.+?')})")
+        pos = m.end()
+    out.append(re.escape(fmt[pos:]))
+    return re.sub(r"(?:\\ )+", r"\\s+", "".join(out))
+
+
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+#: A date as reportgen prints one (`view.long_date`): "1 September 2018".
+LONG_DATE = r"\d{1,2}\s+[A-Za-z]+\s+\d{4}"
+
+
+def read_long_date(text: str) -> dt.date | None:
+    """ "1 September 2018" (as every format prints a date) as a date; None for anything else."""
+    m = re.fullmatch(r"\s*(\d{1,2})\s+([A-Za-z]+)\s+(\d{4})\s*", text)
+    if not m or m.group(2).lower() not in _MONTHS:
+        return None
+    try:
+        return dt.date(int(m.group(3)), _MONTHS.index(m.group(2).lower()) + 1, int(m.group(1)))
+    except ValueError:
+        return None
+
+
+def date_or_text(text: str) -> dt.date | str:
+    """A target date as shown: a date where it reads as one ("1 September 2018"), else the text."""
+    return read_long_date(text) or text.strip()
+
+
+def status_line(ln: Line) -> tuple[dt.date | None, str | None] | None:
+    """An action group's status line (`GroupView.status_text`: 'Due 1 September 2018 · Open ·
+    Overdue', the parts it has, in that order) as (due, status); None for any other line. The
+    overdue flag is computed from the report date, so it is not read. A lone status word is a
+    status line only in reportgen's italic (else it may be an action that says 'Done')."""
+    parts = [p.strip() for p in ln.text.strip().split("·")]  # the view joins the parts with " · "
+    due_re = re.compile(format_pattern(words.ACTION_DUE, date=LONG_DATE), re.I)
+    statuses = {norm(v): k for k, v in words.ACTION_STATUS.items()}
+    due: dt.date | None = None
+    status: str | None = None
+    stage = 0  # the parts come in order: due, status, overdue
+    for part in parts:
+        m = due_re.fullmatch(part)
+        if stage == 0 and m:
+            due = read_long_date(m.group("date"))
+            if due is None:
+                return None
+            stage = 1
+        elif stage <= 1 and norm(part) in statuses:
+            status, stage = statuses[norm(part)], 2
+        elif stage >= 1 and norm(part) == norm(words.OVERDUE) and due is not None:
+            stage = 3
+        else:
+            return None
+    if due is None and status is None:
+        return None
+    if due is None and len(parts) == 1 and not all(i for t, _, i in ln.runs if t.strip()):
+        return None
+    return due, status
 
 
 def norm(text: str) -> str:
@@ -129,7 +222,15 @@ def not_data(text: str) -> bool:
     """A heading or line reportgen prints around the register tables (not register data, and
     never the organisation): a section heading such as "Risks", "Key to Scores", "Page 2 of 9"."""
     n = norm(text)
-    heads = [words.KEY_TO_SCORES, words.SCORE_BANDS, words.HEAT_MAPS, *words.SECTION_HEADINGS.values()]
+    heads = [
+        words.KEY_TO_SCORES,
+        words.SCORE_BANDS,
+        words.HEAT_MAPS,
+        *words.SECTION_HEADINGS.values(),
+        words.TRACKING_HEADING,
+        words.RISK_APPETITE,
+        words.APPETITE_NOTE,
+    ]
     return n in {norm(h) for h in heads} or n.startswith(words.NOT_DATA)
 
 

@@ -3,7 +3,11 @@
 Tables are found by what they show: a header row whose cells are column headings
 (the seeds' labels, common variants, or the labels of a `--like` register), or a
 card whose first cell says "Risk ID ..." / "Opportunity ID ...". The Key to Scores
-and band legend are recognised and skipped. Text that fits no field is reported.
+and band legend are recognised and skipped; the council's risk appetite table is read
+into `appetite:`. Of the notes reportgen computes under an entry's cells, those that
+show a field give it back (an entry's own appetite level, a late review, the target
+date); an action group's status line gives its due date and status. Text that fits no
+field is reported.
 """
 
 from __future__ import annotations
@@ -16,11 +20,14 @@ from typing import Any
 import docx
 from docx.oxml.ns import qn
 
+from .. import appetite as risk_appetite
 from .. import vocabulary as words
 from ..diagnostics import Diagnostic
 from ..model import (
     DEFAULT_OPPORTUNITY_COLUMNS,
     DEFAULT_RISK_COLUMNS,
+    Appetite,
+    AppetiteLevel,
     Entry,
     Group,
     Register,
@@ -29,7 +36,16 @@ from ..model import (
 from ..scoring import impact_labels, label_number, parse_point, read_point_cell, strip_computed
 from . import Imported, ImportError_
 from ._common import ALIASES as _ALIASES
-from ._common import cannot_open, not_data, read_score, settle_heading
+from ._common import (
+    LONG_DATE,
+    cannot_open,
+    date_or_text,
+    format_pattern,
+    not_data,
+    read_long_date,
+    read_score,
+    settle_heading,
+)
 from ._common import groups_from_lines as _groups_from_lines
 from ._common import heading_block as _heading_block
 from ._common import norm as _norm
@@ -121,6 +137,112 @@ def _head_kind(m: re.Match[str]) -> str:
 _KEY_WORDS = {"rare", "unlikely", "possible", "likely", "certain"}
 
 
+def _note_patterns() -> dict[str, re.Pattern[str]]:
+    """The notes the view puts under an entry's cells that give back a field, as the vocabulary
+    words them: the appetite level (`● Above appetite (Averse, up to 4)`), a late review, the
+    target date (and a passed one). The gap to target and whether an entry is within appetite
+    are computed, and are never read as text."""
+    leads = "|".join(re.escape(w) for w in (words.ABOVE_APPETITE, words.WITHIN_APPETITE))
+    level = format_pattern(words.APPETITE_LEVEL, level=".+?", tolerance=r"\d+")
+    return {
+        "appetite": re.compile(rf"(?:{leads})\s*\({level}\)", re.I),
+        "review_by": re.compile(format_pattern(words.REVIEW_OVERDUE, date=LONG_DATE), re.I),
+        "passed": re.compile(format_pattern(words.TARGET_DATE_PASSED, date=LONG_DATE), re.I),
+        "target_date": re.compile(format_pattern(words.TARGET_DATE, date=".+"), re.I),
+    }
+
+
+def _entry_notes(doc: _Doc, texts: list[str], data: dict[str, Any]) -> str | None:
+    """Read an entry's computed notes into `data` (its review date, its target date where no
+    column or card field gave one); return the appetite level its note shows, if any."""
+    level = None
+    patterns = _note_patterns()
+    for text in texts:
+        m = patterns["appetite"].fullmatch(text)
+        if m:
+            level = m.group("level").strip()
+            continue
+        m = patterns["review_by"].fullmatch(text)
+        if m and read_long_date(m.group("date")):
+            data["review_by"] = read_long_date(m.group("date"))
+            continue
+        m = patterns["passed"].fullmatch(text) or patterns["target_date"].fullmatch(text)
+        if m and m.group("date").strip():
+            data.setdefault("target_date", date_or_text(m.group("date")))
+    return level
+
+
+def _appetite_table(doc: _Doc, tbl) -> bool:
+    """Whether `tbl` is the council's appetite as reportgen prints it (`appetite_key`)."""
+    first = [_norm(_cell_text(doc, tc)) for tc in _unique_cells(tbl.rows[0])]
+    return first == [_norm(c) for c in words.APPETITE_COLUMNS]
+
+
+def _read_appetite(doc: _Doc, tbl, where: str) -> Appetite:
+    """The appetite table: a row a level (its name, the highest score within it, the risk types
+    at that level, one a paragraph, and the default level's line)."""
+    levels: list[AppetiteLevel] = []
+    by_type: dict[str, str] = {}
+    default = None
+    for r_i, row in enumerate(tbl.rows[1:], start=2):
+        cells = _unique_cells(row)
+        if len(cells) < 3:
+            continue
+        name, tolerance = _cell_text(doc, cells[0]), _cell_text(doc, cells[1])
+        if not name:
+            continue
+        if not tolerance.isdigit():
+            doc.note(
+                f"appetite level {name!r}: its highest score {tolerance!r} is not a number; level not imported",
+                f"{where}, row {r_i}",
+            )
+            continue
+        levels.append(AppetiteLevel(name=name, tolerance=int(tolerance)))
+        for ln in doc.lines(_paragraphs(cells[2])):
+            text = ln.text.strip()
+            if not text:
+                continue
+            if _norm(text) == _norm(words.APPETITE_DEFAULT):
+                default = name
+            else:
+                by_type[text] = name
+    return Appetite(levels=levels, by_type=by_type, default=default)
+
+
+def _own_levels(doc: _Doc, base: dict[str, Any]) -> None:
+    """An entry's own appetite level: the one its note shows, kept only where it differs from
+    the level its types (or the default) give it under the imported appetite."""
+    if not doc.shown_levels:
+        return
+    appetite = base.get("appetite")
+    if isinstance(appetite, dict):
+        appetite = Appetite.model_validate(appetite)
+    for key, kind in (("risks", "risk"), ("opportunities", "opportunity")):
+        out = []
+        for e in base[key]:
+            shown = doc.shown_levels.get(id(e))
+            if shown is not None:
+                e = _own_level(doc, e, kind, shown, appetite)
+            out.append(e)
+        base[key] = out
+
+
+def _own_level(doc: _Doc, e: Entry, kind: str, shown: str, appetite: Appetite | None) -> Entry:
+    why = None
+    if appetite is None:
+        why = f"the document has no '{words.RISK_APPETITE}' table"
+    else:
+        given = risk_appetite.level_of(e, kind, appetite)
+        if given is not None and given.name.strip().lower() == shown.lower():
+            return e
+        level = risk_appetite.find_level(appetite, shown)
+        if level is not None:
+            return e.model_copy(update={"appetite": level.name})
+        why = f"the '{words.RISK_APPETITE}' table has no such level"
+    doc.note(f"the appetite level {shown!r} shown for {e.id} was not imported: {why}", "appetite", e.id, "appetite")
+    return e
+
+
 @dataclass
 class _Doc:
     document: Any
@@ -132,6 +254,9 @@ class _Doc:
     computed_styles: set[str]
     name: str
     notes: list[Diagnostic] = field(default_factory=list)
+    #: The appetite level each entry's note shows (by the entry object's id): import keeps an
+    #: entry's own level only where it differs from the one its types or the default give.
+    shown_levels: dict[int, str] = field(default_factory=dict)
 
     def note(self, message: str, where: str, entry: str | None = None, fld: str | None = None) -> None:
         self.notes.append(
@@ -152,6 +277,15 @@ class _Doc:
                 ln.heading = sid in self.heading_styles
             out.extend(ls)
         return out
+
+    def computed(self, paragraphs) -> list[str]:
+        """The text of reportgen's computed lines among `paragraphs` (trends, and the notes the
+        view adds under a cell: appetite, gap to target, a late review, the target date)."""
+        return [
+            " ".join("".join(t.text or "" for t in p.iter(qn("w:t"))).split())
+            for p in paragraphs
+            if self._style_id(p) in self.computed_styles
+        ]
 
     @staticmethod
     def _style_id(p) -> str | None:
@@ -300,7 +434,10 @@ def _read_table(
                 t = _types(text, _reportgens(doc.lines(paragraphs)))
                 if t:
                     data[f] = t
-            elif f in ("owner", "title", "target_date", "target_confidence"):
+            elif f == "target_date":
+                if text.strip():
+                    data[f] = date_or_text(text)
+            elif f in ("owner", "title", "target_confidence"):
                 if text.strip():
                     data[f] = text.strip()
             elif f == "direction":
@@ -315,7 +452,11 @@ def _read_table(
         if "id" not in data or not data["id"]:
             doc.note("a row with no ID was imported under a made-up ID", f"{where}, row {r_i}", ident)
             data["id"] = ident
-        entries.append(Entry(**data))
+        level = _entry_notes(doc, [t for tc in cells for t in doc.computed(_paragraphs(tc))], data)
+        entry = Entry(**data)
+        if level:
+            doc.shown_levels[id(entry)] = level
+        entries.append(entry)
     return entries
 
 
@@ -393,7 +534,10 @@ def _card_fields(doc: _Doc, tbl, scoring, kind: str, where: str) -> Entry:
         elif key == "types":
             if text:
                 data["types"] = _types(text, _reportgens(lines))
-        elif key in ("owner", "target_date", "target_confidence"):
+        elif key == "target_date":
+            if text:
+                data[key] = date_or_text(text)
+        elif key in ("owner", "target_confidence"):
             if text:
                 data[key] = text
         else:
@@ -414,7 +558,11 @@ def _card_fields(doc: _Doc, tbl, scoring, kind: str, where: str) -> Entry:
         sc = data.get(which)
         if isinstance(sc, Score):
             data[which] = _fix_scale_words(doc, sc, scoring, kind, ident, which, where)
-    return Entry(**data)
+    level = _entry_notes(doc, [t for tc in cells for t in doc.computed(_paragraphs(tc))], data)
+    entry = Entry(**data)
+    if level:
+        doc.shown_levels[id(entry)] = level
+    return entry
 
 
 def _fix_scale_words(doc: _Doc, sc: Score, scoring, kind: str, ident: str, which: str, where: str) -> Score:
@@ -483,12 +631,15 @@ def read_docx(path: Path, like: Register | None = None, progress=None) -> Import
     before_tables: list[str] = []
     seen_table = False
     table_no = 0
+    appetite: Appetite | None = None
+    last_paragraph = ""
     body = document.element.body
     for el in body.iterchildren():
         if el.tag == qn("w:p"):
             text = "".join(t.text or "" for t in el.iter(qn("w:t"))).strip()
             if not text:
                 continue
+            last_paragraph = text
             if not seen_table:
                 before_tables.append(text)
             elif not not_data(text):
@@ -519,6 +670,11 @@ def read_docx(path: Path, like: Register | None = None, progress=None) -> Import
             continue
         if _is_key_table(doc, tbl) or _is_band_legend(doc, tbl, scoring):
             continue
+        if _norm(last_paragraph) == _norm(words.TRACKING_HEADING):
+            continue  # the summary at the front: computed from the entries
+        if _appetite_table(doc, tbl):
+            appetite = _read_appetite(doc, tbl, where)
+            continue
         if _cell_text(doc, _unique_cells(tbl.rows[0])[0]).lower().startswith(("changes", "period", "heat")):
             continue
         doc.note("a table that is not a register table was not imported", where)
@@ -535,4 +691,7 @@ def read_docx(path: Path, like: Register | None = None, progress=None) -> Import
     base["layout"] = layout or "table"
     base["risks"] = risks
     base["opportunities"] = opps
+    if appetite is not None:
+        base["appetite"] = appetite
+    _own_levels(doc, base)
     return Imported(Register.model_validate(base), doc.notes)

@@ -4,8 +4,10 @@ page set-up, fields, properties, determinism and the reference-document option."
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
+import re
 import shutil
 import subprocess
 import textwrap
@@ -22,6 +24,7 @@ from conftest import sample_paths
 from hostile import docx_bomb, problem_lines, run_limited
 from reportgen import api, richtext
 from reportgen.cli import main
+from reportgen.view import long_date
 from reportgen.writers import Options
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -253,6 +256,7 @@ def register_strings(reg) -> list[str]:
         for e in entries:
             for name in ("id", "title", "owner", "target_date", "target_confidence"):
                 v = getattr(e, name)
+                v = long_date(v) if isinstance(v, dt.date) else v  # a date as committee papers write one
                 if v and v.strip():
                     out.append(v.strip())
             out.extend(e.types)
@@ -409,11 +413,16 @@ def test_score_cells_show_number_labels_and_band_and_are_shaded(built):
     labels = [c.label for c in reg.columns.risks]
     row = t.rows[1]
     residual = row.cells[labels.index("Residual Score")]
-    assert [p.text for p in residual.paragraphs] == ["12 (Major/Possible)", "High"]
+    assert [p.text for p in residual.paragraphs] == [
+        "12 (Major/Possible)",
+        "High",
+        "Gap to target: 8 (20 now, residual 12)",
+    ]
+    assert residual.paragraphs[2].style.name == "Register Trend"  # a note the view adds, under the band
     band = next(b for b in reg.scoring.bands if b.name == "High")
     assert residual._tc.tcPr.find(qn("w:shd")).get(qn("w:fill")) == band.colour.lstrip("#").upper()
     current = row.cells[labels.index("Risk Score")]
-    assert [p.text for p in current.paragraphs] == ["20", "Very high"]
+    assert [p.text for p in current.paragraphs] == ["20", "Very high", "● Above appetite (Open, up to 12)"]
 
 
 def test_rich_text_becomes_real_lists_and_runs(built):
@@ -438,15 +447,13 @@ def test_rich_text_becomes_real_lists_and_runs(built):
         ("bullet L0", "Insufficient reserves"),
         ("bullet L1", "General fund below the _minimum_ agreed by Full Council"),
     ]
+    # actions in groups: each group's text, its owner, then its due date and status (no list numbers)
     actions = row.cells[labels.index("Mitigating Actions")]
-    nums = [
-        lists.label(_val(p._p.pPr.find(qn("w:numPr")), "w:numId"), int(_val(p._p.pPr.find(qn("w:numPr")), "w:ilvl")))
-        for p in actions.paragraphs
-    ]
-    assert nums == ["decimal L0 #1", "decimal L0 #2"]
-    assert [p.text for p in actions.paragraphs] == [
-        "Savings proposals to Cabinet in February",
-        "Service challenge in 10 areas",
+    assert all(p._p.pPr.find(qn("w:numPr")) is None for p in actions.paragraphs)
+    assert [(p.style.name, p.text) for p in actions.paragraphs][:3] == [
+        ("Register Table Text", "Savings proposals to Cabinet in February"),
+        ("Register Owner", "Owner: Director of Finance"),
+        ("Register Owner", "Due 28 February 2027 · In progress"),
     ]
     # no bullet characters or numbers typed into the text
     text = all_text(data)
@@ -824,7 +831,9 @@ def test_without_previous_nothing_is_compared(built):
                 for tc in tr.findall(qn("w:tc")):
                     for p in tc.findall(qn("w:p")):
                         style = _val(p.find(qn("w:pPr")), "w:pStyle") if p.find(qn("w:pPr")) is not None else None
-                        assert style != "RegisterTrend", name
+                        # the trend style holds the view's notes (appetite, gap to target), never a trend
+                        text = "".join(t.text or "" for t in p.iter(qn("w:t")))
+                        assert style != "RegisterTrend" or not re.search(r"since|[▲▼►★]", text, re.I), name
         assert "Since " not in "\n".join(p for k, p in body_texts(doc) if k == "p"), name
 
 

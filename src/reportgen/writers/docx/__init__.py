@@ -1,10 +1,13 @@
 """Word: the Appendix A document democratic services drop into the committee pack.
 
 A4 landscape; a heading block; with `--previous`, a summary of the changes since
-last quarter; the register as real Word tables (the 2018/19 ten-column table, or one
-card per entry for `layout: cards`), each score's trend since last quarter beside
-the officer's own direction of travel; the Key to Scores and the register as heat
-maps on the same grid; "Page X of Y" in the footer. Everything a clerk may want to edit is real Word
+last quarter; for a register that tracks appetite, targets or actions, a summary of
+how it stands (entries above appetite first); the register as real Word tables (the
+2018/19 ten-column table, or one card per entry for `layout: cards`), each score's
+trend since last quarter beside the officer's own direction of travel, and the view's
+notes (appetite, gap to target, a late review, an action's due date and status); the
+Key to Scores with the council's risk appetite, and the register as heat maps on the
+same grid; "Page X of Y" in the footer. Everything a clerk may want to edit is real Word
 structure: tables with a repeating header row, list numbering, bold/italic runs
 and named styles ("Register Table Text", "Register Heading", ...), never pictures
 of text. The same register gives a byte-identical file.
@@ -24,9 +27,10 @@ from docx.enum.section import WD_ORIENT
 from docx.shared import Twips
 from lxml import etree
 
+from ... import appetite as risk_appetite
 from ... import vocabulary as words
 from ...richtext import Block
-from ...view import EntryView, GroupView, Note, ReportView, ScoreView, Section, TrendLine
+from ...view import EntryView, GroupView, Note, ReportView, ScoreView, Section, TrendLine, long_date
 from ...zipguard import check as check_package
 from .. import Options, register
 from ..ooxml import normalise
@@ -262,16 +266,24 @@ def changes_summary(body, ctx: Ctx) -> None:
     chg = ctx.view.changes
     if chg is None:
         return
-    X.para(body, ctx.sid(S.SECTION), [(chg.heading,)])
-    rows = chg.rows()
+    _summary(body, ctx, chg.heading, chg.description, chg.rows())
+
+
+def tracking_summary(body, ctx: Ctx) -> None:
+    """How the register stands against the council's appetite, its targets and its actions
+    (the view's `Tracking`), after the changes summary: entries above appetite first."""
+    tracking = ctx.view.tracking
+    if tracking is None:
+        return
+    _summary(body, ctx, tracking.heading, words.TRACKING_DESCRIPTION, tracking.rows())
+
+
+def _summary(body, ctx: Ctx, heading: str, description: str, rows: list[tuple[str, list[str]]]) -> None:
+    """A summary at the front: its heading, then a table of labelled rows, one item a paragraph."""
+    X.para(body, ctx.sid(S.SECTION), [(heading,)])
     label_w = 3200
     widths = [label_w, ctx.width - label_w]
-    tbl = X.table(
-        body,
-        widths,
-        caption=chg.heading,
-        description=chg.description,
-    )
+    tbl = X.table(body, widths, caption=heading, description=description)
     for label, items in rows:
         tr = X.row(tbl, cant_split=True)
         X.para(X.cell(tr, widths[0], fill=LABEL_FILL), ctx.sid(S.TABLE_HEADING), [(label,)])
@@ -372,7 +384,7 @@ def entry_table(body, ctx: Ctx, section: Section) -> None:
                 for t in ev.types:
                     cell.plain(S.TABLE_TEXT, t)
             elif c.kind == "plain":
-                cell.plain(S.TABLE_TEXT, getattr(ev.entry, c.field, None))
+                cell.plain(S.TABLE_TEXT, _plain(getattr(ev.entry, c.field, None)))
             else:
                 cell.blocks(ev.blocks(c.field))
             # The trends and notes the view puts in this cell (under the score, or under the text).
@@ -410,6 +422,11 @@ CARD_ROWS = [
 ]
 
 
+def _plain(value) -> str | None:
+    """A plain field as a cell prints it: a date (a target date) as committee papers write one."""
+    return long_date(value) if isinstance(value, dt.date) else value
+
+
 def _scale_label(sv: ScoreView | None, which: str) -> str:
     return sv.scale_text(which) if sv else ""
 
@@ -435,10 +452,16 @@ def card(body, ctx: Ctx, ev: EntryView, grid: list[int], spans: list[list[tuple[
     heading = f"{ev.label('id')} {ev.id}" + (f" \u2013 {title}" if title else "")
     p = c.p(S.CARD_TITLE, [(heading,)], keep_next=True)
     ctx.bookmark(p, ev)
+    for note in ev.notes.get("id", ()):  # a late review, by the title
+        c.note(note, keep_next=True)
     c.finish()
-    for (wd, sp), sv, label, line in (
-        (spans[0][1], ev.current, ev.label("current") + ":", ev.trend_line("current", "current")),
-        (spans[0][2], later, ev.later_label() + ":", ev.trend_line("later", ev.later_field)),
+    # The notes the view puts under each score: the appetite under the current one; the plan's
+    # (gap to target, a passed target date) under the later one. The card shows the target date
+    # in its owner box, so not again as a note.
+    shown = ("target_date",)
+    for (wd, sp), sv, label, line, notes in (
+        (spans[0][1], ev.current, ev.label("current") + ":", ev.trend_line("current", "current"), "current"),
+        (spans[0][2], later, ev.later_label() + ":", ev.trend_line("later", ev.later_field), "plan"),
     ):
         c = Cell(ctx, X.cell(tr, wd, span=sp, fill=_fill(sv), valign="center"), wd)
         colour = _text_colour(sv)
@@ -451,6 +474,9 @@ def card(body, ctx: Ctx, ev: EntryView, grid: list[int], spans: list[list[tuple[
         else:
             c.p(S.SCORE, [X.RunSpec(label, bold=True)], keep_next=True)
         c.trend(line, centred=True, colour=colour, keep_next=True)
+        for note in ev.notes.get(notes, ()):
+            if note.field not in shown:
+                c.note(note, centred=True, colour=colour, keep_next=True)
         c.finish()
 
     # row 2: description, consequences, owner and date, likelihood, impact
@@ -464,7 +490,7 @@ def card(body, ctx: Ctx, ev: EntryView, grid: list[int], spans: list[list[tuple[
     own.p(S.TABLE_HEADING, [(ev.label("owner"),)])
     own.plain(S.TABLE_TEXT, ev.entry.owner)
     own.p(S.SUBHEADING, [(ev.label("target_date"),)])
-    own.plain(S.TABLE_TEXT, ev.entry.target_date)
+    own.plain(S.TABLE_TEXT, _plain(ev.entry.target_date))
     if ev.types:
         own.p(S.SUBHEADING, [(ev.label("types"),)])
         for t in ev.types:
@@ -621,6 +647,43 @@ def key_to_scores(body, ctx: Ctx) -> None:
         )
         rng = f"{b.min} to {b.max}" if b.min != b.max else str(b.min)
         X.para(X.cell(tr, lw[1]), ctx.sid(S.TABLE_TEXT), [(rng,)], keep_next=not last)
+
+
+APPETITE_WIDTHS = (2200, 2200, 4400)
+
+
+def appetite_key(body, ctx: Ctx) -> None:
+    """The council's risk appetite, with the Key to Scores: each level, the highest current score
+    within it, and the risk types that answer to it (the default level says so). Only for a
+    register that sets an appetite."""
+    appetite = ctx.view.register.appetite
+    if appetite is None:
+        return
+    X.para(body, ctx.sid(S.SUBHEADING), [(words.RISK_APPETITE,)], keep_next=True)
+    X.para(body, ctx.sid(S.TABLE_TEXT), [(words.APPETITE_NOTE,)], keep_next=True)
+    tbl = X.table(
+        body,
+        list(APPETITE_WIDTHS),
+        caption=words.RISK_APPETITE,
+        description="The council's risk appetite: each level, the highest current score within it, "
+        "and the risk types at that level",
+    )
+    hdr = X.row(tbl, header=True, cant_split=True)
+    for label, wd in zip(words.APPETITE_COLUMNS, APPETITE_WIDTHS):
+        X.para(X.cell(hdr, wd, fill=TABLE_HEADER_FILL), ctx.sid(S.TABLE_HEADING), [(label,)], keep_next=True)
+    default = risk_appetite.find_level(appetite, appetite.default)
+    for j, level in enumerate(appetite.levels):
+        keep = j < len(appetite.levels) - 1
+        tr = X.row(tbl, cant_split=True)
+        name_w, tol_w, types_w = APPETITE_WIDTHS
+        X.para(X.cell(tr, name_w), ctx.sid(S.TABLE_HEADING), [(level.name,)], keep_next=keep)
+        X.para(X.cell(tr, tol_w), ctx.sid(S.TABLE_TEXT), [(str(level.tolerance),)], keep_next=keep)
+        tc = X.cell(tr, types_w)
+        types = [t for t, name in appetite.by_type.items() if risk_appetite.find_level(appetite, name) is level]
+        if default is level:
+            types.append(words.APPETITE_DEFAULT)
+        for t in types or [""]:
+            X.para(tc, ctx.sid(S.TABLE_TEXT), [(t,)] if t else (), keep_next=keep)
 
 
 def heat_maps(body, ctx: Ctx) -> None:
@@ -782,6 +845,7 @@ def build_document(view: ReportView, options: Options):
     content = body
     heading_block(content, ctx)
     changes_summary(content, ctx)
+    tracking_summary(content, ctx)
     if view.layout == "cards":
         grid, spans = X.grid_from_rows(CARD_ROWS, width)
         for sec in view.sections:
@@ -795,6 +859,7 @@ def build_document(view: ReportView, options: Options):
     if not view.sections:
         X.para(content, ctx.sid(S.TABLE_TEXT), [("This register has no risks or opportunities.",)])
     key_to_scores(content, ctx)
+    appetite_key(content, ctx)
     heat_maps(content, ctx)
     if sect_pr is not None:
         body.append(sect_pr)
