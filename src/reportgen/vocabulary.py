@@ -88,6 +88,19 @@ OVERDUE = "Overdue"
 REVIEW_OVERDUE = "Review overdue (due {date})"
 TARGET_DATE_PASSED = "Target date passed ({date}), still above {which}"
 TARGET_DATE = "Target date: {date}"
+#: What the front summary's table holds (its alternative text).
+TRACKING_DESCRIPTION = (
+    "Entries above the council's risk appetite, gaps to target, overdue actions and reviews, and target dates passed"
+)
+#: The council's appetite itself, after the Key to Scores: one row a level, with its tolerance and
+#: the risk types that answer to it (import reads it back into 'appetite:').
+RISK_APPETITE = "Risk appetite"
+APPETITE_NOTE = (
+    "A risk answers to the strictest level of its types (else the default level) unless it names a level of its "
+    "own, and is within appetite while its current score is no higher than that level's."
+)
+APPETITE_COLUMNS = ("Appetite level", "Highest current score within appetite", "Risk types at this level")
+APPETITE_DEFAULT = "Any other risk type (the default)"
 
 # --------------------------------------------------------------------------- cards and owners
 
