@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
 import pytest
 
 from reportgen import api, reader, serialise
@@ -86,3 +89,24 @@ def test_a_register_is_written_with_only_the_columns_it_changes(tmp_path):
     written = serialise.register_data(hidden)["columns"]
     assert written == {"risks": [{"field": "direction", "label": "Direction of Travel", "show": False}]}
     assert Register.model_validate(serialise.register_data(hidden)) == hidden
+
+
+@pytest.mark.parametrize(
+    "written,read",
+    [
+        ("2026-12-31", dt.date(2026, 12, 31)),
+        ("March 2022/Ongoing", "March 2022/Ongoing"),
+        ("2026-13-01", "2026-13-01"),
+        ("20261231", "20261231"),
+    ],
+)
+def test_a_target_date_written_yyyy_mm_dd_is_a_date_in_json_as_in_yaml(tmp_path, written, read):
+    entry = {"id": "R1", "current": 6, "target_date": written}
+    as_json = tmp_path / "r.json"
+    as_json.write_text(json.dumps({"organisation": "C", "period": "Q1 2030/31", "risks": [entry]}), encoding="utf-8")
+    as_yaml = tmp_path / "r.yaml"
+    as_yaml.write_text(
+        f"organisation: C\nperiod: Q1 2030/31\nrisks:\n  - {{id: R1, current: 6, target_date: '{written}'}}\n"
+    )
+    assert api.load(as_json).register.risks[0].target_date == read
+    assert api.load(as_yaml).register.risks[0].target_date == read

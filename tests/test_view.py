@@ -75,3 +75,37 @@ def test_rich_text_blocks():
 
 def test_markup_in_register_text_is_text():
     assert [b.text for b in richtext.parse("a <b>c</b> &amp;")] == ["a <b>c</b> &amp;"]
+
+
+def test_card_notes_leave_out_what_a_card_shows_as_a_fact():
+    entries = {e.id: e for e in _view("small.yaml").entries()}
+    cr2 = entries["CR2"]
+    assert [n.text for n in cr2.notes_for("current")] == ["● Above appetite (Eager, up to 16)"]
+    assert [n.text for n in cr2.notes_for("plan")] == [
+        "Gap to target: 10 (20 now, residual 10)",
+        "Target date passed (31 December 2026), still above residual",
+    ]
+    assert [(n.text, n.alert) for n in cr2.notes_for("id")] == [("Review overdue (due 5 January 2027)", True)]
+    assert entries["CO1"].notes_for("current") == () and entries["CO1"].notes_for("id") == ()
+    # a register that tracks nothing: the target date note stands in for its field, which a card shows
+    q3 = _view("q3-2021-22.yaml").entries()[0]
+    assert [n.field for n in q3.notes["plan"]] == ["target_date"] and q3.notes_for("plan") == ()
+
+
+def test_a_target_date_given_as_a_date_prints_as_one():
+    entries = {e.id: e for e in _view("small.yaml").entries()}
+    assert entries["CR2"].plain("target_date") == "31 December 2026"
+    assert entries["CR1"].plain("target_date") == ""
+    assert entries["CR1"].plain("owner") == "Director of Finance"
+    assert _view("q3-2021-22.yaml").entries()[0].plain("target_date") == "March 2022/Ongoing"
+
+
+def test_appetite_key_names_each_level_its_tolerance_and_types():
+    assert _view("small.yaml").appetite_key() == (
+        ("Averse", 4, ()),
+        ("Minimal", 6, ()),
+        ("Cautious", 9, ()),
+        ("Open", 12, ("Economic", "Any other risk type (the default)")),
+        ("Eager", 16, ("Technological",)),
+    )
+    assert _view("q2-2018-19.yaml").appetite_key() == ()

@@ -111,6 +111,17 @@ def _to_groups(value: Any) -> Any:
 Groups = Annotated[list[Group] | str, AfterValidator(_to_groups)]
 
 
+def _iso_date(value: Any) -> Any:
+    """A date written as text, `2026-12-31` (JSON has no dates; a quoted YAML date), is a date, as
+    YAML's own is; any other text stays as written."""
+    if isinstance(value, str) and len(value.strip()) == 10 and value.strip()[4::3] == "--":
+        try:
+            return _dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return value
+    return value
+
+
 class Entry(_Model):
     """One risk or opportunity, with every field the seed registers use. Any may be blank."""
 
@@ -144,7 +155,7 @@ class Entry(_Model):
     )
     target_confidence: str | None = Field(None, description="Confidence that the target will be met.")
     owner: str | None = Field(None, description="Risk or opportunity owner.")
-    target_date: _dt.date | str | None = Field(
+    target_date: Annotated[_dt.date | str | None, BeforeValidator(_iso_date)] = Field(
         None,
         description="When the target should be reached: a date (YYYY-MM-DD), or as written, e.g. 'March 2022'.",
     )

@@ -177,6 +177,17 @@ class EntryView:
         """The score the plan aims at: the target where it has a score, else the residual."""
         return "target" if self.target is not None and self.target.score is not None else "residual"
 
+    def notes_for(self, key: str) -> tuple[Note, ...]:
+        """The notes a card draws under its current score ("current"), its later score ("plan")
+        or its heading ("id"): all but those standing in for a field, which a card shows anyway."""
+        return tuple(n for n in self.notes.get(key, ()) if not n.field)
+
+    def plain(self, field_name: str) -> str:
+        """A plain field as every format prints it: a target date given as a date reads
+        `31 December 2026`."""
+        value = getattr(self.entry, field_name)
+        return long_date(value) if isinstance(value, dt.date) else str(value or "")
+
     @property
     def review_overdue(self) -> bool:
         return any("review" in n.text.lower() for n in self.notes.get("id", ()))
@@ -350,7 +361,7 @@ class Section:
                 "\n".join([g.theme or "", *(b.text for b in g.blocks), g.owner or ""]) for g in ev.groups(col.field)
             )
         elif col.kind == "plain":
-            text = str(getattr(ev.entry, col.field) or "")
+            text = ev.plain(col.field)
         else:
             text = "\n".join(b.text for b in ev.blocks(col.field))
         groups = ev.groups(col.field) if col.kind == "groups" else ()
@@ -488,8 +499,14 @@ class Placed:
     detail: str = ""
 
     @property
+    def separator(self) -> str:
+        """What comes between the name and the detail: a detail in brackets follows the name."""
+        return " " if self.detail.startswith("(") else ": "
+
+    @property
     def label(self) -> str:
-        return f"{self.name}: {self.detail}" if self.detail else self.name
+        """`CR1`, `CR1: 20`, `CR2 (above appetite)`."""
+        return f"{self.name}{self.separator}{self.detail}" if self.detail else self.name
 
 
 @dataclass(frozen=True)
@@ -782,6 +799,24 @@ class ReportView:
     def heatmap_note(self) -> str:
         """What the heat maps show, as every format says it above them."""
         return words.HEAT_MAP_NOTE + (words.HEAT_MAP_NOTE_OPPORTUNITIES if self.has_opportunities else "") + "."
+
+    def appetite_key(self) -> tuple[tuple[str, int, tuple[str, ...]], ...]:
+        """The council's appetite as every format prints it after the Key to Scores: each level,
+        its tolerance and the risk types at that level, the default level saying so (none for a
+        register without an appetite)."""
+        a = self.register.appetite
+        if a is None:
+            return ()
+        default = appetite.find_level(a, a.default)
+        return tuple(
+            (
+                level.name,
+                level.tolerance,
+                tuple(t for t, name in a.by_type.items() if appetite.find_level(a, name) is level)
+                + ((words.APPETITE_DEFAULT,) if default is level else ()),
+            )
+            for level in a.levels
+        )
 
 
 def band_for(bands: list[Band] | tuple[Band, ...], score: int | None) -> Band | None:

@@ -76,9 +76,9 @@ TRACKING_HEADING = "Appetite, targets and actions"
 ABOVE_APPETITE = "● Above appetite"
 WITHIN_APPETITE = "○ Within appetite"
 APPETITE_LEVEL = "{level}, up to {tolerance}"
-#: On a heat map, an entry above appetite: `CR1: above appetite`, `CR1: 20, above appetite`.
-HEAT_ABOVE_APPETITE = "above appetite"
-ABOVE_APPETITE_MARK = "{detail}, above appetite"
+#: On a heat map, an entry above appetite: `CR1 (above appetite)`, `CR1: 20 (above appetite)`.
+HEAT_ABOVE_APPETITE = "(above appetite)"
+ABOVE_APPETITE_MARK = "{detail} (above appetite)"
 #: The gap to target: how far the current score is from the plan's.
 GAP_TO_TARGET = "Gap to target: {gap} ({current} now, {which} {plan})"
 AT_TARGET = "At target ({which} {plan})"

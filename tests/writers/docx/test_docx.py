@@ -956,6 +956,7 @@ def test_card_layout_trends_under_each_score(tmp_path):
         "Current Risk Score: 12 (Moderate/Likely)",
         "High",
         "Since Q1 2030/31: ▲ Up from 6 (worse)",
+        "High since Q2 2030/31 (this quarter)",
     ]
     assert [flat(p.text) for p in first[2].paragraphs] == [
         "Residual Risk Score: 4",
@@ -965,10 +966,13 @@ def test_card_layout_trends_under_each_score(tmp_path):
     assert all(p._p.pPr.find(qn("w:keepNext")) is not None for c in first for p in c.paragraphs)
     (opp,) = _tables(doc, "Opportunity O1")
     first = cells(opp.rows[0])
-    assert trend_lines(first[1]) == ["Since Q1 2030/31: ▲ Up from 6 (better)"]
+    assert trend_lines(first[1]) == ["Since Q1 2030/31: ▲ Up from 6 (better)", "High since Q2 2030/31 (this quarter)"]
     assert trend_lines(first[2]) == ["Since Q1 2030/31: ▼ Down from 8 (worse)"]
     (new,) = _tables(doc, "Risk R3")
-    assert trend_lines(cells(new.rows[0])[1]) == ["Since Q1 2030/31: ★ New this quarter"]
+    assert trend_lines(cells(new.rows[0])[1]) == [
+        "Since Q1 2030/31: ★ New this quarter",
+        "High since Q2 2030/31 (this quarter)",
+    ]
 
 
 # --------------------------------------------------------------------------- heat maps

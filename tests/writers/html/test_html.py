@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from conftest import register_strings, sample_paths
 from reportgen import api, view
+from reportgen import vocabulary as words_
 from reportgen.writers import available
 from reportgen.writers.html.assets import TEMPLATES
 from reportgen.writers.html.page import build_html as build_page
@@ -187,9 +188,10 @@ def test_standalone_and_accessible_markup(path):
             assert [e["text"] for e in inner if e["tag"] == "th" and e["attrs"].get("scope") == "col"] == [
                 c.label for c in sec.columns
             ]
-            assert [e["text"] for e in inner if e["tag"] == "th" and e["attrs"].get("scope") == "row"] == [
-                ev.id for ev in sec.entries
-            ]
+            # each row is headed by its ID (with a late review under it, where the view flags one)
+            assert [
+                " ".join(e["text"].split()) for e in inner if e["tag"] == "th" and e["attrs"].get("scope") == "row"
+            ] == [" ".join([ev.id, *(n.text for n in sec.notes(ev, "id"))]) for ev in sec.entries]
             for row in (e for e in inner if e["tag"] == "tr"):
                 assert sum(1 for e in page.inside(row) if e["tag"] in ("td", "th")) == len(sec.columns)
 
@@ -349,9 +351,17 @@ def build_html(tmp_path: Path, path: Path, previous: Path | None = None) -> str:
     return result.written[0].read_text(encoding="utf-8")
 
 
+def own_text(page: Page, el: dict) -> str:
+    """An element's text without the view's notes under it (a row header's ID without a late review)."""
+    text = el["text"]
+    for note in (e for e in page.inside(el) if "note" in (e["attrs"].get("class") or "").split()):
+        text = text.replace(note["text"], "", 1)
+    return " ".join(text.split())
+
+
 def cell_of(page: Page, ident: str, label: str) -> str:
     """The text of one register-table cell: the row headed `ident`, the column labelled `label`."""
-    th = next(e for e in page.find("th", scope="row") if e["text"].strip() == ident)
+    th = next(e for e in page.find("th", scope="row") if own_text(page, e) == ident)
     row = next(e for e in reversed(page.elements[: page.elements.index(th)]) if e["tag"] == "tr")
     cell = next(e for e in page.inside(row) if e["attrs"].get("data-label") == label)
     return " ".join(cell["text"].split())
@@ -459,6 +469,7 @@ def test_cards_show_the_trend_under_each_score(tmp_path):
     first = " ".join(scores[0]["text"].split())
     assert first == (
         "Current Risk Score 16 (Major/Likely) Very high Since 2021/22 Q2: ▲ Up from 12 (worse) "
+        "Very high since 2021/22 Q3 (this quarter) "
         "Target Risk Score 9 (Moderate/Possible) Medium Since 2021/22 Q2: ► Level at 9"
     )
     assert (
@@ -644,3 +655,242 @@ def test_compiled_templates_are_kept_between_builds_and_not_needed(tmp_path, mon
     (tmp_path / "file").write_text("x")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))
     assert template_cache() is None
+
+
+# --------------------------------------------------------------------------- appetite, targets and actions
+
+SMALL = SAMPLES / "small.yaml"
+TRACKING_ROWS = {
+    "Above appetite (2)": "CR1: 20 (Open, up to 12) CR2: 20 (Eager, up to 16)",
+    "Gap to target: 3 above target, by up to 10": (
+        "CR2: 10 (20 now, residual 10) CR1: 8 (20 now, residual 12) CO1 (opportunity): 7 (9 now, residual 16)"
+    ),
+    "Overdue actions (1)": "CR1: Service challenge in 10 areas – Chief Executive (due 31 December 2026)",
+    "Overdue reviews (1)": "CR2: Review overdue (due 5 January 2027)",
+    "Target dates passed (1)": "CR2: Target date passed (31 December 2026), still above residual",
+}
+
+
+def as_cards(tmp_path: Path, path: Path) -> Path:
+    """The same register in the card layout."""
+    text = path.read_text(encoding="utf-8")
+    assert "\nlayout: table\n" in text
+    out = tmp_path / f"{path.stem}-cards.yaml"
+    out.write_text(text.replace("\nlayout: table\n", "\nlayout: cards\n"), encoding="utf-8")
+    return out
+
+
+def tracking_rows(page: Page) -> dict[str, str]:
+    table = next(t for t in page.find("table") if t["attrs"].get("class") == "trk")
+    out = {}
+    for row in (e for e in page.inside(table) if e["tag"] == "tr"):
+        cells = [e for e in page.inside(row) if e["tag"] in ("th", "td")]
+        out[" ".join(cells[0]["text"].split())] = " ".join(cells[1]["text"].split())
+    return out
+
+
+def classes(el: dict) -> list[str]:
+    return (el["attrs"].get("class") or "").split()
+
+
+def without_style(raw: str) -> str:
+    return re.sub(r"(?is)<style\b.*?</style>", " ", raw)
+
+
+@pytest.mark.parametrize("layout", ["table", "cards"])
+def test_appetite_summary_comes_first_its_rows_in_order(tmp_path, layout):
+    path = SMALL if layout == "table" else as_cards(tmp_path, SMALL)
+    page = Page(render_html(path))
+    h2 = [" ".join(e["text"].split()) for e in page.find("h2")]
+    assert h2 == ["Appetite, targets and actions", "Risks", "Opportunities", "Key to Scores", "Heat maps"]
+    rows = tracking_rows(page)
+    assert list(rows.items()) == list(TRACKING_ROWS.items())
+    table = next(t for t in page.find("table") if t["attrs"].get("class") == "trk")
+    assert [e["text"] for e in page.inside(table) if e["tag"] == "caption"] == [words_.TRACKING_DESCRIPTION]
+    # the first "above appetite" on the page names every entry above it
+    text = " ".join(page.text.split())
+    first = re.search(r"above appetite", text, re.I).start()
+    assert re.search(r"\bCR1\b", text[first : first + 800]) and re.search(r"\bCR2\b", text[first : first + 800])
+    # ... before the register
+    assert text.index("Overdue reviews (1)") < text.index("Delivering a balanced budget")
+
+
+def test_appetite_summary_follows_the_changes_summary(tmp_path):
+    earlier = tmp_path / "earlier.yaml"  # the same register, a quarter earlier
+    earlier.write_text(
+        SMALL.read_text(encoding="utf-8")
+        .replace("period: Q3 2026/27", "period: Q2 2026/27")
+        .replace("report_date: 2027-01-10", "report_date: 2026-10-10"),
+        encoding="utf-8",
+    )
+    page = Page(build_html(tmp_path, SMALL, earlier))
+    h2 = [" ".join(e["text"].split()) for e in page.find("h2")]
+    assert h2[:3] == ["Changes since Q2 2026/27", "Appetite, targets and actions", "Risks"]
+    assert list(tracking_rows(page).items()) == list(TRACKING_ROWS.items())
+    ids = [e["attrs"]["id"] for e in page.elements if "id" in e["attrs"]]
+    assert len(ids) == len(set(ids))
+
+
+def test_above_appetite_in_words_and_a_symbol_not_colour_alone():
+    raw = render_html(SMALL)
+    page = Page(raw)
+    assert cell_of(page, "CR1", "Risk Score") == "20 Very high ● Above appetite (Open, up to 12)"
+    assert cell_of(page, "CR2", "Risk Score") == "20 (Catastrophic/Likely) Very high ● Above appetite (Eager, up to 16)"
+    assert cell_of(page, "CO1", "Opportunity Score") == "9 (Moderate/Possible) Medium"  # no appetite applies
+    notes = [e for e in page.elements if "note" in classes(e) and "Above appetite" in e["text"]]
+    assert [e["text"] for e in notes] == ["● Above appetite (Open, up to 12)", "● Above appetite (Eager, up to 16)"]
+    assert all("alert" in classes(e) for e in notes)  # drawn bold: weight, not colour
+    css = Page(raw).style
+    assert re.search(r"td > \.alert[^{]*\{ font-weight: bold; \}", css)
+    # the heat maps name it in words
+    current = heat_maps(page)["Heat map: current scores"]
+    assert current[("LIKELY", "CATASTROPHIC (for risk) OUTSTANDING (for opportunity)")] == ["CR2 (above appetite)"]
+    assert current[("POSSIBLE", "MODERATE")] == ["CO1 (opportunity)"]
+    only = [" ".join(e["text"].split()) for e in page.find("p") if "only" in classes(e)]
+    assert only[0].endswith("CR1: 20 (above appetite)")
+    residual = heat_maps(page)["Heat map: residual scores"]
+    assert "above appetite" not in " ".join(" ".join(v) for v in residual.values())
+
+
+def test_overdue_action_marked_the_done_one_not():
+    page = Page(render_html(SMALL))
+    th = next(e for e in page.find("th", scope="row") if own_text(page, e) == "CR1")
+    row = next(e for e in reversed(page.elements[: page.elements.index(th)]) if e["tag"] == "tr")
+    cell = next(e for e in page.inside(row) if e["attrs"].get("data-label") == "Mitigating Actions")
+    status = [(e["text"], "alert" in classes(e)) for e in page.inside(cell) if "status" in classes(e)]
+    assert status == [
+        ("Due 28 February 2027 · In progress", False),
+        ("Due 31 December 2026 · Open · Overdue", True),
+        ("Due 30 November 2026 · Done", False),
+    ]
+    assert cell_of(page, "CR1", "Mitigating Actions").startswith(
+        "Savings proposals to Cabinet in February Owner: Director of Finance Due 28 February 2027 · In progress"
+    )
+
+
+def test_late_review_flagged_under_the_id():
+    page = Page(render_html(SMALL))
+    heads = {own_text(page, e): e for e in page.find("th", scope="row") if "rid" in classes(e)}
+    assert " ".join(heads["CR2"]["text"].split()) == "CR2 Review overdue (due 5 January 2027)"
+    note = next(e for e in page.inside(heads["CR2"]) if "note" in classes(e))
+    assert "alert" in classes(note)
+    assert heads["CR1"]["text"].strip() == "CR1"
+    # the plan's notes under the residual score, the passed target date flagged
+    assert cell_of(page, "CR2", "Residual Score") == (
+        "10 (Catastrophic/Unlikely) High Gap to target: 10 (20 now, residual 10) "
+        "Target date passed (31 December 2026), still above residual"
+    )
+
+
+def test_cards_show_appetite_gap_late_review_and_action_status(tmp_path):
+    page = Page(render_html(as_cards(tmp_path, SMALL)))
+    cards = {e["attrs"]["aria-labelledby"]: e for e in page.find("article")}
+    assert list(cards) == ["entry-cr1", "entry-cr2", "entry-co1"]
+
+    def boxes(card):
+        dl = next(e for e in page.inside(card) if e["tag"] == "dl" and "scores" in classes(e))
+        return [" ".join(d["text"].split()) for d in page.inside(dl) if d["tag"] == "div"]
+
+    assert boxes(cards["entry-cr1"]) == [
+        "Current Risk Score 20 Very high ● Above appetite (Open, up to 12)",
+        "Residual Risk Score 12 (Major/Possible) High Gap to target: 8 (20 now, residual 12)",
+    ]
+    assert boxes(cards["entry-cr2"]) == [
+        "Current Risk Score 20 (Catastrophic/Likely) Very high ● Above appetite (Eager, up to 16)",
+        "Residual Risk Score 10 (Catastrophic/Unlikely) High Gap to target: 10 (20 now, residual 10) "
+        "Target date passed (31 December 2026), still above residual",
+    ]
+    assert boxes(cards["entry-co1"]) == [
+        "Current Opportunity Score 9 (Moderate/Possible) Medium",
+        "Residual Opportunity Score 16 (Major/Likely) Very high Gap to target: 7 (9 now, residual 16)",
+    ]
+    # a late review straight under the card's heading, bold; none on the others
+    inner = page.inside(cards["entry-cr2"])
+    assert inner[0]["tag"] == "h3" and inner[1]["tag"] == "p"
+    assert (inner[1]["text"], classes(inner[1])) == ("Review overdue (due 5 January 2027)", ["note", "alert"])
+    assert not [e for e in page.inside(cards["entry-cr1"]) if e["tag"] == "p" and "note" in classes(e)]
+    # the target date is a fact of the card, as a date, and not repeated as a note
+    text = " ".join(" ".join(e["text"].split()) for e in inner if e["tag"] == "div" and not e["attrs"])
+    assert "Target date 31 December 2026" in text
+    assert "Target date: " not in page.text
+    # each action's due date and status, the overdue one bold
+    status = [(e["text"], "alert" in classes(e)) for e in page.inside(cards["entry-cr1"]) if "status" in classes(e)]
+    assert status == [
+        ("Due 28 February 2027 · In progress", False),
+        ("Due 31 December 2026 · Open · Overdue", True),
+        ("Due 30 November 2026 · Done", False),
+    ]
+
+
+def test_council_appetite_after_the_key_to_scores():
+    page = Page(render_html(SMALL))
+    table = next(t for t in page.find("table") if t["attrs"].get("class") == "apt")
+    inner = page.inside(table)
+    assert [e["text"] for e in inner if e["tag"] == "h3"] == ["Risk appetite"]
+    assert [e["text"] for e in inner if e["tag"] == "th" and e["attrs"].get("scope") == "col"] == list(
+        words_.APPETITE_COLUMNS
+    )
+    rows = [
+        [" ".join(c["text"].split()) for c in page.inside(r) if c["tag"] in ("th", "td")]
+        for r in inner
+        if r["tag"] == "tr"
+    ][1:]
+    assert rows == [
+        ["Averse", "4", ""],
+        ["Minimal", "6", ""],
+        ["Cautious", "9", ""],
+        ["Open", "12", "Economic Any other risk type (the default)"],
+        ["Eager", "16", "Technological"],
+    ]
+    h = [e["text"].strip() for e in page.elements if re.fullmatch(r"h[23]", e["tag"])]
+    assert h.index("Key to Scores") < h.index("Risk appetite") < h.index("Heat maps")
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
+def test_a_register_without_any_of_it_never_says_appetite(path):
+    if view.build(api.load(path).register).tracking is not None:
+        pytest.skip("tracks appetite, targets or actions")
+    raw = render_html(path)
+    assert "appetite" not in without_style(raw).lower()
+    for s in ("Overdue", "Gap to target", "Review overdue", "Target date passed"):
+        assert s not in without_style(raw)
+
+
+TRACKS_ONLY = """\
+    organisation: Test Council
+    period: Q1 2030/31
+    report_date: 2030-07-01
+    layout: {layout}
+    columns:
+      risks:
+        - field: target_date
+    risks:
+      - id: R1
+        description: A risk with a review date and an action, and no appetite
+        current: 12
+        target: 6
+        target_date: 2030-03-31
+        review_by: 2030-06-01
+        actions:
+          - {{text: Do the thing, owner: Head of Things, due: 2030-05-01, status: in progress}}
+"""
+
+
+@pytest.mark.parametrize("layout", ["table", "cards"])
+def test_a_register_that_tracks_only_actions_and_reviews(tmp_path, layout):
+    page = Page(render_html(write_register(tmp_path, TRACKS_ONLY.format(layout=layout))))
+    h2 = [" ".join(e["text"].split()) for e in page.find("h2")]
+    assert h2[:2] == ["Appetite, targets and actions", "Risks"]
+    assert tracking_rows(page) == {
+        "Above appetite (0)": "None",
+        "Gap to target: 1 above target, by up to 6": "R1: 6 (12 now, target 6)",
+        "Overdue actions (1)": "R1: Do the thing – Head of Things (due 1 May 2030)",
+        "Overdue reviews (1)": "R1: Review overdue (due 1 June 2030)",
+        "Target dates passed (1)": "R1: Target date passed (31 March 2030), still above target",
+    }
+    assert not [t for t in page.find("table") if t["attrs"].get("class") == "apt"]  # no appetite set
+    # a target date written as a date is printed as one, in its column or on the card
+    if layout == "table":
+        assert cell_of(page, "R1", "Target date") == "31 March 2030"
+    else:
+        assert "Target date 31 March 2030" in " ".join(page.text.split())

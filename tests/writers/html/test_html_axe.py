@@ -94,6 +94,13 @@ def test_no_wcag_violations_no_sideways_scroll_no_requests(tmp_path):
         out = tmp_path / f"hostile-{layout}.html"
         out.write_bytes(api.render(api.load(reg).register, "html"))
         pages.append(out)
+    # the appetite summary, notes and action status lines on cards (the small sample is a table)
+    small = STARTER.parents[2] / "samples" / "small.yaml"
+    reg = tmp_path / "small-cards.yaml"
+    reg.write_text(small.read_text(encoding="utf-8").replace("\nlayout: table\n", "\nlayout: cards\n"), "utf-8")
+    out = tmp_path / "small-cards.html"
+    out.write_bytes(api.render(api.load(reg).register, "html"))
+    pages.append(out)
     # with --previous: the changes summary and the trends (Q2 against Q1 2018/19; the card
     # register against a last quarter where Corp 1 was lower, so an up arrow shows on a card)
     samples = STARTER.parents[2] / "samples"

@@ -117,11 +117,16 @@ def test_outline_has_every_entry_and_the_key(path):
     titles = outline_titles(reader(path).outline)
     top = [t for d, t in titles if d == 0]
     maps = [t for d, t in titles if d == 1 and t.startswith("Heat map: ")]
-    entries = [t for d, t in titles if d == 1 and not t.startswith("Heat map: ")]
-    heat = view.build(reg).heatmaps
-    assert top == (["Risks"] if reg.risks else []) + (["Opportunities"] if reg.opportunities else []) + [
-        "Key to Scores"
-    ] + (["Heat maps"] if heat else [])
+    entries = [t for d, t in titles if d == 1 and not t.startswith("Heat map: ") and t != "Risk appetite"]
+    v = view.build(reg)
+    heat = v.heatmaps
+    assert top == (["Appetite, targets and actions"] if v.tracking else []) + (["Risks"] if reg.risks else []) + (
+        ["Opportunities"] if reg.opportunities else []
+    ) + ["Key to Scores"] + (["Heat maps"] if heat else [])
+    # the council's appetite, where it sets one, under the Key to Scores
+    key = titles.index((0, "Key to Scores"))
+    assert titles[key + 1 : key + 2] == ([(1, "Risk appetite")] if reg.appetite else titles[key + 1 : key + 2])
+    assert ((1, "Risk appetite") in titles) == (reg.appetite is not None)
     assert maps == [f"Heat map: {hm.title.lower()}" for hm in heat]
     assert titles[-len(maps) - 1 :] == [(0, "Heat maps")] + [(1, m) for m in maps]
     ids = [e.id for e in reg.risks + reg.opportunities]
@@ -463,3 +468,65 @@ def test_q2_heat_map_places_only_what_has_likelihood_and_impact(q2_vs_q1, tmp_pa
     text = " ".join(" ".join(page_texts(q2_vs_q1)).split())
     assert "Score only (no likelihood and impact given, so not placed in the grid): CR1: 20, CR2: 25," in text
     assert "Score only (no likelihood and impact given, so not placed in the grid): CR1: 16, CR2: 16, CR3: 12," in text
+
+
+# --------------------------------------------------------------------------- appetite, targets and actions
+
+SMALL = SAMPLES / "small.yaml"
+
+
+def small_cards(tmp_path: Path) -> Path:
+    text = SMALL.read_text(encoding="utf-8")
+    assert "\nlayout: table\n" in text
+    path = tmp_path / "small-cards.yaml"
+    path.write_text(text.replace("\nlayout: table\n", "\nlayout: cards\n"), encoding="utf-8")
+    return path
+
+
+def test_appetite_summary_on_the_first_page_above_appetite_named_first():
+    texts = texts_of(SMALL)
+    first = " ".join(texts[0].split())
+    assert first.index("Appetite, targets and actions") < first.index("Risks") < first.index("Description")
+    at = re.search(r"above appetite", first, re.I).start()
+    assert first[at:].startswith("Above appetite (2) • CR1: 20 (Open, up to 12) • CR2: 20 (Eager, up to 16)")
+    for row in (
+        "Gap to target: 3 above target, by up to 10 • CR2: 10 (20 now, residual 10) • CR1: 8 (20 now, residual 12)",
+        "Overdue actions (1) CR1: Service challenge in 10 areas – Chief Executive (due 31 December 2026)",
+        "Overdue reviews (1) CR2: Review overdue (due 5 January 2027)",
+        "Target dates passed (1) CR2: Target date passed (31 December 2026), still above residual",
+    ):
+        assert row in first, row
+    assert first.index("Above appetite (2)") < first.index("Gap to target: 3") < first.index("Overdue actions")
+    # in the register: the appetite by the score, symbol and words; each action's status, the late one flagged
+    assert "20 Very high ● Above appetite (Open, up to 12)" in first
+    assert "Due 31 December 2026 · Open · Overdue" in first and "Due 30 November 2026 · Done" in first
+    assert "Review overdue (due 5 January 2027)" in first.split("Target dates passed (1)")[1]
+    text = " ".join(" ".join(texts).split())
+    assert "Risk appetite" in text and "Any other risk type (the default)" in text
+    assert "CR2 (above appetite)" in text and "CR1: 20 (above appetite)" in text
+
+
+def test_cards_show_appetite_gap_late_review_and_action_status(tmp_path):
+    r = reader(small_cards(tmp_path))
+    pages = {i.title: r.get_destination_page_number(i) for i in r.outline[2]}  # under "Risks"
+    texts = [" ".join(t.split()) for t in page_texts(r)]
+    cr1, cr2 = texts[pages["Risk ID CR1"]], texts[pages["Risk ID CR2"]]
+    assert "Current Risk Score 20 Very high ● Above appetite (Open, up to 12)" in cr1
+    assert "Gap to target: 8 (20 now, residual 12)" in cr1
+    assert "Due 31 December 2026 · Open · Overdue" in cr1 and "Due 30 November 2026 · Done" in cr1
+    assert "Risk ID CR2 Review overdue (due 5 January 2027)" in cr2
+    assert "● Above appetite (Eager, up to 16)" in cr2
+    assert "Target date passed (31 December 2026), still above residual" in cr2
+    assert "Target date 31 December 2026" in cr2 and "Target date: " not in cr2
+    top = [t for d, t in outline_titles(r.outline) if d == 0]
+    assert top == ["Appetite, targets and actions", "Risks", "Opportunities", "Key to Scores", "Heat maps"]
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
+def test_a_register_without_any_of_it_never_says_appetite(path):
+    if view.build(api.load(path).register).tracking is not None:
+        pytest.skip("tracks appetite, targets or actions")
+    text = " ".join(texts_of(path))
+    assert "appetite" not in text.lower()
+    for s in ("Overdue", "Gap to target", "Target date passed"):
+        assert s not in text

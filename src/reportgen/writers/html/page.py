@@ -112,7 +112,7 @@ def placed(p: Placed, link: bool) -> Markup:
     """An entry named on a heat map (escaped), its name a link to its entry where `link`: in
     the HTML page, not the PDF's source (a link in the PDF needs PDF/UA tagging of its own)."""
     name = Markup('<a href="#{}">{}</a>').format(p.anchor, p.name) if link else escape(p.name)
-    return name + Markup(": ") + p.detail if p.detail else name
+    return name + p.separator + p.detail if p.detail else name
 
 
 def ids(hm: HeatMap, cell: MatrixCell, link: bool = False) -> Markup:
