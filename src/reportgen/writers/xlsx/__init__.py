@@ -538,9 +538,9 @@ def _workbook(view: ReportView) -> tuple[Workbook, Worksheet, _Made]:
         actions_sheet(wb.create_sheet(words.ACTIONS_SHEET), view)
     if view.layout == "cards":
         cards_sheet(wb.create_sheet(CARDS_SHEET), view)
-    _key_sheet(wb.create_sheet(KEY_SHEET), view)
     if view.register.appetite is not None:
         appetite_sheet(wb.create_sheet(words.APPETITE_SHEET), view)
+    _key_sheet(wb.create_sheet(KEY_SHEET), view)
     grid.heatmap_sheet(wb.create_sheet(grid.HEAT_SHEET), view, KEY_SHEET)
     if made.rich:
         formatting_sheet(wb.create_sheet(words.FORMATTING_SHEET), made.rich, view.full_title)
