@@ -387,7 +387,8 @@ def read_xlsx(path: Path, like: Register | None = None, progress=None) -> Import
                 md = to_markdown(_lines(value))
                 if md:
                     data[f] = md
-        ambiguous = False  # several unthemed action groups whose owners the owner cell cannot tell apart
+        # The action groups whose owner the owner cell does not say (all, without one): the Actions sheet's.
+        unsaid = set(range(len(data.get("actions", []))))
         for key, value in owners.items():
             groups = data.get(key, [])
             found = _owners(value, [g.theme for g in groups if g.theme])
@@ -395,13 +396,14 @@ def read_xlsx(path: Path, like: Register | None = None, progress=None) -> Import
                 data[key] = [{"owner": "\n".join(found.values()), "text": ""}]
             else:
                 data[key], unclear = _owned(groups, found)
-                ambiguous = ambiguous or (unclear and key == "actions")
+                if key == "actions":
+                    unsaid = unclear
                 unthemed = found.get(None)
                 if unthemed and all(g.theme for g in groups):
                     data[key][0] = data[key][0].model_copy(update={"owner": data[key][0].owner or unthemed})
         if ident in actions:
             matched.add(ident)
-            data["actions"] = _match_actions(data.get("actions", []), actions[ident], ambiguous, ident, note)
+            data["actions"] = _match_actions(data.get("actions", []), actions[ident], unsaid, ident, note)
         for which in ("current", "residual", "target"):
             parts = scores.get(which, {})
             cell = formulas.get((r, column_of.get(f"{which}.score", 0)))
@@ -563,12 +565,13 @@ def _groups(lines: list[Line], own: bool) -> list[Group]:
     return [g for chunk in chunks if chunk for g in groups_from_lines(chunk)]
 
 
-def _owned(groups: list[Group], found: dict[str | None, str]) -> tuple[list[Group], bool]:
+def _owned(groups: list[Group], found: dict[str | None, str]) -> tuple[list[Group], set[int]]:
     """The groups with their owners from the owner cell ({theme: owner}, None: the unthemed
-    lines); and whether the cell cannot say which unthemed group is whose. It lists a themed
+    lines); and the groups whose owner the cell cannot tell from another's. It lists a themed
     group's owner under its theme and the unthemed groups' owners one a line, each once: where
     there are as many lines as unthemed groups, each is its group's, in order; where there are
-    fewer (an owner of two groups, or a group with none), every unthemed group gets them all."""
+    fewer (an owner of two groups, or a group with none), every unthemed group gets them all
+    (and they are the groups it cannot tell apart)."""
     unthemed = [i for i, g in enumerate(groups) if not g.theme]
     lines = [ln for ln in (found.get(None) or "").splitlines() if ln.strip()]
     one_each = len(unthemed) > 1 and len(lines) == len(unthemed)
@@ -581,7 +584,7 @@ def _owned(groups: list[Group], found: dict[str | None, str]) -> tuple[list[Grou
         else:
             owner = found.get(None)
         out.append(g.model_copy(update={"owner": owner}))
-    return out, len(unthemed) > 1 and not one_each and bool(lines)
+    return out, set(unthemed) if len(unthemed) > 1 and not one_each and lines else set()
 
 
 def _words(text: str | None) -> str:
@@ -659,12 +662,13 @@ def _read_actions(wb, note) -> dict[str, list[_ActionRow]]:
     return out
 
 
-def _match_actions(groups: list[Group], rows: list[_ActionRow], ambiguous: bool, ident: str, note) -> list[Group]:
+def _match_actions(groups: list[Group], rows: list[_ActionRow], unsaid: set[int], ident: str, note) -> list[Group]:
     """The entry's action groups with the due dates and statuses of their Actions rows. A row is
     its group's where its text is that group's text (and no other row's); the rest by the
     action's number, its group's place in the Register's cell. The owner is the Register's,
-    except where its owner cell cannot say which unthemed group is whose (`ambiguous`): then each
-    row's. A row matching no group is named in a warning."""
+    except for the groups whose owner its owner cell does not say (`unsaid`: it has none, or
+    cannot tell which unthemed group is whose): then the row's. A row matching no group is named
+    in a warning."""
     pairs: dict[int, _ActionRow] = {}
     used: set[int] = set()
     for i, g in enumerate(groups):
@@ -695,7 +699,7 @@ def _match_actions(groups: list[Group], rows: list[_ActionRow], ambiguous: bool,
             out.append(g)
             continue
         update: dict[str, Any] = {"due": a.due, "status": a.status}
-        if ambiguous and not g.theme:
+        if i in unsaid:
             update["owner"] = a.owner or None
         elif _norm(a.owner) != _norm(g.owner):
             note(
