@@ -64,15 +64,16 @@ def actions_sheet(ws: Worksheet, view: ReportView) -> None:
     facts = [f"{len(rows)} action{'s' if len(rows) != 1 else ''}", f"{overdue} overdue"]
     facts.append(f"Report date: {long_date(view.date)}")
     put_text(ws.cell(2, 1), "    ".join(facts), "rg subtitle")
-    put_text(
-        ws.cell(3, 1),
+    note = (
         "One row per action: each group of an entry's actions, numbered in the order of the "
         f"'{words.REGISTER_SHEET}' sheet's actions cell. An action is overdue when it is due before the report "
         "date and not done. Due, Status and Owner are read back by reportgen's import (the action's text from the "
-        f"'{words.REGISTER_SHEET}' sheet); Overdue is computed.",
-        "rg note",
+        f"'{words.REGISTER_SHEET}' sheet); Overdue is computed."
     )
     widths = [w for _, w, _ in COLUMNS]
+    put_text(ws.cell(3, 1), note, "rg note wrap")
+    ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=len(COLUMNS))
+    ws.row_dimensions[3].height = lay.note_height(note, sum(widths))
     if not rows:
         put_text(ws.cell(HEADER_ROW, 1), "No entry in this register has actions.", "rg wrap")
         print_setup(ws, "1:1", view.full_title)

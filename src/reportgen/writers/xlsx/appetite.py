@@ -42,9 +42,11 @@ def level_list(appetite: Appetite) -> str:
     return f"'{SHEET}'!${letter}${first}:${letter}${first + len(names) - 1}"
 
 
-def _table(ws: Worksheet, name: str, col: int, headings: tuple[str, ...], rows: list[tuple]) -> int:
-    """A header row at HEADER_ROW from column `col`, `rows` under it, as an Excel table named
-    `name`; return its last row."""
+def _table(
+    ws: Worksheet, name: str, col: int, headings: tuple[str, ...], rows: list[tuple], styles: tuple[str, ...]
+) -> int:
+    """A header row at HEADER_ROW from column `col`, `rows` under it (each column in its style),
+    as an Excel table named `name`; return its last row."""
     for j, h in enumerate(headings):
         put_text(ws.cell(HEADER_ROW, col + j), h, "rg header")
     for i, values in enumerate(rows, 1):
@@ -52,9 +54,9 @@ def _table(ws: Worksheet, name: str, col: int, headings: tuple[str, ...], rows: 
             cell = ws.cell(HEADER_ROW + i, col + j)
             if isinstance(v, int):
                 cell.value = v
-                cell.style = "rg score"
+                cell.style = styles[j]
             else:
-                put_text(cell, v, "rg short" if j == 0 else "rg text")
+                put_text(cell, v, styles[j])
     last = HEADER_ROW + len(rows)
     ref = f"{get_column_letter(col)}{HEADER_ROW}:{get_column_letter(col + len(headings) - 1)}{last}"
     table = Table(displayName=name, ref=ref)
@@ -87,10 +89,14 @@ def appetite_sheet(ws: Worksheet, view: ReportView) -> None:
         default.style = "rg short"
 
     levels = [(lv.name, lv.tolerance) for lv in appetite.levels]
-    last_level = _table(ws, words.APPETITE_LEVELS_TABLE, LEVEL_COL, words.APPETITE_LEVEL_HEADINGS, levels)
+    last_level = _table(
+        ws, words.APPETITE_LEVELS_TABLE, LEVEL_COL, words.APPETITE_LEVEL_HEADINGS, levels, ("rg short", "rg score")
+    )
     by_type = list(appetite.by_type.items())
     if by_type:
-        last_type = _table(ws, words.APPETITE_TYPES_TABLE, TYPE_COL, words.APPETITE_TYPE_HEADINGS, by_type)
+        last_type = _table(
+            ws, words.APPETITE_TYPES_TABLE, TYPE_COL, words.APPETITE_TYPE_HEADINGS, by_type, ("rg text", "rg short")
+        )
     else:
         for j, h in enumerate(words.APPETITE_TYPE_HEADINGS):
             put_text(ws.cell(HEADER_ROW, TYPE_COL + j), h, "rg header")
