@@ -424,12 +424,12 @@ def read_xlsx(path: Path, like: Register | None = None, progress=None) -> Import
         (risks if kind == "risk" else opps).append(entry)
     if not risks and not opps:
         raise ImportError_(f"{path}: its register sheet has no entries")
-    for ident, rows in actions.items():
+    for ident, unmatched in actions.items():
         if ident not in matched:
             note(
                 f"the actions of '{ident}' match no entry of the register; their due dates and statuses were not "
                 "imported",
-                f"sheet '{words.ACTIONS_SHEET}', row {rows[0].row}",
+                f"sheet '{words.ACTIONS_SHEET}', row {unmatched[0].row}",
                 ident,
                 "actions",
             )
@@ -694,10 +694,11 @@ def _match_actions(groups: list[Group], rows: list[_ActionRow], unsaid: set[int]
             )
     out = []
     for i, g in enumerate(groups):
-        a = pairs.get(i)
-        if a is None:
+        paired = pairs.get(i)
+        if paired is None:
             out.append(g)
             continue
+        a = paired
         update: dict[str, Any] = {"due": a.due, "status": a.status}
         if i in unsaid:
             update["owner"] = a.owner or None

@@ -32,6 +32,25 @@ Sheets:
   Register's text is bold or italic, for import after a program that drops rich
   text saved the workbook (`formatting.py`).
 
+A register that tracks appetite, targets or actions (`ReportView.tracking`) also has,
+and a register that does not has none of it, not even hidden:
+
+* on the **Register**, columns for each entry's appetite level (data: import keeps it
+  where it is the entry's own), tolerance and whether it is above appetite, its gap to
+  target, its next action due and how many actions are overdue, and its next review
+  (data) and whether it is overdue: numbers as numbers, dates as real dates, a flag as
+  Yes or No, highlighted by conditional formatting; the level is validated from the
+  register's levels (`TRACKING_AFTER`);
+* **Summary** (first: the sheet the workbook opens on, before Changes): the view's
+  summary of appetite, targets and actions (`summary.py`);
+* **Actions** (after the Register, whose table stays the first): one row per action
+  group of each entry, an Excel table with its due date as a date, its status
+  validated and overdue flagged; import reads due dates and statuses back from it
+  (`actions.py`);
+* **Appetite** (a register with an `appetite:` only): the levels with their
+  tolerances and the level of each risk type, two small Excel tables, and the
+  default level; import reads the appetite back from it (`appetite.py`).
+
 Every text cell is stored as a string (the score formulas are the only formulas), the
 output is byte-for-byte reproducible, and styles are a handful of named styles shared by
 every cell.
