@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import openpyxl
 import pytest
 
 from conftest import SAMPLES, sample_paths
 from hostile import problem_lines, run_limited, workbook_to_last_row
 from reportgen import api, writers
+from reportgen import vocabulary as words
 from reportgen.cli import main
 from test_import_docx import assert_previous_build_imports_without_trends, assert_round_trip
 
@@ -377,3 +380,175 @@ def test_a_score_formula_of_another_kind_reads_as_its_value(tmp_path, capsys):
     cr2_score = reg.risks[1].current
     assert (cr2_score.score, cr2_score.likelihood, cr2_score.impact) == (20, 4, 5)  # from the two kept
     assert "CR2 current: the score is a formula, =SUM(J1:J2), with no value saved in the file: not imported" in err
+
+
+# --------------------------------------------------------------------------- appetite, targets and actions
+
+
+def _tracked_workbook(tmp_path, register=None):
+    from tracked import write_tracked
+
+    return _build(write_tracked(tmp_path, register), tmp_path)
+
+
+def _tracking(reg):
+    """What a register says of appetite, targets and actions, entry by entry."""
+    return [
+        (
+            e.id,
+            e.appetite,
+            e.review_by,
+            e.target_date,
+            [(g.owner, g.due, g.status) for g in e.actions],
+        )
+        for e in reg.risks + reg.opportunities
+    ]
+
+
+def test_appetite_actions_and_dates_come_back(tmp_path, capsys):
+    from test_import_docx import _comparable
+    from tracked import BY_TYPE, DONE, OVERDUE, tracked_register
+
+    built = _tracked_workbook(tmp_path)
+    capsys.readouterr()
+    reg, err = _import(built, tmp_path, capsys)
+    original = tracked_register()
+    assert reg.appetite == original.appetite
+    assert reg.appetite.by_type == BY_TYPE and reg.appetite.default == "Eager"
+    assert _tracking(reg) == _tracking(original)
+    assert _comparable(reg) == _comparable(original)
+    cr10 = next(e for e in reg.risks if e.id == "CR10")
+    assert cr10.appetite == "Averse"  # its own level, not its types' (Eager)
+    assert [e.id for e in reg.risks if e.appetite] == ["CR10"]  # the others' come from their types
+    cr1 = reg.risks[0]
+    assert [(g.text.strip(), g.due, g.status) for g in cr1.actions] == [
+        (OVERDUE, dt.date(2018, 9, 1), "open"),
+        (DONE, dt.date(2018, 8, 1), "done"),
+        ("Refresh financial strategy", dt.date(2019, 3, 31), "in progress"),
+    ]
+    assert "sheet '" not in err  # nothing the import could not place (its notes name the sheet)
+
+
+def test_an_own_level_the_same_as_the_types_level_is_not_written(tmp_path, capsys):
+    from tracked import tracked_register
+
+    # CR10's types (Organisational: Eager, social: Open, economic: Eager) give the strictest, Open, anyway
+    built = _tracked_workbook(tmp_path, tracked_register("Open"))
+    reg, _ = _import(built, tmp_path, capsys)
+    assert not any(e.appetite for e in reg.risks)
+    assert "appetite: Open" not in (tmp_path / "back.yaml").read_text().split("risks:")[1]
+
+
+def test_finance_edits_to_actions_levels_and_appetite_are_imported(tmp_path, capsys):
+    built = _tracked_workbook(tmp_path)
+    wb = openpyxl.load_workbook(built)
+    actions = wb[words.ACTIONS_SHEET]
+    h = {actions.cell(5, c).value: c for c in range(1, actions.max_column + 1)}
+    rows = {
+        (actions.cell(r, h["ID"]).value, actions.cell(r, h["Action No."]).value): r
+        for r in range(6, actions.max_row + 1)
+    }
+    actions.cell(rows[("CR1", 1)], h["Status"]).value = "Done"  # the overdue action done
+    actions.cell(rows[("CR1", 3)], h["Due"]).value = dt.datetime(2019, 6, 30)  # a later date
+    actions.cell(rows[("CR2", 1)], h["Status"]).value = "in progress"  # typed, lower case
+    actions.cell(rows[("CR2", 1)], h["Due"]).value = "31/12/2018"  # typed as text, day first
+    actions.cell(rows[("CR3", 1)], h["Status"]).value = "Started"  # none of the three
+    register = wb[words.REGISTER_SHEET]
+    col = _columns(register)
+    register.cell(_row_of(register, "CR5"), col["Appetite Level"]).value = "Cautious"  # CR5's own level now
+    register.cell(_row_of(register, "CR6"), col["Review By"]).value = dt.datetime(2019, 1, 31)
+    register.cell(_row_of(register, "CR2"), col["Above Appetite"]).value = "No"  # computed: not data
+    appetite = wb[words.APPETITE_SHEET]
+    tolerance = next(c for row in appetite.iter_rows() for c in row if c.value == "Cautious" and c.column == 1)
+    appetite.cell(tolerance.row, 2).value = 10
+    wb.save(built)
+    reg, err = _import(built, tmp_path, capsys)
+    e = {x.id: x for x in reg.risks}
+    assert [(g.due, g.status) for g in e["CR1"].actions] == [
+        (dt.date(2018, 9, 1), "done"),
+        (dt.date(2018, 8, 1), "done"),
+        (dt.date(2019, 6, 30), "in progress"),
+    ]
+    assert (e["CR2"].actions[0].due, e["CR2"].actions[0].status) == (dt.date(2018, 12, 31), "in progress")
+    assert e["CR3"].actions[0].status is None
+    assert "the status 'Started' is none of Open, In progress, Done; not imported" in err
+    assert e["CR5"].appetite == "Cautious" and e["CR6"].review_by == dt.date(2019, 1, 31)
+    assert next(lv.tolerance for lv in reg.appetite.levels if lv.name == "Cautious") == 10
+
+
+def test_actions_are_matched_by_their_text_when_finance_reorders_them(tmp_path, capsys):
+    from tracked import DONE, LATER, OVERDUE
+
+    built = _tracked_workbook(tmp_path)
+    wb = openpyxl.load_workbook(built)
+    register = wb[words.REGISTER_SHEET]
+    col = _columns(register)
+    r = _row_of(register, "CR1")
+    cell = register.cell(r, col["Mitigating / Maximising Actions"])
+    assert cell.value == f"{OVERDUE}\n\n{DONE}\n\n{LATER}"
+    cell.value = f"{LATER}\n\n{OVERDUE}\n\nA new action typed in\n\n{DONE}"
+    register.cell(r, col["Mitigation Owner"]).value = None
+    wb.save(built)
+    reg, err = _import(built, tmp_path, capsys)
+    got = [(g.text.strip(), g.owner, g.due, g.status) for g in reg.risks[0].actions]
+    assert got == [
+        (LATER, "Director of Finance", dt.date(2019, 3, 31), "in progress"),
+        (OVERDUE, "Leader of the Council", dt.date(2018, 9, 1), "open"),
+        ("A new action typed in", None, None, None),
+        (DONE, "Director of HR", dt.date(2018, 8, 1), "done"),
+    ]
+
+
+def test_an_action_matching_nothing_is_named_not_lost_silently(tmp_path, capsys):
+    built = _tracked_workbook(tmp_path)
+    wb = openpyxl.load_workbook(built)
+    actions = wb[words.ACTIONS_SHEET]
+    last = actions.max_row
+    for c, v in enumerate(["CR99", "Risk", 1, None, "An action of no entry", "Someone", dt.datetime(2019, 1, 1)], 1):
+        actions.cell(last + 1, c).value = v
+    actions.tables[words.ACTIONS_TABLE].ref = f"A5:I{last + 1}"
+    wb.save(built)
+    _, err = _import(built, tmp_path, capsys)
+    assert "the actions of 'CR99' match no entry of the register" in err
+
+
+def test_without_the_appetite_sheet_levels_are_named_not_guessed(tmp_path, capsys):
+    built = _tracked_workbook(tmp_path)
+    wb = openpyxl.load_workbook(built)
+    del wb[words.APPETITE_SHEET]
+    wb.save(built)
+    reg, err = _import(built, tmp_path, capsys)
+    assert reg.appetite is None and not any(e.appetite for e in reg.risks)
+    assert f"no '{words.APPETITE_SHEET}' sheet defining the levels" in err
+    # with --like, the register's appetite is taken, and the own level kept
+    from tracked import write_tracked
+
+    like = write_tracked(tmp_path, name="like.yaml")
+    back = tmp_path / "like-back.yaml"
+    assert main(["import", str(built), "-o", str(back), "--like", str(like)]) == 0
+    again = api.load(back).register
+    assert again.appetite is not None and next(e for e in again.risks if e.id == "CR10").appetite == "Averse"
+
+
+def test_the_register_table_is_found_by_its_name_whatever_the_sheet_order(tmp_path, capsys):
+    built = _tracked_workbook(tmp_path)
+    wb = openpyxl.load_workbook(built)
+    wb.move_sheet(words.ACTIONS_SHEET, offset=-2)  # the Actions table now first of all
+    wb.save(built)
+    assert openpyxl.load_workbook(built).sheetnames[0] == words.ACTIONS_SHEET
+    reg, _ = _import(built, tmp_path, capsys)
+    assert [e.id for e in reg.risks][:2] == ["CR1", "CR2"] and len(reg.opportunities) == 3
+
+
+def test_a_date_typed_into_the_target_date_column_is_a_date(tmp_path, capsys):
+    built = _build(SAMPLES / "small.yaml", tmp_path)
+    wb = openpyxl.load_workbook(built)
+    ws = wb["Register"]
+    col = _columns(ws)
+    ws.cell(_row_of(ws, "CR1"), col["Target Date"]).value = "2027-03-31"
+    ws.cell(_row_of(ws, "CO1"), col["Target Date"]).value = "March 2028"
+    wb.save(built)
+    reg, _ = _import(built, tmp_path, capsys)
+    assert reg.risks[0].target_date == dt.date(2027, 3, 31)
+    assert reg.risks[1].target_date == dt.date(2026, 12, 31)  # written as a real date
+    assert reg.opportunities[0].target_date == "March 2028"

@@ -218,3 +218,49 @@ COMPUTED_COLUMNS = ("kind", "trend", "later_trend") + tuple(
 )
 #: The Type column's words.
 KIND_WORDS: dict[str, str] = {"risk": "Risk", "opportunity": "Opportunity"}
+
+# --------------------------------------------------------------------------- the workbook: appetite, targets, actions
+
+#: The sheets of a register that tracks appetite, targets or actions: the summary at the front,
+#: one row per action, and the appetite the council agreed (which import reads back).
+SUMMARY_SHEET = "Summary"
+ACTIONS_SHEET = "Actions"
+APPETITE_SHEET = "Appetite"
+#: Their Excel tables (the Register's stays the first table of the workbook).
+ACTIONS_TABLE = "ActionsTable"
+APPETITE_LEVELS_TABLE = "AppetiteLevels"
+APPETITE_TYPES_TABLE = "AppetiteByType"
+#: The Register's columns for them (only in a register that tracks them): an entry's appetite
+#: level and next review are data; the rest is computed, and not read back.
+TRACKING_COLUMNS: dict[str, str] = {
+    "appetite.level": "Appetite Level",
+    "appetite.tolerance": "Appetite Tolerance",
+    "appetite.above": "Above Appetite",
+    "gap": "Gap to Target",
+    "actions.next_due": "Next Action Due",
+    "actions.overdue": "Overdue Actions",
+    "review_by": "Review By",
+    "review.overdue": "Review Overdue",
+}
+REGISTER_COLUMNS |= TRACKING_COLUMNS
+COMPUTED_COLUMNS += tuple(k for k in TRACKING_COLUMNS if k not in ("appetite.level", "review_by"))
+#: A flag in a column of its own, as a word (a filter button lists both).
+YES, NO = "Yes", "No"
+#: The Actions sheet's columns: what each holds and its heading. The entry's ID and the action's
+#: number within the entry (its group's place in the Register's actions cell) match a row to its
+#: group on import; due, status and (where the Register cannot tell) owner are read back.
+ACTION_COLUMNS: dict[str, str] = {
+    "id": "ID",
+    "kind": "Type",
+    "number": "Action No.",
+    "theme": "Theme",
+    "text": "Action",
+    "owner": "Owner",
+    "due": "Due",
+    "status": "Status",
+    "overdue": "Overdue",
+}
+#: The Appetite sheet's two tables and its default level.
+APPETITE_LEVEL_HEADINGS = ("Level", "Tolerance")
+APPETITE_TYPE_HEADINGS = ("Risk Type", "Level")
+APPETITE_DEFAULT_LEVEL = "Default level"

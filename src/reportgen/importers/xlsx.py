@@ -12,6 +12,14 @@ current score) is likelihood × impact, whatever value the file cached (none, af
 program that does not calculate saved it; a stale one is replaced, with a warning). A typed
 score that does not match its likelihood × impact: the Rating beside it (the labels when
 the workbook was made) tells which was edited. Other formulas are read as their values.
+
+Appetite, targets and actions (a register that tracks them): the appetite (levels, the level
+of each risk type, the default) from the Appetite sheet; an entry's own level from the
+Register's Appetite Level column, kept only where it differs from the level its types (or the
+default) give it; a next review and a target date as dates; each action group's due date and
+status from the Actions sheet, matched to the Register's groups by the entry's ID and the
+action's text, else its number (see `_match_actions`). The flags and counts beside them
+(above appetite, gap, overdue, next due) are computed, and not read back.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +36,13 @@ import openpyxl
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.utils import column_index_from_string
+from openpyxl.utils.datetime import from_excel
 
+from .. import appetite as appetite_rule
+from .. import richtext
 from .. import vocabulary as words
 from ..diagnostics import Diagnostic
-from ..model import Entry, Register, Score
+from ..model import Appetite, AppetiteLevel, Entry, Group, Register, Score
 from . import Imported, ImportError_
 from ._common import ALIASES, cannot_open, groups_from_lines, heading_block, read_score, settle_heading, split_types
 from ._docx_text import Line, to_markdown
@@ -135,12 +147,14 @@ def _values(ws) -> dict[int, dict[int, Any]]:
 
 
 def _find_sheet(wb) -> tuple[Any, dict[int, dict[int, Any]], int, int, int]:
-    """(sheet, its values, header row, first column, last row) of the register table."""
-    for ws in wb.worksheets:
-        for table in ws.tables.values():
-            m = re.match(r"([A-Z]+)(\d+):([A-Z]+)(\d+)", table.ref)
-            if m:
-                return ws, _values(ws), int(m.group(2)), column_index_from_string(m.group(1)), int(m.group(4))
+    """(sheet, its values, header row, first column, last row) of the register table: reportgen's
+    own (by its name: the Actions and Appetite sheets hold tables too), else the first table."""
+    tables = [(ws, t) for ws in wb.worksheets for t in ws.tables.values()]
+    tables.sort(key=lambda wt: wt[1].displayName != words.REGISTER_TABLE)
+    for ws, table in tables:
+        m = re.match(r"([A-Z]+)(\d+):([A-Z]+)(\d+)", table.ref)
+        if m:
+            return ws, _values(ws), int(m.group(2)), column_index_from_string(m.group(1)), int(m.group(4))
     for ws in wb.worksheets:
         grid = _values(ws)
         for r, row in grid.items():
@@ -289,6 +303,10 @@ def read_xlsx(path: Path, like: Register | None = None, progress=None) -> Import
     own = words.REGISTER_TABLE in ws.tables
     _restore_emphasis(wb, grid, header_row, headings)
     column_of = {f: c for c, (_, f) in headings.items() if isinstance(f, str)}
+    appetite = _read_appetite(wb, note)
+    agreed = appetite if appetite is not None else (like.appetite if like else None)
+    actions = _read_actions(wb, note)
+    matched: set[str] = set()
     risks: list[Entry] = []
     opps: list[Entry] = []
     # Only the rows that hold values: a range may run to the sheet's last row.
@@ -310,6 +328,7 @@ def read_xlsx(path: Path, like: Register | None = None, progress=None) -> Import
         scores: dict[str, dict[str, Any]] = {}
         ratings: dict[str, str] = {}
         owners: dict[str, Any] = {}
+        level = ""
         for c, (heading, f) in headings.items():
             value = cells[c]
             if f is None or f == "id" or value in (None, ""):
@@ -345,30 +364,46 @@ def read_xlsx(path: Path, like: Register | None = None, progress=None) -> Import
             elif f in ("controls.owner", "actions.owner"):
                 owners[f.split(".")[0]] = value
             elif f in ("controls", "actions"):
-                groups = groups_from_lines(_lines(value))
+                groups = _groups(_lines(value), own)
                 if groups:
                     data[f] = groups
             elif f == "types":
                 data[f] = split_types(_text(value), one_a_line=own)
-            elif f in ("owner", "title", "target_date", "target_confidence"):
+            elif f == "appetite.level":
+                level = _text(value)
+            elif f == "target_date":
+                # A date where it is one (a real date, or typed 2027-03-31); else as written ("March 2022").
+                when, _ = _date_of(value)
+                data[f] = when if when is not None else _text(value)
+            elif f == "review_by":
+                when, problem = _date_of(value, serial=True)
+                if when is None:
+                    note(f"the review date {problem}; not imported", where, ident, f)
+                else:
+                    data[f] = when
+            elif f in ("owner", "title", "target_confidence"):
                 data[f] = _text(value)
             elif isinstance(f, str):
                 md = to_markdown(_lines(value))
                 if md:
                     data[f] = md
+        # The action groups whose owner the owner cell does not say (all, without one): the Actions sheet's.
+        unsaid = set(range(len(data.get("actions", []))))
         for key, value in owners.items():
             groups = data.get(key, [])
             found = _owners(value, [g.theme for g in groups if g.theme])
             if not groups:
                 data[key] = [{"owner": "\n".join(found.values()), "text": ""}]
             else:
-                data[key] = [
-                    g.model_copy(update={"owner": found.get(g.theme, found.get(None) if not g.theme else None)})
-                    for g in groups
-                ]
+                data[key], unclear = _owned(groups, found)
+                if key == "actions":
+                    unsaid = unclear
                 unthemed = found.get(None)
                 if unthemed and all(g.theme for g in groups):
                     data[key][0] = data[key][0].model_copy(update={"owner": data[key][0].owner or unthemed})
+        if ident in actions:
+            matched.add(ident)
+            data["actions"] = _match_actions(data.get("actions", []), actions[ident], unsaid, ident, note)
         for which in ("current", "residual", "target"):
             parts = scores.get(which, {})
             cell = formulas.get((r, column_of.get(f"{which}.score", 0)))
@@ -383,9 +418,21 @@ def read_xlsx(path: Path, like: Register | None = None, progress=None) -> Import
                 parts = _edited_score(parts, rating, scoring, kind, ident, which, where, note)
             if any(v is not None for v in parts.values()):
                 data[which] = Score(**parts)
-        (risks if kind == "risk" else opps).append(Entry(**data))
+        entry = Entry(**data)
+        if level:
+            entry = _own_level(entry, kind, level, agreed, ident, where, note)
+        (risks if kind == "risk" else opps).append(entry)
     if not risks and not opps:
         raise ImportError_(f"{path}: its register sheet has no entries")
+    for ident, unmatched in actions.items():
+        if ident not in matched:
+            note(
+                f"the actions of '{ident}' match no entry of the register; their due dates and statuses were not "
+                "imported",
+                f"sheet '{words.ACTIONS_SHEET}', row {unmatched[0].row}",
+                ident,
+                "actions",
+            )
     above = [_text(row[first_col]) for r, row in grid.items() if r < header_row and first_col in row]
     meta = heading_block([a for a in above if not a.startswith(("Period:", "Scores are"))], like)
     facts = next((a for a in above if a.startswith("Period:")), "")
@@ -396,6 +443,8 @@ def read_xlsx(path: Path, like: Register | None = None, progress=None) -> Import
     created = wb.properties.created
     base = settle_heading(meta, like, created.date() if created is not None else None, note, "title block")
     base["layout"] = "cards" if any(s.title.lower() == "cards" for s in wb.worksheets) else base.get("layout", "table")
+    if appetite is not None:
+        base["appetite"] = appetite
     base["risks"] = risks
     base["opportunities"] = opps
     return Imported(Register.model_validate(base), notes)
@@ -475,3 +524,257 @@ def _edited_score(parts: dict[str, Any], rating: str, scoring, kind, ident, whic
         note(_replaces(lk, im, score), where, ident, f"{which} score")
         return {"score": lk * im, "likelihood": lk, "impact": im}
     return parts
+
+
+# --------------------------------------------------------------------------- appetite, targets and actions
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d %B %Y", "%d %b %Y", "%d-%m-%Y")
+
+
+def _date_of(value: Any, serial: bool = False) -> tuple[dt.date | None, str]:
+    """A cell as a date, or why it is not one: a real Excel date, a date typed as text (ISO, or
+    day first as a council writes it), or (`serial`: a column of dates only) a date's number,
+    as a program that dropped the cell's date format left it."""
+    if isinstance(value, dt.datetime):
+        return value.date(), ""
+    if isinstance(value, dt.date):
+        return value, ""
+    if serial and isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
+        return from_excel(value).date(), ""
+    text = _text(value)
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date(), ""
+        except ValueError:
+            continue
+    return None, f"{text[:40]!r} is not a date"
+
+
+def _groups(lines: list[Line], own: bool) -> list[Group]:
+    """Controls or actions from a cell. reportgen's own cell puts a blank line between groups and
+    none within one, so there each blank line also ends a group: two groups without a theme stay
+    two (their due dates and statuses are matched to them one by one)."""
+    if not own:
+        return groups_from_lines(lines)
+    chunks: list[list[Line]] = [[]]
+    for ln in lines:
+        if ln.text.strip():
+            chunks[-1].append(ln)
+        elif chunks[-1]:
+            chunks.append([])
+    return [g for chunk in chunks if chunk for g in groups_from_lines(chunk)]
+
+
+def _owned(groups: list[Group], found: dict[str | None, str]) -> tuple[list[Group], set[int]]:
+    """The groups with their owners from the owner cell ({theme: owner}, None: the unthemed
+    lines); and the groups whose owner the cell cannot tell from another's. It lists a themed
+    group's owner under its theme and the unthemed groups' owners one a line, each once: where
+    there are as many lines as unthemed groups, each is its group's, in order; where there are
+    fewer (an owner of two groups, or a group with none), every unthemed group gets them all
+    (and they are the groups it cannot tell apart)."""
+    unthemed = [i for i, g in enumerate(groups) if not g.theme]
+    lines = [ln for ln in (found.get(None) or "").splitlines() if ln.strip()]
+    one_each = len(unthemed) > 1 and len(lines) == len(unthemed)
+    out = []
+    for i, g in enumerate(groups):
+        if g.theme:
+            owner = found.get(g.theme)
+        elif one_each:
+            owner = lines[unthemed.index(i)]
+        else:
+            owner = found.get(None)
+        out.append(g.model_copy(update={"owner": owner}))
+    return out, set(unthemed) if len(unthemed) > 1 and not one_each and lines else set()
+
+
+def _words(text: str | None) -> str:
+    """Text compared as words only: a Register cell and an Actions cell of the same group agree."""
+    return " ".join(re.findall(r"\w+", (text or "").lower()))
+
+
+@dataclass
+class _ActionRow:
+    """A row of the Actions sheet: which group of which entry, and what import takes from it."""
+
+    row: int
+    number: int | None
+    key: str  # the theme and text, as words
+    owner: str
+    due: dt.date | None
+    status: str | None
+
+
+def _read_actions(wb, note) -> dict[str, list[_ActionRow]]:
+    """The Actions sheet's rows by entry ID (none: the workbook has no Actions sheet)."""
+    found = next(
+        ((ws, t) for ws in wb.worksheets for t in ws.tables.values() if t.displayName == words.ACTIONS_TABLE), None
+    )
+    if found is None:
+        return {}
+    ws, table = found
+    m = re.match(r"([A-Z]+)(\d+):([A-Z]+)(\d+)", table.ref)
+    if not m:
+        return {}
+    header, last = int(m.group(2)), int(m.group(4))
+    grid = _values(ws)
+    names = {_norm(h): k for k, h in words.ACTION_COLUMNS.items()}
+    col = {names[_norm(v)]: c for c, v in grid.get(header, {}).items() if _norm(v) in names}
+    if "id" not in col:
+        note("the Actions table has no ID column; due dates and statuses were not imported", f"sheet '{ws.title}'")
+        return {}
+    statuses = {_norm(k): k for k in words.ACTION_STATUS} | {_norm(v): k for k, v in words.ACTION_STATUS.items()}
+    out: dict[str, list[_ActionRow]] = {}
+    for r in sorted(r for r in grid if header < r <= last):
+        row = grid[r]
+
+        def cell(key: str, row: dict[int, Any] = row) -> Any:
+            return row.get(col[key]) if key in col else None
+
+        ident = _text(cell("id"))
+        if not ident:
+            continue
+        where = f"sheet '{ws.title}', row {r}"
+        number = cell("number")
+        due, problem = _date_of(cell("due"), serial=True) if cell("due") is not None else (None, "")
+        if problem:
+            note(f"the due date {problem}; not imported", where, ident, "actions")
+        status = None
+        if cell("status") is not None:
+            status = statuses.get(_norm(re.sub(r"[-_]", " ", _text(cell("status")))))
+            if status is None:
+                note(
+                    f"the status {_text(cell('status'))[:40]!r} is none of "
+                    f"{', '.join(words.ACTION_STATUS.values())}; not imported",
+                    where,
+                    ident,
+                    "actions",
+                )
+        out.setdefault(ident, []).append(
+            _ActionRow(
+                r,
+                int(number) if isinstance(number, (int, float)) and float(number).is_integer() else None,
+                _words(f"{_text(cell('theme'))} {_text(cell('text'))}"),
+                _text(cell("owner")),
+                due,
+                status,
+            )
+        )
+    return out
+
+
+def _match_actions(groups: list[Group], rows: list[_ActionRow], unsaid: set[int], ident: str, note) -> list[Group]:
+    """The entry's action groups with the due dates and statuses of their Actions rows. A row is
+    its group's where its text is that group's text (and no other row's); the rest by the
+    action's number, its group's place in the Register's cell. The owner is the Register's,
+    except for the groups whose owner its owner cell does not say (`unsaid`: it has none, or
+    cannot tell which unthemed group is whose): then the row's. A row matching no group is named
+    in a warning."""
+    pairs: dict[int, _ActionRow] = {}
+    used: set[int] = set()
+    for i, g in enumerate(groups):
+        key = _words(f"{g.theme or ''} {richtext.plain(g.text)}")
+        same = [k for k, a in enumerate(rows) if k not in used and a.key == key]
+        if len(same) == 1:
+            pairs[i] = rows[same[0]]
+            used.add(same[0])
+    for i in range(len(groups)):
+        if i not in pairs:
+            k = next((k for k, a in enumerate(rows) if k not in used and a.number == i + 1), None)
+            if k is not None:
+                pairs[i] = rows[k]
+                used.add(k)
+    for k, a in enumerate(rows):
+        if k not in used:
+            note(
+                f"action {a.number if a.number is not None else '?'} of '{ident}' matches none of its actions on the "
+                f"'{words.REGISTER_SHEET}' sheet; its due date and status were not imported",
+                f"sheet '{words.ACTIONS_SHEET}', row {a.row}",
+                ident,
+                "actions",
+            )
+    out = []
+    for i, g in enumerate(groups):
+        paired = pairs.get(i)
+        if paired is None:
+            out.append(g)
+            continue
+        a = paired
+        update: dict[str, Any] = {"due": a.due, "status": a.status}
+        if i in unsaid:
+            update["owner"] = a.owner or None
+        elif _norm(a.owner) != _norm(g.owner):
+            note(
+                f"action {i + 1}'s owner is {a.owner or 'blank'!r} on the '{words.ACTIONS_SHEET}' sheet and "
+                f"{g.owner or 'blank'!r} on the '{words.REGISTER_SHEET}' sheet; kept the Register's",
+                f"sheet '{words.ACTIONS_SHEET}', row {a.row}",
+                ident,
+                "actions",
+            )
+        out.append(g.model_copy(update=update))
+    return out
+
+
+def _read_appetite(wb, note) -> Appetite | None:
+    """The appetite on the Appetite sheet, found by its headings: its levels (Level, Tolerance),
+    the level of each risk type (Risk Type, Level) and the default level (None: no such sheet)."""
+    if words.APPETITE_SHEET not in wb.sheetnames:
+        return None
+    ws = wb[words.APPETITE_SHEET]
+    grid = _values(ws)
+    where = f"sheet '{ws.title}'"
+    heads = {
+        "levels": tuple(_norm(h) for h in words.APPETITE_LEVEL_HEADINGS),
+        "types": tuple(_norm(h) for h in words.APPETITE_TYPE_HEADINGS),
+    }
+    at: dict[str, tuple[int, int]] = {}
+    default = None
+    for r, row in grid.items():
+        for c, v in row.items():
+            pair = (_norm(v), _norm(row.get(c + 1)))
+            for name, want in heads.items():
+                if pair == want and name not in at:
+                    at[name] = (r, c)
+            if _norm(v) == _norm(words.APPETITE_DEFAULT_LEVEL):
+                default = _text(row.get(c + 1)) or None
+
+    def below(name: str) -> list[tuple[int, str, Any]]:
+        if name not in at:
+            return []
+        r, c = at[name]
+        out = []
+        while (r := r + 1) in grid and _text(grid[r].get(c)):
+            out.append((r, _text(grid[r][c]), grid[r].get(c + 1)))
+        return out
+
+    levels = []
+    for r, name, tolerance in below("levels"):
+        if isinstance(tolerance, (int, float)) and not isinstance(tolerance, bool) and float(tolerance).is_integer():
+            levels.append(AppetiteLevel(name=name, tolerance=int(tolerance)))
+        elif isinstance(tolerance, str) and tolerance.strip().isdigit():
+            levels.append(AppetiteLevel(name=name, tolerance=int(tolerance.strip())))
+        else:
+            note(f"level '{name}' has no tolerance (a whole number); not imported", f"{where}, row {r}")
+    if not levels:
+        note("no appetite levels found (a Level and a Tolerance column); the appetite was not imported", where)
+        return None
+    by_type = {name: _text(level) for _, name, level in below("types") if _text(level)}
+    return Appetite(levels=levels, by_type=by_type, default=default)
+
+
+def _own_level(entry: Entry, kind: str, level: str, agreed: Appetite | None, ident: str, where: str, note) -> Entry:
+    """The entry with its own appetite level where the Register's Appetite Level differs from
+    the level its types (or the default) give it: the column shows the level the entry answers
+    to, which is its own only where it names one."""
+    if agreed is None:
+        note(
+            f"appetite level '{level}' not imported: the workbook has no '{words.APPETITE_SHEET}' sheet defining "
+            "the levels (import with --like REGISTER to take them from a register)",
+            where,
+            ident,
+            "appetite",
+        )
+        return entry
+    given = appetite_rule.level_of(entry.model_copy(update={"appetite": None}), kind, agreed)
+    if given is not None and _norm(given.name) == _norm(level):
+        return entry
+    return entry.model_copy(update={"appetite": level})

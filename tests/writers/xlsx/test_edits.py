@@ -72,9 +72,9 @@ def test_current_score_is_likelihood_times_impact_with_its_value_cached():
     # a score with no likelihood and impact stays a typed number
     assert ws.cell(rows["CR1"], s).value == 20 and ws.cell(rows["CR1"], s).data_type == "n"
     # the band rules colour the formula's value: the cell is in their range
-    assert all(
-        any(f"{get_column_letter(s)}{HEADER_ROW + 1}:" in part for part in str(cf.sqref).split())
-        for cf in ws.conditional_formatting
+    bands = [cf for cf in ws.conditional_formatting if all(r.operator == "between" for r in cf.rules)]
+    assert bands and all(
+        any(f"{get_column_letter(s)}{HEADER_ROW + 1}:" in part for part in str(cf.sqref).split()) for cf in bands
     )
 
 
@@ -119,14 +119,17 @@ def test_libreoffice_calculates_an_edited_likelihood(tmp_path):
     h = headers(ws)
     ws.cell(HEADER_ROW + 2, h["Current Likelihood"]).value = 3  # CR2: 4 x 5 -> 3 x 5
     wb.save(src)
+    # The Register sheet by its number (the workbook opens on its Summary, which a plain "csv" would take).
+    sheet = wb.sheetnames.index("Register") + 1
+    csv_filter = f"csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,{sheet}"
     proc = subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to", "csv"]
+        [soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to", csv_filter]
         + ["--outdir", str(tmp_path / "csv"), str(src)],
         capture_output=True,
         text=True,
         timeout=300,
     )
-    out = tmp_path / "csv" / "small.csv"
+    out = tmp_path / "csv" / "small-Register.csv"
     assert proc.returncode == 0 and out.exists(), proc.stderr
     import csv
 

@@ -32,6 +32,25 @@ Sheets:
   Register's text is bold or italic, for import after a program that drops rich
   text saved the workbook (`formatting.py`).
 
+A register that tracks appetite, targets or actions (`ReportView.tracking`) also has,
+and a register that does not has none of it, not even hidden:
+
+* on the **Register**, columns for each entry's appetite level (data: import keeps it
+  where it is the entry's own), tolerance and whether it is above appetite, its gap to
+  target, its next action due and how many actions are overdue, and its next review
+  (data) and whether it is overdue: numbers as numbers, dates as real dates, a flag as
+  Yes or No, highlighted by conditional formatting; the level is validated from the
+  register's levels (`TRACKING_AFTER`);
+* **Summary** (first: the sheet the workbook opens on, before Changes): the view's
+  summary of appetite, targets and actions (`summary.py`);
+* **Actions** (after the Register, whose table stays the first): one row per action
+  group of each entry, an Excel table with its due date as a date, its status
+  validated and overdue flagged; import reads due dates and statuses back from it
+  (`actions.py`);
+* **Appetite** (a register with an `appetite:` only): the levels with their
+  tolerances and the level of each risk type, two small Excel tables, and the
+  default level; import reads the appetite back from it (`appetite.py`).
+
 Every text cell is stored as a string (the score formulas are the only formulas), the
 output is byte-for-byte reproducible, and styles are a handful of named styles shared by
 every cell.
@@ -59,21 +78,27 @@ from ...view import EntryView, ReportView, ScoreView
 from .. import Options, ooxml, register
 from . import formulas, grid
 from . import layout as lay
+from .actions import actions_sheet
+from .appetite import appetite_sheet, level_list
 from .cards import CARDS_SHEET, cards_sheet
 from .changes import CHANGES_SHEET, changes_sheet
 from .formatting import formatting_sheet
 from .style import (
     BODY_FONT,
+    CAUTION,
     STYLE_OF_KIND,
     TEXT_STYLES,
     band_rules,
+    flag_rule,
     groups_text,
     named_styles,
     owners_text,
     print_setup,
     put_text,
     rich_text,
+    tracking_styles,
 )
+from .summary import summary_sheet
 
 REGISTER_SHEET = words.REGISTER_SHEET
 KEY_SHEET = words.KEY_SHEET
@@ -142,6 +167,7 @@ COLUMNS: tuple[_Col, ...] = (
     *_score_cols("target"),
     _Col("target_confidence", 12, "text", lambda ev: ev.entry.target_confidence or ""),
     _Col("owner", 20, "text", lambda ev: ev.entry.owner or ""),
+    # A target date that is a date is a real Excel date; one written as words ("March 2022") is text.
     _Col("target_date", 12, "text", lambda ev: ev.entry.target_date or ""),
     _Col("direction", 30, "text", lambda ev: rich_text(ev.blocks("direction")), grow_to=60),
     # With --previous: how the scores moved since last quarter, in a symbol and words.
@@ -149,8 +175,73 @@ COLUMNS: tuple[_Col, ...] = (
     _Col("later_trend", 18, "text", lambda ev: ev.residual_trend.text if ev.residual_trend else ""),
     _Col("progress", 45, "text", lambda ev: rich_text(ev.blocks("progress")), grow_to=90),
 )
-#: Each column's number (1-based) by what it holds.
-COLUMN_OF = {col.key: j for j, col in enumerate(COLUMNS, 1)}
+
+
+# The columns of a register that tracks appetite, targets or actions, each after the column it
+# belongs with. Numbers are numbers and dates real dates; a flag is a word ("Yes"/"No").
+
+
+def _level(ev: EntryView) -> str:
+    """The level the entry answers to (the view's); an entry's own level even where the view has
+    no current score to weigh against it, so that import keeps it."""
+    return ev.appetite.level if ev.appetite is not None else (ev.entry.appetite or "")
+
+
+def _gap(ev: EntryView) -> int | None:
+    """How far the current score is from the plan's, as the view's note says it ("Gap to target:
+    4"; 0 "At target"): a risk's current minus its plan, an opportunity's plan minus its current."""
+    plan = ev.score(ev.plan_field)
+    if ev.current is None or ev.current.score is None or plan is None or plan.score is None:
+        return None
+    gap = ev.current.score - plan.score if ev.kind == "risk" else plan.score - ev.current.score
+    return max(gap, 0)
+
+
+def _next_due(ev: EntryView) -> dt.date | None:
+    """The earliest due date of the entry's actions not done."""
+    return min((g.due for g in ev.actions if g.due is not None and g.status != "done"), default=None)
+
+
+def _overdue(ev: EntryView) -> int | None:
+    """How many of the entry's actions are overdue (the view's flag); blank where none has a due date."""
+    return sum(g.overdue for g in ev.actions) if any(g.due is not None for g in ev.actions) else None
+
+
+def _flag(on: bool, applies: bool = True) -> str:
+    return (words.YES if on else words.NO) if applies else ""
+
+
+TRACKING_AFTER: dict[str, tuple[_Col, ...]] = {
+    "current.band": (
+        _Col("appetite.level", 12, "short", _level),
+        _Col("appetite.tolerance", 11, "number", lambda ev: ev.appetite.tolerance if ev.appetite else None),
+        _Col(
+            "appetite.above",
+            11,
+            "short",
+            lambda ev: _flag(ev.appetite is not None and ev.appetite.above, ev.appetite is not None),
+        ),
+    ),
+    "actions.owner": (
+        _Col("actions.next_due", 12, "date", _next_due),
+        _Col("actions.overdue", 10, "number", _overdue),
+    ),
+    "target.band": (_Col("gap", 10, "number", _gap),),
+    "target_date": (
+        _Col("review_by", 12, "date", lambda ev: ev.entry.review_by),
+        _Col("review.overdue", 10, "short", lambda ev: _flag(ev.review_overdue, ev.entry.review_by is not None)),
+    ),
+}
+
+
+def columns_of(view: ReportView) -> tuple[_Col, ...]:
+    """The Register's columns: today's, and a register that tracks appetite, targets or actions
+    also has `TRACKING_AFTER`'s (a register without them has not even their headings)."""
+    if view.tracking is None:
+        return COLUMNS
+    return tuple(c for col in COLUMNS for c in (col, *TRACKING_AFTER.get(col.key, ())))
+
+
 #: The columns printed at the left of every page across when the Register is wider than a page:
 #: ID, Type and Title, so each page says which entry a row is.
 TITLE_COLS = 3
@@ -180,19 +271,21 @@ class _Made:
     rich: list[tuple[str, str, CellRichText]]
 
 
-def _score_formula(ev: EntryView, col: _Col, value: object, row: int) -> str | None:
+def _score_formula(ev: EntryView, col: _Col, value: object, row: int, column_of: dict[str, int]) -> str | None:
     """`J6*K6` for a score written as likelihood × impact, else None."""
     if col.kind != "score" or col.score not in formulas.FORMULA_SCORES or not isinstance(value, int):
         return None
     sv = ev.score(col.score)
     if sv is None or not (sv.likelihood and sv.impact) or sv.likelihood * sv.impact != value:
         return None
-    return formulas.product(COLUMN_OF[f"{col.score}.likelihood"], COLUMN_OF[f"{col.score}.impact"], row)
+    return formulas.product(column_of[f"{col.score}.likelihood"], column_of[f"{col.score}.impact"], row)
 
 
 def _register_sheet(ws: Worksheet, view: ReportView) -> _Made:
     made = _Made({}, [])
     reg = view.register
+    cols = columns_of(view)
+    column_of = {col.key: j for j, col in enumerate(cols, 1)}
     entries = view.entries()
     scoring = reg.scoring
     n_l, n_i = len(scoring.likelihood), len(scoring.impact)
@@ -210,15 +303,15 @@ def _register_sheet(ws: Worksheet, view: ReportView) -> _Made:
         f"Scores are likelihood × impact (1 to {n_l * n_i}), coloured by band as on the "
         f"'{KEY_SHEET}' sheet; a current score given with its likelihood and impact is a formula, so it "
         "follows an edit to them. A Rating is the impact/likelihood labels. Columns with no entries in this "
-        "register are hidden.",
+        "register are hidden." + (_TRACKING_NOTE if view.tracking is not None else ""),
         "rg note",
     )
     ws.row_dimensions[2].height = 20
 
     # Values first, to size the columns to them.
-    rows = [[col.value(ev) for col in COLUMNS] for ev in entries]
+    rows = [[col.value(ev) for col in cols] for ev in entries]
     widths = []
-    for j, col in enumerate(COLUMNS):
+    for j, col in enumerate(cols):
         w = col.width
         if col.grow_to:
             w = lay.width_to_fit([r[j] for r in rows if r[j]], w, col.grow_to)  # type: ignore[misc]
@@ -227,7 +320,7 @@ def _register_sheet(ws: Worksheet, view: ReportView) -> _Made:
 
     # Header row.
     header_lines = 1
-    for j, col in enumerate(COLUMNS, 1):
+    for j, col in enumerate(cols, 1):
         put_text(ws.cell(HEADER_ROW, j), col.header, "rg header")
         header_lines = max(header_lines, lay.line_count(col.header, bold_caps[j - 1]))
     ws.row_dimensions[HEADER_ROW].height = lay.row_height(header_lines) + 2
@@ -236,9 +329,9 @@ def _register_sheet(ws: Worksheet, view: ReportView) -> _Made:
     for i, values in enumerate(rows):
         r = HEADER_ROW + 1 + i
         height = lay.row_height(1)
-        for j, (col, v) in enumerate(zip(COLUMNS, values)):
+        for j, (col, v) in enumerate(zip(cols, values)):
             cell = ws.cell(r, j + 1)
-            style = STYLE_OF_KIND[col.kind]
+            style = STYLE_OF_KIND["date" if isinstance(v, dt.date) else col.kind]
             if isinstance(v, str):
                 if v:
                     if col.kind == "text":
@@ -254,7 +347,7 @@ def _register_sheet(ws: Worksheet, view: ReportView) -> _Made:
                 else:
                     cell.style = style
             else:
-                formula = _score_formula(entries[i], col, v, r)
+                formula = _score_formula(entries[i], col, v, r, column_of)
                 if formula is not None:
                     cell.value = f"={formula}"
                     made.cached[cell.coordinate] = (formula, v)  # type: ignore[assignment]
@@ -264,9 +357,9 @@ def _register_sheet(ws: Worksheet, view: ReportView) -> _Made:
         ws.row_dimensions[r].height = height
 
     last_row = HEADER_ROW + max(1, len(rows))
-    last_col = get_column_letter(len(COLUMNS))
+    last_col = get_column_letter(len(cols))
     if not rows:  # a table needs a body row
-        for j, col in enumerate(COLUMNS, 1):
+        for j, col in enumerate(cols, 1):
             ws.cell(last_row, j).style = STYLE_OF_KIND[col.kind]
 
     # Column widths; columns empty for every entry are hidden.
@@ -293,7 +386,7 @@ def _register_sheet(ws: Worksheet, view: ReportView) -> _Made:
     def ranges(kind: str) -> str:
         return " ".join(
             f"{get_column_letter(j)}{first}:{get_column_letter(j)}{last_row}"
-            for j, col in enumerate(COLUMNS, 1)
+            for j, col in enumerate(cols, 1)
             if col.kind == kind
         )
 
@@ -341,9 +434,59 @@ def _register_sheet(ws: Worksheet, view: ReportView) -> _Made:
     )
     kinds.add(f"B{first}:B{last_row}")
     ws.add_data_validation(kinds)
+    if view.tracking is not None:
+        _tracking_rules(ws, view, column_of, first, last_row)
 
     print_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}", view.full_title, title_cols=TITLE_COLS)
     return made
+
+
+_TRACKING_NOTE = (
+    f" {words.TRACKING_COLUMNS['appetite.above']} compares the current score with the tolerance of the entry's "
+    f"appetite level (its own, else the strictest of its types', else the default: see the '{words.APPETITE_SHEET}' "
+    f"sheet); {words.TRACKING_COLUMNS['gap']} is the current score's distance from the target (else the residual) "
+    f"score. Each action's due date and status are on the '{words.ACTIONS_SHEET}' sheet."
+)
+
+
+def _tracking_rules(ws: Worksheet, view: ReportView, column_of: dict[str, int], first: int, last: int) -> None:
+    """The tracking columns' highlights (a flag that says Yes, an overdue count above 0, a gap to
+    target) and their validation: a level from the register's levels, a review date a date."""
+
+    def span(key: str) -> str:
+        letter = get_column_letter(column_of[key])
+        return f"{letter}{first}:{letter}{last}"
+
+    yes = f'"{words.YES}"'
+    ws.conditional_formatting.add(f"{span('appetite.above')} {span('review.overdue')}", flag_rule("equal", yes))
+    ws.conditional_formatting.add(span("actions.overdue"), flag_rule("greaterThan", "0"))
+    ws.conditional_formatting.add(span("gap"), flag_rule("greaterThan", "0", CAUTION))
+    appetite = view.register.appetite
+    if appetite is not None and appetite.levels:
+        levels = level_list(appetite)
+        dv = DataValidation(
+            type="list",
+            formula1=levels,
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="stop",
+            errorTitle="Appetite level",
+            error=f"An appetite level is one of the levels on the '{words.APPETITE_SHEET}' sheet.",
+        )
+        dv.add(span("appetite.level"))
+        ws.add_data_validation(dv)
+    review = DataValidation(
+        type="date",
+        operator="greaterThan",
+        formula1="1",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="stop",
+        errorTitle="Review date",
+        error="The next review is a date, e.g. 31/03/2027.",
+    )
+    review.add(span("review_by"))
+    ws.add_data_validation(review)
 
 
 # --------------------------------------------------------------------------- key to scores
@@ -404,13 +547,18 @@ def _workbook(view: ReportView) -> tuple[Workbook, Worksheet, _Made]:
     # the body font, so widths measured in its digits hold in Excel and LibreOffice alike.
     wb._fonts = IndexedList([BODY_FONT])
     wb._named_styles["Normal"].font = BODY_FONT
-    for style in named_styles():
+    for style in named_styles() + (tracking_styles() if view.tracking is not None else []):
         wb.add_named_style(style)
     ws = wb.active
     ws.title = REGISTER_SHEET
     made = _register_sheet(ws, view)
+    if view.tracking is not None:
+        # After the Register: its table stays the workbook's first (import and readers look for it).
+        actions_sheet(wb.create_sheet(words.ACTIONS_SHEET), view)
     if view.layout == "cards":
         cards_sheet(wb.create_sheet(CARDS_SHEET), view)
+    if view.register.appetite is not None:
+        appetite_sheet(wb.create_sheet(words.APPETITE_SHEET), view)
     _key_sheet(wb.create_sheet(KEY_SHEET), view)
     grid.heatmap_sheet(wb.create_sheet(grid.HEAT_SHEET), view, KEY_SHEET)
     if made.rich:
@@ -418,6 +566,9 @@ def _workbook(view: ReportView) -> tuple[Workbook, Worksheet, _Made]:
     if view.changes is not None:
         # The changes summary comes first, and is what the workbook opens on.
         changes_sheet(wb.create_sheet(CHANGES_SHEET, 0), view)
+    if view.tracking is not None:
+        # The summary of appetite, targets and actions comes before it.
+        summary_sheet(wb.create_sheet(words.SUMMARY_SHEET, 0), view)
     wb.active = 0
 
     reg = view.register

@@ -8,6 +8,7 @@ per entry cannot avoid for the longest cells.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from openpyxl.cell.cell import MergedCell
@@ -16,9 +17,9 @@ from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ... import vocabulary as words
-from ...view import EntryView, ReportView, ScoreView
+from ...view import EntryView, ReportView, ScoreView, long_date
 from . import layout as lay
-from .style import band_rules, groups_text, owners_text, print_setup, put_text, rich_text
+from .style import band_rules, groups_text, owners_text, print_setup, put_text, rich_lines, rich_text
 
 CARDS_SHEET = words.CARDS_SHEET
 WIDTHS = (22.0, 52.0, 22.0, 52.0)
@@ -38,6 +39,21 @@ def _score(sv: ScoreView | None) -> int | str | None:
     if sv is not None and sv.unread:
         return sv.text
     return sv.score if sv is not None else None
+
+
+def _when(value: dt.date | str | None) -> str:
+    """A target date as the card prints it: `31 December 2026`, or as written ("March 2022")."""
+    if isinstance(value, dt.date):
+        return long_date(value)
+    return value or ""
+
+
+def _notes(ev: EntryView) -> str:
+    """The entry's notes, one a line (the target date has a row of its own)."""
+    notes = [n for key in ("current", "plan", "id") for n in ev.notes.get(key, ()) if n.field != "target_date"]
+    if not notes:
+        return ""
+    return rich_lines([[(n.text, n.alert, False)] for n in notes])
 
 
 def _chunks(text: str, cap: int) -> list[tuple[str, int]]:
@@ -109,9 +125,12 @@ def _card(ws: Worksheet, row: int, ev: EntryView) -> int:
             L("residual_impact"),
             _scale(ev.residual, "impact"),
         ),
-        (L("owner"), e.owner or "", L("target_date"), e.target_date or ""),
+        (L("owner"), e.owner or "", L("target_date"), _when(e.target_date)),
         (L("target_confidence"), e.target_confidence or "", L("direction"), rich_text(ev.blocks("direction"))),
         (L("types"), "\n".join(ev.types), "", ""),
+        # A register that tracks appetite, targets or actions: the view's notes (appetite, gap
+        # to target, a late review), bold where they ask for attention, as on the Word card.
+        (words.TRACKING_HEADING, _notes(ev), "", ""),
     ]
     for l1, v1, l2, v2 in pairs:
         if v1 in (None, "") and v2 in (None, ""):
@@ -141,7 +160,7 @@ def _card(ws: Worksheet, row: int, ev: EntryView) -> int:
         (L("consequences"), rich_text(ev.blocks("consequences"))),
         (L("controls"), groups_text(ev.controls)),
         (L("control_owner"), owners_text(ev.owners("controls"))),
-        (L("actions"), groups_text(ev.actions)),
+        (L("actions"), groups_text(ev.actions, status=True)),
         (L("action_owner"), owners_text(ev.owners("actions"))),
         (L("progress"), rich_text(ev.blocks("progress"))),
     ]

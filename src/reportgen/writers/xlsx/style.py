@@ -43,6 +43,11 @@ def _font(bold: bool, italic: bool) -> InlineFont:
     return _FONTS[key]
 
 
+def rich_lines(lines: list[list[tuple[str, bool, bool]]]) -> RichStr:
+    """Lines of (text, bold, italic) runs as one cell value."""
+    return _rich(lines)
+
+
 def _rich(lines: list[list[tuple[str, bool, bool]]]) -> RichStr:
     """Lines of (text, bold, italic) runs as one cell value."""
     plain = "\n".join("".join(t for t, _, _ in line) for line in lines)
@@ -79,12 +84,17 @@ def rich_text(blocks: tuple[Block, ...]) -> str:
     return _rich(_block_lines(blocks)) if blocks else ""
 
 
-def groups_text(groups: tuple[GroupView, ...]) -> str:
-    """Each group as its theme (in bold) on a line, then its items; a blank line between groups."""
+def groups_text(groups: tuple[GroupView, ...], status: bool = False) -> str:
+    """Each group as its theme (in bold) on a line, then its items; a blank line between groups.
+    `status`: each action's due date and status under it (`Due 1 September 2018 · Open ·
+    Overdue`, in italic; bold too when overdue), as the Cards sheet prints them. The Register's
+    cell holds the groups' text only: their due dates and statuses are on the Actions sheet."""
     lines: list[list[tuple[str, bool, bool]]] = []
     for g in groups:
         part = [[(g.theme.strip(), True, False)]] if g.theme and g.theme.strip() else []
         part += _block_lines(g.blocks)
+        if status and g.status_text:
+            part.append([(g.status_text, g.overdue, True)])
         if part:
             if lines:
                 lines.append([])
@@ -174,6 +184,41 @@ def named_styles() -> list[NamedStyle]:
     ]
 
 
+def tracking_styles() -> list[NamedStyle]:
+    """The styles only a register that tracks appetite, targets or actions uses (a register
+    without them keeps the workbook it had): a date, as a real Excel date."""
+    return [
+        NamedStyle(
+            "rg date",
+            font=BODY_FONT,
+            alignment=Alignment(horizontal="center", vertical="top", wrap_text=True),
+            border=_BORDER,
+            number_format=DATE_FORMAT,
+        ),
+    ]
+
+
+#: How a date cell shows its date: `1 Sep 2018` (a real date: it sorts and filters as one).
+DATE_FORMAT = "d mmm yyyy"
+#: Excel's own "light red fill with dark red text" and "yellow fill with dark yellow text":
+#: a flag that asks for attention (above appetite, overdue) and one that asks less (a gap to
+#: target). The word in the cell says it too, never the colour alone.
+ALERT = ("FFFFC7CE", "FF9C0006")
+CAUTION = ("FFFFEB9C", "FF9C5700")
+
+
+def flag_rule(operator: str, value: str, colours: tuple[str, str] = ALERT) -> CellIsRule:
+    """A `cellIs` rule that fills a cell (and bolds its text) when its value is `operator` `value`,
+    e.g. ("equal", '"Yes"') or ("greaterThan", "0")."""
+    fill, text = colours
+    return CellIsRule(
+        operator=operator,
+        formula=[value],
+        fill=PatternFill("solid", start_color=fill, end_color=fill),
+        font=Font(color=text, bold=True),
+    )
+
+
 TEXT_STYLES = {10: "rg text", 9: "rg text 9", 8: "rg text 8"}
 STYLE_OF_KIND = {
     "text": "rg text",
@@ -182,6 +227,8 @@ STYLE_OF_KIND = {
     "score": "rg score",
     "likelihood": "rg number",
     "impact": "rg number",
+    "number": "rg number",
+    "date": "rg date",
 }
 
 
