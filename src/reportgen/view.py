@@ -855,6 +855,61 @@ class ReportView:
         return self.register.layout
 
     @property
+    def pack_heading(self) -> str:
+        """What a pack is, after the register's heading: `Summary`, `Deep dive: CR3` ("" for the register)."""
+        if self.pack == "summary":
+            return words.SUMMARY_HEADING
+        if self.pack == "deep-dive":
+            return self.selection
+        return ""
+
+    @property
+    def document_title(self) -> str:
+        """The document's title (its metadata): `Deep dive: CR3 – Appendix A: Corporate … Q2 2018/19`."""
+        return f"{self.pack_heading} – {self.full_title}" if self.pack_heading else self.full_title
+
+    @property
+    def selection_line(self) -> str:
+        """What the first page says the document holds, where its heading does not say it already."""
+        return "" if self.selection == self.pack_heading else self.selection
+
+    @property
+    def summary_heatmaps(self) -> tuple[HeatMap, ...]:
+        """The heat map a summary shows: the current scores' (the first)."""
+        return self.heatmaps[:1]
+
+    def grid_marks(self, ev: EntryView) -> dict[tuple[int, int], tuple[str, ...]]:
+        """Where an entry's scores sit on the Key to Scores grid, for a deep dive: (likelihood,
+        impact) -> the scores in that cell, in words (`Current`), never colour alone. A score with
+        no likelihood and impact marks every cell with that score (`Current (score only)`)."""
+        out: dict[tuple[int, int], list[str]] = {}
+        for f in SCORES:
+            sv = ev.score(f)
+            if sv is None or sv.score is None:
+                continue
+            if sv.likelihood and sv.impact:
+                cells, mark = [(sv.likelihood, sv.impact)], words.GRID_MARKS[f]
+            else:
+                cells = [(c.likelihood, c.impact) for row in self.matrix for c in row.cells if c.score == sv.score]
+                mark = words.GRID_MARK_SCORE_ONLY.format(which=words.GRID_MARKS[f])
+            for cell in cells:
+                out.setdefault(cell, []).append(mark)
+        return {k: tuple(v) for k, v in out.items()}
+
+    def off_grid(self, ev: EntryView) -> tuple[str, ...]:
+        """What the grid says of an entry's scores with no likelihood and impact, in words."""
+        out = []
+        for f in SCORES:
+            sv = ev.score(f)
+            if sv is None or sv.score is None or (sv.likelihood and sv.impact):
+                continue
+            which = words.GRID_MARKS[f]
+            cells = any(c.score == sv.score for row in self.matrix for c in row.cells)
+            text = words.OFF_GRID if cells else words.OFF_GRID_NOWHERE
+            out.append(text.format(which=which, score=sv.score, mark=words.GRID_MARK_SCORE_ONLY.format(which=which)))
+        return tuple(out)
+
+    @property
     def has_opportunities(self) -> bool:
         return any(s.kind == "opportunity" and s.entries for s in self.sections)
 

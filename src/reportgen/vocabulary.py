@@ -140,6 +140,25 @@ DEEP_DIVE = "Deep dive: {id}"
 SUMMARY_HEADING = "Summary"
 BAND_COUNTS = "Entries by band"
 TOP_BAND = "In the {band} band"
+#: The columns of the summary's band counts and of its table of the top band's entries.
+BAND_COUNT_COLUMNS = ("Band", "Scores", "Entries")
+TOP_BAND_COLUMNS = ("ID", "Title", "Owner", "Current score", "Direction of travel")
+#: Part B's keywords in its metadata (after the notice, in its subject).
+PART_B_KEYWORDS = ("NOT FOR PUBLICATION", "Part B", "exempt information", "Schedule 12A")
+#: A deep dive: its scores, and their marks on the Key to Scores grid (words, not colour alone).
+DIVE_SCORES = "Scores on the Key to Scores"
+DIVE_SCORE_COLUMNS = ("Score", "Rating", "Likelihood", "Impact")
+DIVE_GRID_CAPTION = "{name}'s scores marked on the Key to Scores (score = likelihood × impact)"
+GRID_MARKS = {"current": "Current", "residual": "Residual", "target": "Target"}
+#: A score with no likelihood and impact: every cell with that score is marked, and it says why.
+GRID_MARK_SCORE_ONLY = "{which} (score only)"
+OFF_GRID = (
+    "{which} score {score} is given without its likelihood and impact: each cell scoring {score} is marked “{mark}”"
+)
+OFF_GRID_NOWHERE = "{which} score {score} is given without its likelihood and impact, and no cell scores {score}"
+#: A deep dive's score with no likelihood or impact to show.
+NOT_GIVEN = "not given"
+DIVE_HISTORY_COLUMNS = ("Quarter", "Current score")
 
 # --------------------------------------------------------------------------- cards and owners
 

@@ -125,6 +125,14 @@ def placed_list(items: tuple[Placed, ...], link: bool = False) -> Markup:
     return Markup(", ").join(placed(p, link) for p in items)
 
 
+#: What each pack holds, for the page's description (the PDF's Subject).
+_SUBJECTS = {
+    "register": "risks, opportunities and the key to scores",
+    "summary": "summary of the entries by band, the heat map, the entries in the top band and what changed",
+    "deep-dive": "every field of one entry, its scores on the key to scores and its history",
+}
+
+
 @lru_cache(maxsize=1)
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -153,8 +161,14 @@ def build_html(view: ReportView, pdf_break=None) -> str:
     `pdf_break(kind, head=None) -> Markup` is the PDF writer's: called where the page may
     be cut into pieces typeset side by side (see `chunks`); the HTML page has none."""
     reg = view.register
-    title = f"{view.full_title} – {reg.organisation}"
-    subject = f"{reg.title} of {reg.organisation} for {reg.period}: risks, opportunities and the key to scores"
+    title = f"{view.document_title} – {reg.organisation}"
+    subject = f"{reg.title} of {reg.organisation} for {reg.period}: {_SUBJECTS[view.pack]}"
+    if view.pack_heading and view.pack != "summary":
+        subject = f"{view.pack_heading}. {subject}"
+    if view.selection_line:
+        subject += f" ({view.selection_line})"
+    if view.part_b:  # Part B says so first, wherever its description is shown
+        subject = f"{view.part_b}. {subject}"
     css = stylesheet()
     if "</" in css:  # the stylesheet is inlined in <style>; it must not be able to close it
         raise ValueError(f"{STYLESHEET} must not contain '</'")

@@ -265,11 +265,16 @@ def _margins_html(page: str, view: ReportView, first: int = 1, count: int = 1, t
     # No background: the margins are drawn over the page, and white would hide it.
     style = "html{background:none}"
     if total is None:
+        # Part B: its mark, in bold, stands in the middle of the running header for the title
+        # (which its first page's heading and banner still show), so every page says it.
+        doc = view.part_b or reg.title
         body = (
             f'<p style="visibility:hidden;margin:0"><span class="org">{esc(reg.organisation)}</span> '
-            f'<span class="doc">{esc(reg.title)}</span> <span class="period">{esc(reg.period)}</span></p>'
+            f'<span class="doc">{esc(doc)}</span> <span class="period">{esc(reg.period)}</span></p>'
         )
         style += _blank(b for b in _MARGIN_BOXES if not b.startswith("top"))
+        if view.part_b:
+            style += "@page{@top-center{font-weight:bold;color:#1a1a1a}}"
     else:
         head = head.replace("counter(pages)", f'"{total}"')
         body = "<div></div>" + '<div style="break-before:page"></div>' * (count - 1)
