@@ -148,6 +148,7 @@ PART_B_KEYWORDS = ("NOT FOR PUBLICATION", "Part B", "exempt information", "Sched
 #: A deep dive: its scores, and their marks on the Key to Scores grid (words, not colour alone).
 DIVE_SCORES = "Scores on the Key to Scores"
 DIVE_SCORE_COLUMNS = ("Score", "Rating", "Likelihood", "Impact")
+DIVE_SCORES_CAPTION = "{name}'s scores, each with its likelihood and impact"
 DIVE_GRID_CAPTION = "{name}'s scores marked on the Key to Scores (score = likelihood × impact)"
 GRID_MARKS = {"current": "Current", "residual": "Residual", "target": "Target"}
 #: A score with no likelihood and impact: every cell with that score is marked, and it says why.
