@@ -201,7 +201,9 @@ def test_deep_dive_marks_its_scores_on_the_key_to_scores_in_words(tmp_path):
     [path] = build(tmp_path, CARDS, pack="deep-dive", ids=("Corp 1",))
     doc = page(path)
     data = next(e for e in entries(CARDS) if e["id"] == "Corp 1")
-    assert data["current_score"]["score"] == 16 and data["target_score"]["score"] == 9  # Likely/Major, Possible/Moderate
+    assert (
+        data["current_score"]["score"] == 16 and data["target_score"]["score"] == 9
+    )  # Likely/Major, Possible/Moderate
     assert grid_marks(doc) == {(4, 4): "Current", (3, 3): "Target"}
     [scores] = doc.xpath("//table[contains(@class,'dsc')]")
     rows = {text(tr.find("th")): [text(td) for td in tr.findall("td")] for tr in scores.xpath("tbody/tr")}
