@@ -34,6 +34,7 @@ from ...view import EntryView, GroupView, Note, ReportView, ScoreView, Section, 
 from ...zipguard import check as check_package
 from .. import Options, register
 from ..ooxml import normalise
+from . import history
 from . import oxml as X
 from . import reference
 from . import styles as S
@@ -858,6 +859,7 @@ def build_document(view: ReportView, options: Options):
             entry_table(content, ctx, sec)
     if not view.sections:
         X.para(content, ctx.sid(S.TABLE_TEXT), [("This register has no risks or opportunities.",)])
+    history.section(content, ctx)
     key_to_scores(content, ctx)
     appetite_key(content, ctx)
     heat_maps(content, ctx)
