@@ -34,9 +34,8 @@ from ...view import EntryView, GroupView, Note, ReportView, ScoreView, Section, 
 from ...zipguard import check as check_package
 from .. import Options, register
 from ..ooxml import normalise
-from . import history
+from . import history, reference
 from . import oxml as X
-from . import reference
 from . import styles as S
 
 # A4 landscape, in twips (1/20 pt).
