@@ -16,7 +16,8 @@ NODE_STAMP := tests/a11y/node_modules/.installed
 
 sample: system-build $(STAMP) bytecode
 	$(BIN)/reportgen build samples/q1-2018-19.yaml samples/q3-2021-22.yaml samples/small.yaml samples/*.json -o output/
-	$(BIN)/reportgen build samples/q2-2018-19.yaml --previous samples/q1-2018-19.yaml -o output/
+	$(BIN)/reportgen build samples/q2-2018-19.yaml --previous samples/q1-2018-19.yaml \
+		--previous samples/history/q4-2017-18.yaml -o output/
 
 test: system-test $(STAMP) $(NODE_STAMP) bytecode lint
 	$(BIN)/pytest
