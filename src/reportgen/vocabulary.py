@@ -126,6 +126,10 @@ HISTORY_SINCE_COLUMN = "Time in band and overall trend"
 HISTORY_BAND_COUNTS = "Entries in each band"
 HISTORY_BAND_COLUMN = "Band"
 HISTORY_GAP = "—"
+#: Which score a row of the history shows (an entry's current score, then its residual and target
+#: where some quarter has one), and the column that names it.
+HISTORY_SCORE_COLUMN = "Score"
+HISTORY_SCORES: dict[str, str] = {"current": "Current", "residual": "Residual", "target": "Target"}
 
 # --------------------------------------------------------------------------- packs
 

@@ -622,10 +622,15 @@ def _history_heading(text: str) -> bool:
 
 
 def _moves_line(text: str) -> bool:
-    """Whether `text` is a heat map's list of moves (`Moved since Q1 2018/19 (…): CR5 …`, `Current to
-    target (…): …`): computed from the scores, not register data."""
+    """Whether `text` heads a heat map's list of moves (`Moved since Q1 2018/19 (…):`, `Current to
+    target (…):`), or is one of its items (`CR5: Likely/Major → Possible/Major`, after such a
+    heading): computed from the scores, not register data."""
     n = _norm(text)
     return any(n.startswith(_norm(lead)) for lead in (words.MOVED_SINCE.split("{")[0], words.TARGET_TRACK + " ("))
+
+
+#: The arrow between a move's cells (`Likely/Major → Possible/Major`).
+_MOVE_ARROW = words.MOVE.split("{start}")[1].split("{end}")[0].strip()
 
 
 def read_docx(path: Path, like: Register | None = None, progress=None) -> Imported:
@@ -647,6 +652,7 @@ def read_docx(path: Path, like: Register | None = None, progress=None) -> Import
     table_no = 0
     appetite: Appetite | None = None
     last_paragraph = ""
+    in_moves = False  # after a heat map's moves heading, its items
     body = document.element.body
     for el in body.iterchildren():
         if el.tag == qn("w:p"):
@@ -654,11 +660,15 @@ def read_docx(path: Path, like: Register | None = None, progress=None) -> Import
             if not text:
                 continue
             last_paragraph = text
+            if in_moves and _MOVE_ARROW in text:
+                continue
+            in_moves = seen_table and _moves_line(text)
             if not seen_table:
                 before_tables.append(text)
-            elif not not_data(text) and not _history_heading(text) and not _moves_line(text):
+            elif not not_data(text) and not _history_heading(text) and not in_moves:
                 doc.note(f"a paragraph outside any register table was not imported: {text[:60]!r}", "body text")
             continue
+        in_moves = False
         if el.tag != qn("w:tbl"):
             continue
         seen_table = True
