@@ -1,7 +1,8 @@
 """The Word appendix's history (issue 18): built with earlier quarters, each entry's current score
-by quarter as a real Word table after the register, and the register's entries in each band by
-quarter. Four quarters are made at run time from the samples by changing scores; the .docx is read
-back with python-docx and the raw XML."""
+(and, a row each, its residual or target score) by quarter as a real Word table after the register,
+the register's entries in each band by quarter, and the heat maps' moves and target track as lists.
+Four quarters are made at run time from the samples by changing scores; the .docx is read back with
+python-docx and the raw XML."""
 
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ EXPECTED = {
     "CR6": ["none", 16, 16, 16],
     "CR12": ["out", "out", "out", 16],
 }
+# CR3's residual score in the four quarters: Q4 2017/18 gives it none.
+CR3_RESIDUAL = [16, "none", 16, 12]
 
 
 def _yaml() -> YAML:
@@ -86,6 +89,7 @@ def four_quarters(tmp: Path) -> list[Path]:
     def q4(data):
         _cr5(4)(data)
         _entry(data, "CR1")["current_score"] = 25
+        del _entry(data, "CR3")["residual_score"]
 
     return [
         _quarter(tmp, Q1, "Q3 2017/18", dt.date(2018, 1, 1), q3),
@@ -137,9 +141,29 @@ def _fill(cell) -> str | None:
 
 
 def _rows(doc) -> tuple[list[str], dict[str, list]]:
+    """The header, and each entry's current-score row (its cells), by the entry's name."""
+    header, entries = _entries(doc)
+    return header, {name: e["rows"][0] for name, e in entries.items()}
+
+
+def _entries(doc) -> tuple[list[str], dict[str, dict]]:
+    """The history table read back: its header, and for each entry (by the name in its first cell)
+    its title, its rows (all cells each), each row's score name, and its quarters' cells by score
+    name. The ID, title and last cells of an entry's later rows continue the first row's (vMerge)."""
     t = _table(doc, HEADING)
     header = [" ".join(c.text.split()) for c in _cells(t.rows[0])]
-    return header, {c[0].text: c for c in (_cells(r) for r in t.rows[1:])}
+    first_q = header.index("Score") + 1 if "Score" in header else 1 + ("Title" in header)
+    out: dict[str, dict] = {}
+    name = ""
+    for r in t.rows[1:]:
+        cells = _cells(r)
+        if cells[0].text.strip():
+            name = cells[0].text
+            out[name] = {"title": cells[1].text if "Title" in header else "", "rows": [], "scores": {}}
+        label = cells[first_q - 1].text if "Score" in header else "Current"
+        out[name]["rows"].append(cells)
+        out[name]["scores"][label] = cells[first_q:-1]
+    return header, out
 
 
 def _read_score(cell) -> int | str:
@@ -152,28 +176,71 @@ def _read_score(cell) -> int | str:
 
 def test_each_entry_has_its_scores_by_quarter_in_order(built, quarters):
     doc = docx.Document(io.BytesIO(built))
-    header, rows = _rows(doc)
-    assert header[: len(QUARTERS) + 1] == ["ID", *QUARTERS]
-    assert len(header) == len(QUARTERS) + 2  # then how long in its band, and the move over the span
+    header, entries = _entries(doc)
+    assert header == ["ID", "Title", "Score", *QUARTERS, "Time in band and overall trend"]
     reg = api.load(quarters[-1]).register
     names = [e.id for e in reg.risks] + [f"{e.id} (opportunity)" for e in reg.opportunities]
-    assert list(rows) == names  # every entry of this quarter, in the register's order
+    assert list(entries) == names  # every entry of this quarter, in the register's order
     for ident, scores in EXPECTED.items():
-        assert [_read_score(c) for c in rows[ident][1:-1]] == scores, ident
+        assert [_read_score(c) for c in entries[ident]["scores"]["Current"]] == scores, ident
     # the earlier quarters read back from the registers themselves
     q1 = {e.id: e.current.score for e in api.load(quarters[2]).register.risks if e.current}
     for e in reg.risks:
+        got = [_read_score(c) for c in entries[e.id]["scores"]["Current"]]
         if e.id in q1:
-            assert _read_score(rows[e.id][3]) == q1[e.id], e.id
-        assert _read_score(rows[e.id][4]) == e.current.score, e.id
+            assert got[2] == q1[e.id], e.id
+        assert got[3] == e.current.score, e.id
+
+
+def test_the_residual_score_by_quarter_in_a_row_of_its_own(built, quarters):
+    doc = docx.Document(io.BytesIO(built))
+    _, entries = _entries(doc)
+    regs = [api.load(p).register for p in quarters]
+    for name, e in entries.items():
+        ident = name.split()[0]
+        assert list(e["scores"]) == ["Current", "Residual"], name  # no quarter gives a target score
+        want = []
+        for reg in regs:
+            entry = next((x for x in (*reg.risks, *reg.opportunities) if x.id == ident), None)
+            if entry is None:
+                want.append("out")
+            else:
+                want.append(entry.residual.score if entry.residual and entry.residual.score else "none")
+        assert [_read_score(c) for c in e["scores"]["Residual"]] == want, name
+    assert [_read_score(c) for c in entries["CR3"]["scores"]["Residual"]] == CR3_RESIDUAL
+
+
+def test_an_entrys_rows_share_its_id_title_and_trend_and_stay_together(built):
+    doc = docx.Document(io.BytesIO(built))
+    _, entries = _entries(doc)
+    reg = api.load(Q2).register
+    for name, e in entries.items():
+        first, *later = e["rows"]
+        for c in (0, 1, -1):
+            vm = first[c]._tc.find(qn("w:tcPr")).find(qn("w:vMerge"))
+            assert vm is not None and vm.get(qn("w:val")) == "restart", name
+            for row in later:
+                vm = row[c]._tc.find(qn("w:tcPr")).find(qn("w:vMerge"))
+                assert vm is not None and vm.get(qn("w:val")) in (None, "continue"), name
+                assert not row[c].text.strip(), name
+        # every paragraph of the first row keeps with the next: the rows are not parted by a page
+        for cell in first:
+            for p in cell._tc.iter(qn("w:p")):
+                assert p.find(qn("w:pPr")).find(qn("w:keepNext")) is not None, name
+        entry = next(x for x in (*reg.risks, *reg.opportunities) if name.startswith(x.id + " ") or name == x.id)
+        # the title, else the description's first words (the samples have no titles), cut at a word
+        shown = " ".join(e["title"].rstrip("…").split())
+        assert shown and shown in " ".join((entry.title or entry.description).split()), name
+        assert len(e["title"]) <= 80
 
 
 def test_a_score_shows_its_band_in_words_and_shading(built):
     doc = docx.Document(io.BytesIO(built))
-    _, rows = _rows(doc)
+    _, entries = _entries(doc)
     bands = api.load(Q2).register.scoring.bands
-    for ident, scores in EXPECTED.items():
-        for cell, score in zip(rows[ident][1:-1], scores):
+    for ident, scores in [*EXPECTED.items(), ("CR3 residual", CR3_RESIDUAL)]:
+        cells = entries[ident.split()[0]]["scores"]["Residual" if "residual" in ident else "Current"]
+        for cell, score in zip(cells, scores):
             if isinstance(score, str):
                 assert _fill(cell) is None, ident  # a gap is not shaded as though it were a score
                 continue
@@ -185,15 +252,18 @@ def test_a_score_shows_its_band_in_words_and_shading(built):
 
 def test_gaps_say_why_in_words_never_a_zero(built):
     doc = docx.Document(io.BytesIO(built))
-    _, rows = _rows(doc)
-    assert _paras(rows["CR12"][1]) == [GAP, "not in the register"]
-    assert _paras(rows["CR2"][1]) == [GAP, "not in the register"]
-    assert _paras(rows["CR6"][1]) == [GAP, "no score"]
-    every = [p for cells in rows.values() for c in cells[1:-1] for p in _paras(c)]
+    _, entries = _entries(doc)
+    current = {name: e["scores"]["Current"] for name, e in entries.items()}
+    assert _paras(current["CR12"][0]) == [GAP, "not in the register"]
+    assert _paras(current["CR2"][0]) == [GAP, "not in the register"]
+    assert _paras(current["CR6"][0]) == [GAP, "no score"]
+    assert _paras(entries["CR3"]["scores"]["Residual"][1]) == [GAP, "no score"]
+    every = [p for e in entries.values() for cells in e["scores"].values() for c in cells for p in _paras(c)]
     assert "0" not in every
     caption, description = _caption(_table(doc, HEADING))
     assert f"'{GAP}' where the entry was not in the register" in description
     assert "Q3 2017/18 to Q2 2018/19" in description
+    assert "residual or target score" in description
 
 
 def test_time_in_band_and_the_move_over_the_whole_span(built):
@@ -290,7 +360,8 @@ def test_the_history_imports_as_nothing(built, quarters, tmp_path, capsys):
     src = tmp_path / "q2.docx"
     src.write_bytes(built)
     shown = [p.text for p in docx.Document(str(src)).paragraphs]
-    assert any(t.startswith("Moved since Q1 2018/19") and "CR5" in t for t in shown)
+    at = next(i for i, t in enumerate(shown) if t.startswith("Moved since Q1 2018/19"))
+    assert shown[at + 1] == "CR5: Likely/Major → Possible/Major"
     back = tmp_path / "back.yaml"
     assert main(["import", str(src), "-o", str(back)]) == 0
     err = capsys.readouterr().err
@@ -299,14 +370,73 @@ def test_the_history_imports_as_nothing(built, quarters, tmp_path, capsys):
     assert "Scores over time" not in back.read_text(encoding="utf-8")
 
 
+def _list_after(doc, lead: str) -> list:
+    """The paragraphs of the list under the paragraph starting `lead`."""
+    paras = doc.paragraphs
+    at = next(i for i, p in enumerate(paras) if p.text.startswith(lead))
+    out = []
+    for p in paras[at + 1 :]:
+        ppr = p._p.find(qn("w:pPr"))
+        if ppr is None or ppr.find(qn("w:numPr")) is None:
+            break
+        out.append(p)
+    return out
+
+
+def test_the_heat_map_lists_each_move_since_last_quarter_a_line_each(built, quarters):
+    doc = docx.Document(io.BytesIO(built))
+    heading = next(p for p in doc.paragraphs if p.text.startswith("Moved since Q1 2018/19"))
+    assert heading.text == "Moved since Q1 2018/19 (from last quarter's cell to this quarter's):"
+    items = _list_after(doc, "Moved since Q1 2018/19")
+    # CR5 is the one entry placed by likelihood and impact in both quarters: Likely (4) to Possible (3)
+    scale = api.load(quarters[-1]).register.scoring
+    before, after = (f"{scale.likelihood[lk - 1]}/{scale.impact[3]}" for lk in (4, 3))
+    assert [p.text for p in items] == [f"CR5: {before} → {after}"]
+    assert [r.text for r in items[0].runs if r.bold] == ["CR5"]
+    assert items[0].style.name == "Register List"
+    # under the current scores' map, before the residual scores' map
+    order = []
+    for el in doc.element.body:
+        if el.tag == qn("w:p"):
+            order.append("".join(t.text or "" for t in el.iter(qn("w:t"))))
+        elif el.tag == qn("w:tbl"):
+            order.append(_caption(docx.table.Table(el, doc))[0])
+    at = order.index(heading.text)
+    assert order.index("Heat map: current scores") < at < order.index("Heat map: residual scores")
+
+
+def test_the_target_track_lists_current_to_target_cells(tmp_path):
+    cards = SAMPLES / "q3-2021-22.yaml"
+    result = api.build(cards, tmp_path, ["docx"])
+    doc = docx.Document(str(result.written[0]))
+    items = [p.text for p in _list_after(doc, "Current to target (")]
+    reg = api.load(cards).register
+    s = reg.scoring
+    want = []
+    for kind, entries in (("risk", reg.risks), ("opportunity", reg.opportunities)):
+        impacts = s.impact if kind == "risk" else s.opportunity_impact
+        for e in entries:
+            c, t = e.current, e.target
+            if not (c and t and c.likelihood and c.impact and t.likelihood and t.impact):
+                continue
+            if (c.likelihood, c.impact) == (t.likelihood, t.impact):
+                continue
+            name = e.id if kind == "risk" else f"{e.id} (opportunity)"
+            cells = [f"{s.likelihood[x.likelihood - 1]}/{impacts[x.impact - 1]}" for x in (c, t)]
+            want.append(f"{name}: {cells[0]} → {cells[1]}")
+    assert items == want and len(items) > 3
+
+
 def test_two_quarters_give_a_history_of_two(tmp_path):
     result = api.build(Q2, tmp_path, ["docx"], previous=Q1)
     doc = docx.Document(str(result.written[0]))
     header, rows = _rows(doc)
-    assert header[1:3] == ["Q1 2018/19", "Q2 2018/19"]
-    assert [_read_score(c) for c in rows["CR3"][1:3]] == [25, 15]
+    assert header[3:5] == ["Q1 2018/19", "Q2 2018/19"]
+    assert [_read_score(c) for c in rows["CR3"][3:5]] == [25, 15]
     # the move over the span is last quarter's move, shown in the register already: not again here
     assert _paras(rows["CR3"][-1]) == ["High since Q2 2018/19 (this quarter)"]
+    _, entries = _entries(doc)
+    assert [_read_score(c) for c in entries["CR3"]["scores"]["Residual"]] == [16, 12]
 
 
 def test_the_card_layout_has_the_history_too(tmp_path):
@@ -323,11 +453,14 @@ def test_the_card_layout_has_the_history_too(tmp_path):
     result = api.build(cards, tmp_path / "out", ["docx"], previous=earlier)
     doc = docx.Document(str(result.written[0]))
     header, rows = _rows(doc)
-    assert header[1:3] == ["2021/22 Q2", "2021/22 Q3"]
+    assert header[3:5] == ["2021/22 Q2", "2021/22 Q3"]
     ident = str(first["id"])
     reg = api.load(cards).register
-    now = next(e for e in reg.risks if e.id == ident).current.score
-    assert [_read_score(c) for c in rows[ident][1:3]] == [9, now]
+    now = next(e for e in reg.risks if e.id == ident)
+    _, entries = _entries(doc)
+    assert [_read_score(c) for c in entries[ident]["scores"]["Current"]] == [9, now.current.score]
+    # this register gives target scores: a row of them under the current scores
+    assert [_read_score(c) for c in entries[ident]["scores"]["Target"]] == [now.target.score] * 2
 
 
 def test_a_heat_maps_track_to_target_imports_as_nothing(tmp_path, capsys):
