@@ -171,7 +171,8 @@ def entry_table(body, ctx: Ctx, history: History, entries: list[EntryView]) -> N
                 if h.band_since:
                     X.para(tc, ctx.sid(S.TABLE_TEXT), [(h.band_since,)], keep_next=keep)
                 _trend(ctx, tc, h.span, keep)
-            X.ensure_paragraph(tc)
+            if len(tc) == 1:  # only its properties: a cell ends with a paragraph
+                X.para(tc, ctx.sid(S.TABLE_TEXT), [], keep_next=keep)
 
 
 def _score_cell(ctx: Ctx, tc, sv: ScoreView | None, present: bool, keep: bool = False) -> None:
