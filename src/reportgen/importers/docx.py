@@ -3,8 +3,8 @@
 Tables are found by what they show: a header row whose cells are column headings
 (the seeds' labels, common variants, or the labels of a `--like` register), or a
 card whose first cell says "Risk ID ..." / "Opportunity ID ...". The Key to Scores,
-band legend and the history (scores by quarter, entries in each band) are recognised and
-skipped; the council's risk appetite table is read
+band legend, the history (scores by quarter, entries in each band) and the heat maps' lists of
+moves (since last quarter, current to target) are recognised and skipped; the council's risk appetite table is read
 into `appetite:`. Of the notes reportgen computes under an entry's cells, those that
 show a field give it back (an entry's own appetite level, a late review, the target
 date); an action group's status line gives its due date and status. Text that fits no
