@@ -109,3 +109,28 @@ def test_appetite_key_names_each_level_its_tolerance_and_types():
         ("Eager", 16, ("Technological",)),
     )
     assert _view("q2-2018-19.yaml").appetite_key() == ()
+
+
+def test_history_rows_give_the_residual_by_quarter_where_some_quarter_has_one():
+    q1 = api.load(SAMPLES / "q1-2018-19.yaml").register
+    q2 = api.load(SAMPLES / "q2-2018-19.yaml").register
+
+    def without_residual(reg, ids):
+        risks = [e.model_copy(update={"residual": None}) if e.id in ids else e for e in reg.risks]
+        return reg.model_copy(update={"risks": risks})
+
+    q1 = without_residual(q1, {"CR3", "CR1"})
+    q2 = without_residual(q2, {"CR1"})
+    v = view.build(q2, q1, earlier=[q1])
+    entries = {e.id: e for e in v.entries()}
+    cr3 = entries["CR3"].history
+    assert [(label, [sv.score if sv else None for sv in scores]) for label, scores in cr3.rows()] == [
+        ("Current", [25, 15]),
+        ("Residual", [None, 12]),  # none in Q1: a gap, never a zero
+    ]
+    assert cr3.present == (True, True)
+    assert [label for label, _ in entries["CR1"].history.rows()] == ["Current"]  # no residual in any quarter
+    cr12 = entries["CR12"].history  # new this quarter: not in Q1's register
+    assert cr12.present == (False, True)
+    assert [[sv.score if sv else None for sv in scores] for _, scores in cr12.rows()] == [[None, 16], [None, 12]]
+    assert entries["CR3"].short_title.endswith("…") and len(entries["CR3"].short_title) <= 80

@@ -119,6 +119,17 @@ TARGET_TRACK_WHY = "from the current score's cell to the target's"
 MOVE = "{start} → {end}"
 NOT_IN_REGISTER = "not in the register"
 NO_SCORE_THEN = "no score"
+#: The Word history table's last column (how long in its band, the move over the whole span), the
+#: register's entries in each band by quarter (a table after it), its first column, and the mark of
+#: a quarter with no score (with its words: a gap, never a zero).
+HISTORY_SINCE_COLUMN = "Time in band and overall trend"
+HISTORY_BAND_COUNTS = "Entries in each band"
+HISTORY_BAND_COLUMN = "Band"
+HISTORY_GAP = "—"
+#: Which score a row of the history shows (an entry's current score, then its residual and target
+#: where some quarter has one), and the column that names it.
+HISTORY_SCORE_COLUMN = "Score"
+HISTORY_SCORES: dict[str, str] = {"current": "Current", "residual": "Residual", "target": "Target"}
 
 # --------------------------------------------------------------------------- packs
 
