@@ -264,3 +264,23 @@ ACTION_COLUMNS: dict[str, str] = {
 APPETITE_LEVEL_HEADINGS = ("Level", "Tolerance")
 APPETITE_TYPE_HEADINGS = ("Risk Type", "Level")
 APPETITE_DEFAULT_LEVEL = "Default level"
+
+# --------------------------------------------------------------------------- the workbook: history
+
+#: The sheet of each entry's scores by quarter (built with --previous only), after the Register.
+HISTORY_SHEET = "History"
+#: Its two Excel tables: a row per entry, and the entries in each band by quarter (the chart's data).
+HISTORY_TABLE = "HistoryTable"
+BAND_COUNTS_TABLE = "BandsByQuarter"
+#: The History table's columns around the quarters (headed by the quarters' own periods).
+HISTORY_COLUMNS: dict[str, str] = {
+    "id": "ID",
+    "kind": "Type",
+    "title": "Title",
+    "band_since": "In Band Since",
+    "span": "Trend Over the Quarters",
+}
+#: The band table's heading, its first column's heading, and the chart's titles.
+BAND_COUNTS_HEADING = "Entries in each band by quarter"
+BAND_COLUMN = "Band"
+CHART_VALUE_AXIS = "Entries"

@@ -83,6 +83,7 @@ from .appetite import appetite_sheet, level_list
 from .cards import CARDS_SHEET, cards_sheet
 from .changes import CHANGES_SHEET, changes_sheet
 from .formatting import formatting_sheet
+from .history import add_history_sheet, describe_chart, is_drawing
 from .style import (
     BODY_FONT,
     CAUTION,
@@ -552,6 +553,7 @@ def _workbook(view: ReportView) -> tuple[Workbook, Worksheet, _Made]:
     ws = wb.active
     ws.title = REGISTER_SHEET
     made = _register_sheet(ws, view)
+    add_history_sheet(wb, view)  # after the Register (built with --previous only)
     if view.tracking is not None:
         # After the Register: its table stays the workbook's first (import and readers look for it).
         actions_sheet(wb.create_sheet(words.ACTIONS_SHEET), view)
@@ -597,7 +599,10 @@ def render(view: ReportView, options: Options) -> bytes:
     part = register.path.lstrip("/")  # the Register's XML, as ExcelWriter named it
 
     def cache(name: str, data: bytes) -> bytes:
-        """The score formulas' values, which openpyxl cannot write, into the Register's XML."""
+        """The score formulas' values, which openpyxl cannot write, into the Register's XML (and the
+        History chart's text alternative into its drawing)."""
+        if is_drawing(name) and view.history is not None:
+            return describe_chart(data, view.history.text)
         return formulas.fill_cached(data, made.cached) if name == part else data
 
     return ooxml.normalise(buf.getvalue(), view.date, edit=cache)
