@@ -272,6 +272,8 @@ HISTORY_SHEET = "History"
 #: Its two Excel tables: a row per entry, and the entries in each band by quarter (the chart's data).
 HISTORY_TABLE = "HistoryTable"
 BAND_COUNTS_TABLE = "BandsByQuarter"
+#: reportgen's Excel tables that are not the register: import never takes one for it.
+NOT_REGISTER_TABLES = (ACTIONS_TABLE, APPETITE_LEVELS_TABLE, APPETITE_TYPES_TABLE, HISTORY_TABLE, BAND_COUNTS_TABLE)
 #: The History table's columns around the quarters (headed by the quarters' own periods).
 HISTORY_COLUMNS: dict[str, str] = {
     "id": "ID",
