@@ -118,6 +118,8 @@ TARGET_TRACK = "Current to target"
 TARGET_TRACK_WHY = "from the current score's cell to the target's"
 MOVE = "{start} → {end}"
 NOT_IN_REGISTER = "not in the register"
+#: An entry of an earlier quarter not in this one's register.
+CLOSED_SINCE = "Closed: last in {period}"
 NO_SCORE_THEN = "no score"
 
 # --------------------------------------------------------------------------- packs

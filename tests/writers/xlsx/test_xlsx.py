@@ -450,7 +450,7 @@ def sheet_text(ws) -> str:
 
 def test_changes_sheet_comes_first_with_periods_new_closed_and_moved():
     wb = open_wb(render_vs_q1())
-    assert shown_sheets(wb) == ["Changes", "Register", "Key to Scores", "Heat Map"]
+    assert shown_sheets(wb) == ["Changes", "Register", "History", "Key to Scores", "Heat Map"]
     assert wb.active.title == "Changes"  # the workbook opens on the summary
     ws = wb["Changes"]
     assert not ws.tables  # the register stays the workbook's only Excel table (the importer's anchor)

@@ -1,19 +1,22 @@
 """The History sheet (built with --previous only): each entry's scores by quarter, and a chart.
 
 After the Register. An Excel table finance can sort and filter, a row per entry of this quarter's
-register: its ID, type and title, then a column per quarter the build was given, oldest first,
-headed by the quarter's period, holding the entry's current score then as a number (an empty cell
-where it was not in that quarter's register, or had no score: a gap, never a zero), coloured by the
-same band rules as the Register's score columns; then how long it has been in its present band
-(`Very high since Q4 2017/18 (3 quarters)`) and its move over the quarters, as the view words them
-(`EntryHistory.band_since`, `.span`; where the whole span is last quarter's move, that move).
+register, then one per entry of an earlier quarter closed since (the view's `History.closed`): its
+ID, type and title, then a column per quarter the build was given, oldest first, headed by the
+quarter's period, holding the entry's current score then as a number (an empty cell where it was
+not in that quarter's register, or had no score: a gap, never a zero), coloured by band (rules that
+leave an empty cell alone); then how long it has been in its present band (`Very high since Q4
+2017/18 (3 quarters)`, or `Closed: last in Q1 2018/19`) and its move over the quarters, as the view
+words them (`EntryHistory.band_since`, `.span`; where the whole span is last quarter's move, that
+move).
 
-Under it, a small table of how many entries of each quarter's register were in each band (the
-view's `History.band_counts`: entries since closed count in their quarters), and a native stacked
-column chart drawn from that table's cells, so an edited count redraws it. The chart keeps a copy
-of the numbers (`numCache`/`strCache`) for programs that draw a chart without calculating, and its
-text alternative is the view's `History.text` (`describe_chart`, a work-around: openpyxl cannot
-give a chart one).
+Under it, a small table of how many entries of each quarter's register were in each band: each
+count a formula over the quarter's column of the table above (`formulas.count_in_band`), its value
+(the view's `History.band_counts`) cached in the file for readers that do not calculate; and a
+native stacked column chart drawn from those cells, so an edited score recounts and redraws it.
+The chart keeps a copy of the numbers (`numCache`/`strCache`) for programs that draw a chart
+without calculating, and its text alternative is the view's `History.text` (`describe_chart`, a
+work-around: openpyxl cannot give a chart one).
 
 The sheet is for reading: import takes the register from the Register's table, by its name, and
 never from these tables (`importers/xlsx.py`).
@@ -49,9 +52,10 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ... import vocabulary as words
-from ...view import EntryView, ReportView, long_date
+from ...view import ClosedEntry, EntryView, ReportView, long_date
+from . import formulas
 from . import layout as lay
-from .style import MIN_PRINT_SCALE, PRINTABLE_PX, argb, band_rules, column_px, print_setup, put_text
+from .style import MIN_PRINT_SCALE, PRINTABLE_PX, argb, column_px, number_band_rules, print_setup, put_text
 
 SHEET = words.HISTORY_SHEET
 HEADER_ROW = 5  # the title block takes rows 1-3
@@ -108,23 +112,24 @@ def _table(ws: Worksheet, name: str, ref: str, style: str) -> None:
     ws.add_table(table)
 
 
-def add_history_sheet(wb: Workbook, view: ReportView) -> None:
-    """The History sheet, right after the Register (none without --previous)."""
+def add_history_sheet(wb: Workbook, view: ReportView) -> tuple[Worksheet, dict[str, tuple[str, int]]] | None:
+    """The History sheet, right after the Register (none without --previous), and its formula
+    cells' values {reference: (formula, value)}, for `formulas.fill_cached`."""
     if view.history is None:
-        return
+        return None
     at = wb.sheetnames.index(words.REGISTER_SHEET) + 1 if words.REGISTER_SHEET in wb.sheetnames else None
-    history_sheet(wb.create_sheet(SHEET, at), view)
+    ws = wb.create_sheet(SHEET, at)
+    return ws, history_sheet(ws, view)
 
 
-def history_sheet(ws: Worksheet, view: ReportView) -> None:
+def history_sheet(ws: Worksheet, view: ReportView) -> dict[str, tuple[str, int]]:
     history = view.history
     assert history is not None
     quarters = _quarter_headings(history.quarters)
     n_q = len(quarters)
     first_q = len(LEAD) + 1  # the first quarter's column
     last_col = len(LEAD) + n_q + len(TAIL)
-    entries = view.entries()
-    rows = [_row(ev, n_q) for ev in entries]
+    rows = [_row(ev, n_q) for ev in view.entries()] + [_closed_row(c) for c in history.closed]
     widths = []
     for key, width, _ in LEAD + TAIL:
         texts = [r[key] for r in rows if r[key]]
@@ -142,11 +147,11 @@ def history_sheet(ws: Worksheet, view: ReportView) -> None:
     )
     note = (
         "Each entry's current score in each quarter, oldest first, coloured by band as on the "
-        f"'{words.KEY_SHEET}' sheet. An empty cell: the entry was not in that quarter's register, or had no score "
-        f"then. '{words.HISTORY_COLUMNS['band_since']}' says how long its score has been in its present band. The "
-        "table under it counts the entries of each quarter's register in each band (entries since closed too) "
-        "and the chart draws that table: edit a count and the chart follows. For reading: reportgen's import "
-        f"reads the '{words.REGISTER_SHEET}' sheet, not this one."
+        f"'{words.KEY_SHEET}' sheet; entries closed since an earlier quarter come after this quarter's. An empty "
+        "cell: the entry was not in that quarter's register, or had no score then. "
+        f"'{words.HISTORY_COLUMNS['band_since']}' says how long its score has been in its present band. The table "
+        "under it counts each quarter's scores in each band, and the chart draws those counts: edit a score and "
+        f"both follow. For reading: reportgen's import reads the '{words.REGISTER_SHEET}' sheet, not this one."
     )
     put_text(ws.cell(3, 1), note, "rg note wrap")
     ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=last_col)
@@ -174,20 +179,21 @@ def history_sheet(ws: Worksheet, view: ReportView) -> None:
         for j, (key, _, style) in enumerate(TAIL, first_q + n_q):
             height = max(height, _put(ws.cell(r, j), row[key], style, widths[j - 1]))
         ws.row_dimensions[r].height = height
-    last_row = HEADER_ROW + max(1, len(entries))
-    if not entries:  # a table needs a body row
+    last_row = HEADER_ROW + max(1, len(rows))
+    if not rows:  # a table needs a body row
         for j in range(1, last_col + 1):
             ws.cell(last_row, j).style = "rg text"
     _table(ws, words.HISTORY_TABLE, f"A{HEADER_ROW}:{get_column_letter(last_col)}{last_row}", "TableStyleMedium2")
     scores_ref = f"{get_column_letter(first_q)}{HEADER_ROW + 1}:{get_column_letter(first_q + n_q - 1)}{last_row}"
-    for rule in band_rules(view.bands):
+    for rule in number_band_rules(view.bands, f"{get_column_letter(first_q)}{HEADER_ROW + 1}"):
         ws.conditional_formatting.add(scores_ref, rule)
     ws.freeze_panes = f"{get_column_letter(first_q)}{HEADER_ROW + 1}"
     for j, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(j)].width = w
 
     # The entries in each band by quarter, the chart's data: the band's name in the Title column,
-    # its counts under the quarters.
+    # its counts under the quarters, each a count of the quarter's column above.
+    cached: dict[str, tuple[str, int]] = {}
     heading_row = last_row + 2
     put_text(ws.cell(heading_row, 1), words.BAND_COUNTS_HEADING, "rg heading")
     ws.row_dimensions[heading_row].height = 18
@@ -203,7 +209,11 @@ def history_sheet(ws: Worksheet, view: ReportView) -> None:
         cell.fill = PatternFill("solid", start_color=argb(band.colour), end_color=argb(band.colour))
         cell.font = Font(name=cell.font.name, size=cell.font.size, bold=True, color=argb(band.text_colour))
         for k, n in enumerate(counts):
-            ws.cell(top + b, first_q + k, n).style = "rg number"
+            letter = get_column_letter(first_q + k)
+            formula = formulas.count_in_band(f"${letter}${HEADER_ROW + 1}:${letter}${last_row}", band.min, band.max)
+            cell = ws.cell(top + b, first_q + k, f"={formula}")
+            cell.style = "rg number"
+            cached[cell.coordinate] = (formula, n)
     bottom = top + max(1, len(history.band_counts))
     ref = f"{get_column_letter(name_col)}{top}:{get_column_letter(first_q + n_q - 1)}{bottom}"
     _table(ws, words.BAND_COUNTS_TABLE, ref, "TableStyleLight1")
@@ -213,6 +223,7 @@ def history_sheet(ws: Worksheet, view: ReportView) -> None:
     if not _fits_one_page(ws, bottom + 1):
         # The band table and its chart on a page of their own, never cut between two.
         ws.row_breaks.append(Break(id=heading_row - 1))
+    return cached
 
 
 def _fits_one_page(ws: Worksheet, last_row: int) -> bool:
@@ -235,6 +246,18 @@ def _row(ev: EntryView, n_q: int) -> dict:
         "scores": [sv.score if sv is not None else None for sv in h.scores] if h is not None else [None] * n_q,
         "band_since": h.band_since if h is not None else "",
         "span": _span(ev),
+    }
+
+
+def _closed_row(c: ClosedEntry) -> dict:
+    """An entry closed since an earlier quarter: its scores then, a gap this quarter."""
+    return {
+        "id": c.id,
+        "kind": words.KIND_WORDS[c.kind],
+        "title": c.title,
+        "scores": [sv.score if sv is not None else None for sv in c.history.scores],
+        "band_since": c.history.band_since,
+        "span": "",
     }
 
 
