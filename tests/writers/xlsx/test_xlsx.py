@@ -173,9 +173,8 @@ def dump_charts(data: bytes) -> list[str]:
                 if not plot.tag.endswith("Chart"):
                     continue
                 grouping = plot.find("c:grouping", c)
-                out.append(
-                    f"== chart {name}: {etree.QName(plot).localname} {grouping.get('val') if grouping is not None else ''}"
-                )
+                how = grouping.get("val") if grouping is not None else ""
+                out.append(f"== chart {name}: {etree.QName(plot).localname} {how}")
                 for ser in plot.iterfind("c:ser", c):
                     refs = [ser.findtext(f"{p}//c:f", namespaces=c) for p in ("c:tx", "c:cat", "c:val")]
                     cache = [p.findtext("c:v", namespaces=c) for p in ser.iterfind("c:val//c:pt", c)]

@@ -21,7 +21,7 @@ from openpyxl.utils.cell import coordinate_from_string, range_boundaries
 from ruamel.yaml import YAML
 
 from conftest import ROOT, SAMPLES
-from reportgen import api
+from reportgen import api, view
 from reportgen import vocabulary as words
 
 HEADER_ROW = 5
@@ -352,3 +352,37 @@ def test_no_history_sheet_without_an_earlier_quarter():
     assert words.HISTORY_SHEET not in wb.sheetnames
     with zipfile.ZipFile(io.BytesIO(api.render(api.load(SAMPLES / "q2-2018-19.yaml").register, "xlsx"))) as z:
         assert not [n for n in z.namelist() if n.startswith("xl/charts/")]
+
+
+# --------------------------------------------------------------------------- movement on the heat map
+
+
+def _heat_text(data: bytes) -> str:
+    ws = _open(data)[words.HEAT_SHEET]
+    return "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
+
+
+def test_the_heat_map_sheet_lists_each_move_since_last_quarter(tmp_path):
+    """CR5 given its likelihood and impact: Likely/Major in Q1, Possible/Major in Q2."""
+    regs = [_read(SAMPLES / "q1-2018-19.yaml"), _read(SAMPLES / "q2-2018-19.yaml")]
+    for data, likelihood in zip(regs, (4, 3), strict=True):
+        _entry(data, "CR5")["current_score"] = {"likelihood": likelihood, "impact": 4}
+    q1, q2 = (_write(d, tmp_path / f"{n}.yaml") for d, n in zip(regs, ("q1", "q2"), strict=True))
+    text = _heat_text(_workbook(q2, [q1, Q4]))
+    assert (
+        "Moved since Q1 2018/19 (from last quarter's cell to this quarter's): CR5: Likely/Major → Possible/Major"
+        in text
+    )
+    # An entry whose cell did not change, or that has a score only, is not listed as moved.
+    assert text.count("→") == 1
+
+
+def test_the_heat_map_sheet_lists_each_current_to_target_track():
+    path = SAMPLES / "q3-2021-22.yaml"
+    text = _heat_text(api.render(api.load(path).register, "xlsx"))
+    line = next(t for t in text.splitlines() if t.startswith("Current to target"))
+    assert "Corp 1: Likely/Major → Possible/Moderate" in line
+    assert "CO2 (opportunity): Possible/Minor → Likely/Major" in line
+    # Every track the view gives, and no other.
+    tracks = [m.label for hm in view.build(api.load(path).register).heatmaps for m in hm.moves]
+    assert all(t in line for t in tracks) and line.count("→") == len(tracks) == 9
