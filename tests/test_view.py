@@ -134,3 +134,26 @@ def test_history_rows_give_the_residual_by_quarter_where_some_quarter_has_one():
     assert cr12.present == (False, True)
     assert [[sv.score if sv else None for sv in scores] for _, scores in cr12.rows()] == [[None, 16], [None, 12]]
     assert entries["CR3"].short_title.endswith("…") and len(entries["CR3"].short_title) <= 80
+
+
+def test_history_names_entries_closed_since_an_earlier_quarter_and_counts_them():
+    """Q1 with an extra entry CR90 that Q2 no longer has: a closed entry of the history, with its
+    Q1 score and a gap now, counted in Q1's band counts; this quarter's entries are not in it."""
+    q1, q2 = (api.load(SAMPLES / f"{q}-2018-19.yaml").register for q in ("q1", "q2"))
+    extra = q1.risks[6].model_copy(update={"id": "CR90"})
+    q1 = q1.model_copy(update={"risks": [*q1.risks, extra]})
+    h = view.build(q2, q1, earlier=[q1]).history
+    assert h is not None
+    [closed] = h.closed
+    assert (closed.id, closed.name, closed.kind) == ("CR90", "CR90", "risk")
+    assert [sv.score if sv else None for sv in closed.history.scores] == [extra.current.score, None]
+    assert closed.history.present == (True, False)
+    assert closed.history.band_since == "Closed: last in Q1 2018/19"
+    # The band counts count exactly this quarter's entries and the closed one.
+    v = view.build(q2, q1, earlier=[q1])
+    rows = [ev.history.scores for ev in v.entries()] + [closed.history.scores]
+    for band, counts in h.band_counts:
+        assert list(counts) == [
+            sum(1 for r in rows if r[k] is not None and band.min <= r[k].score <= band.max) for k in range(2)
+        ]
+    assert view.build(q2, q2, earlier=[q2]).history.closed == ()

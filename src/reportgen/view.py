@@ -693,12 +693,32 @@ class EntryHistory:
 
 
 @dataclass(frozen=True)
+class ClosedEntry:
+    """An entry of an earlier quarter's register that this quarter's does not have (closed since),
+    with its scores then: the band counts count it in those quarters."""
+
+    id: str
+    kind: Kind
+    #: Its title in the last quarter it was in.
+    title: str
+    #: Its scores, a gap in this quarter; `band_since` says when it was last in the register.
+    history: EntryHistory
+
+    @property
+    def name(self) -> str:
+        return entry_name(self.id, self.kind)
+
+
+@dataclass(frozen=True)
 class History:
     """The register over the quarters a build was given: how many entries were in each band."""
 
     quarters: tuple[str, ...]
     #: Each band with its count of entries in each quarter.
     band_counts: tuple[tuple[Band, tuple[int, ...]], ...]
+    #: The entries of earlier quarters closed since, in the order they first appear: with this
+    #: quarter's entries, every entry each band count counts (matched by ID as `compare` matches).
+    closed: tuple[ClosedEntry, ...] = ()
 
     heading = words.HISTORY_HEADING
 
@@ -1156,7 +1176,30 @@ def _history(reg: Register, earlier: Sequence[Register], quarters: tuple[str, ..
                 )
             )
         counts.append((band, tuple(per)))
-    return History(quarters, tuple(counts))
+    return History(quarters, tuple(counts), _closed(reg, earlier, quarters))
+
+
+def _closed(reg: Register, earlier: Sequence[Register], quarters: tuple[str, ...]) -> tuple[ClosedEntry, ...]:
+    """The earlier quarters' entries no entry of this quarter matched, one per ID (of a kind)."""
+    out = []
+    for kind, entries in (("risk", reg.risks), ("opportunity", reg.opportunities)):
+        found: dict[str, list[Entry | None]] = {}
+        for i, q in enumerate(earlier):
+            for key, p in match(entries, q.risks if kind == "risk" else q.opportunities).unmatched.items():
+                found.setdefault(key, [None] * len(earlier))[i] = p
+        for per in found.values():
+            k = max(i for i, p in enumerate(per) if p is not None)
+            last = per[k]
+            assert last is not None
+            scores = tuple(_score_view(reg, kind, p.current) if p is not None else None for p in per)  # type: ignore[arg-type]
+            history = EntryHistory(
+                quarters,
+                (*scores, None),
+                (*(p is not None for p in per), False),
+                words.CLOSED_SINCE.format(period=quarters[k]),
+            )
+            out.append(ClosedEntry(last.id, kind, title_of(last), history))  # type: ignore[arg-type]
+    return tuple(out)
 
 
 def _cell(sv: ScoreView | None) -> tuple[int, int] | None:
