@@ -277,10 +277,10 @@ def more_rows(ev: EntryView) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     residual = ev.residual
     if ev.later_field != "residual" and residual is not None and (residual.score is not None or residual.unread):
-        rows.append((ev.label("residual"), _score_line(ev.residual)))
-        if ev.residual.likelihood or ev.residual.impact:
-            rows.append((ev.label("residual_likelihood"), ev.residual.scale_text("likelihood")))
-            rows.append((ev.label("residual_impact"), ev.residual.scale_text("impact")))
+        rows.append((ev.label("residual"), _score_line(residual)))
+        if residual.likelihood or residual.impact:
+            rows.append((ev.label("residual_likelihood"), residual.scale_text("likelihood")))
+            rows.append((ev.label("residual_impact"), residual.scale_text("impact")))
     if ev.appetite is not None:
         rows.append((words.TRACKING_COLUMNS["appetite.level"], ev.appetite.text))
     elif ev.entry.appetite:
