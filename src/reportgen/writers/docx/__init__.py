@@ -12,7 +12,9 @@ structure: tables with a repeating header row, list numbering, bold/italic runs
 and named styles ("Register Table Text", "Register Heading", ...), never pictures
 of text. The same register gives a byte-identical file.
 
-The OOXML that python-docx has no API for lives in `oxml` and `styles`.
+The OOXML that python-docx has no API for lives in `oxml` and `styles`. A pack (`packs`): the
+selection line under the heading, Part B's mark in every page header, the summary for Cabinet
+and the deep dive into one entry.
 """
 
 from __future__ import annotations

@@ -51,6 +51,10 @@ and a register that does not has none of it, not even hidden:
   tolerances and the level of each risk type, two small Excel tables, and the
   default level; import reads the appetite back from it (`appetite.py`).
 
+A Part B workbook, and one of selected entries (a filter, a deep dive), starts its first sheet and
+its Register with Part B's mark and the selection line, and a Part B's every print header with
+its mark (`packs.py`); the Register's table moves down under them.
+
 Every text cell is stored as a string (the score formulas are the only formulas), the
 output is byte-for-byte reproducible, and styles are a handful of named styles shared by
 every cell.
