@@ -376,12 +376,11 @@ def _build_one(
         docs = packs.documents(checked.register, str(checked.path), pack.pack, pack.part, pack.selection)
         comparison_warnings: list[Diagnostic] = []
         for n, doc in enumerate(docs):
-            compared = packs.earlier_for(doc, earlier, checked.register)  # a selection: with the same entries
             v = view.build(
                 doc.register,
-                compared[-1] if compared else None,
+                earlier[-1] if earlier else None,
                 ordered[-1][1] if ordered else None,
-                earlier=compared,
+                earlier=earlier,
                 document=doc,
             )
             if v.comparison and n == 0:

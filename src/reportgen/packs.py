@@ -16,7 +16,6 @@ from typing import Any
 
 from . import vocabulary as words
 from .appetite import current_score, level_of
-from .compare import match
 from .diagnostics import Diagnostic, RegisterError
 from .model import Entry, Exempt, Group, Register
 from .selection import Selection
@@ -114,26 +113,6 @@ def _band_of(reg: Register, e: Entry) -> str | None:
     return next((b.name for b in reg.scoring.bands if b.min <= score <= b.max), None)
 
 
-def _chosen(reg: Register, sel: Selection, kind: str, e: Entry) -> bool:
-    """Whether `e` meets every filter of `sel`."""
-    if sel.ids and _norm(e.id) not in {_norm(i) for i in sel.ids}:
-        return False
-    if sel.band and (_band_of(reg, e) or "").lower() != sel.band.lower():
-        return False
-    if sel.owner:
-        owners = [e.owner or ""] + [g.owner or "" for g in (*e.controls, *e.actions)]
-        if not any(sel.owner.lower() in o.lower() for o in owners):
-            return False
-    if sel.type and sel.type.lower() not in {t.lower() for t in e.types}:
-        return False
-    if sel.above_appetite:
-        level = level_of(e, kind, reg.appetite)
-        score = current_score(e)
-        if level is None or score is None or score <= level.tolerance:
-            return False
-    return True
-
-
 def select(reg: Register, sel: Selection, file: str) -> Register:
     """The register holding only the selected entries. Raises `RegisterError` (one line, naming the
     filter) for an ID the register does not have or a selection of nothing."""
@@ -148,8 +127,26 @@ def select(reg: Register, sel: Selection, file: str) -> Register:
             [Diagnostic(f"--band: '{sel.band}' is not a band of its Key to Scores ({names})", file=file)]
         )
 
-    risks = [e for e in reg.risks if _chosen(reg, sel, "risk", e)]
-    opportunities = [e for e in reg.opportunities if _chosen(reg, sel, "opportunity", e)]
+    def chosen(kind: str, e: Entry) -> bool:
+        if sel.ids and _norm(e.id) not in {_norm(i) for i in sel.ids}:
+            return False
+        if sel.band and (_band_of(reg, e) or "").lower() != sel.band.lower():
+            return False
+        if sel.owner:
+            owners = [e.owner or ""] + [g.owner or "" for g in (*e.controls, *e.actions)]
+            if not any(sel.owner.lower() in o.lower() for o in owners):
+                return False
+        if sel.type and sel.type.lower() not in {t.lower() for t in e.types}:
+            return False
+        if sel.above_appetite:
+            level = level_of(e, kind, reg.appetite)
+            score = current_score(e)
+            if level is None or score is None or score <= level.tolerance:
+                return False
+        return True
+
+    risks = [e for e in reg.risks if chosen("risk", e)]
+    opportunities = [e for e in reg.opportunities if chosen("opportunity", e)]
     if not risks and not opportunities:
         raise RegisterError(
             [Diagnostic(f"{sel.describe()}: no entry of the register is selected; nothing written", file=file)]
@@ -174,8 +171,6 @@ class Document:
     part_b: str = ""
     #: "register", "summary" or "deep-dive".
     pack: str = "register"
-    #: The filters it was made with (None: the whole register), for the earlier quarters it compares with.
-    selected: Selection | None = None
 
 
 def documents(
@@ -206,49 +201,10 @@ def documents(
                 }
             )
             slug = re.sub(r"[^A-Za-z0-9]+", "-", e.id).strip("-")
-            out.append(
-                Document(
-                    one,
-                    f"-{slug}{tail}",
-                    words.DEEP_DIVE.format(id=e.id),
-                    notice_b,
-                    "deep-dive",
-                    Selection(ids=(e.id,)),
-                )
-            )
+            out.append(Document(one, f"-{slug}{tail}", words.DEEP_DIVE.format(id=e.id), notice_b, "deep-dive"))
         return out
     suffix = ("" if sel.empty else f"-{sel.slug()}") + ("-summary" if pack == "summary" else "") + tail
-    return [Document(shown, suffix, described, notice_b, pack, None if sel.empty else sel)]
-
-
-def earlier_for(doc: Document, earlier: Sequence[Register], whole: Register) -> list[Register]:
-    """The earlier quarters as a selected document compares with them: the earlier entries its own
-    entries match (by ID, or a look-alike one), and, for a selection by ID, owner or type (by which
-    a closed entry can be judged), the earlier entries it would have selected that are in no way in
-    `whole` (this quarter's register) now. An entry left out of the selection is then not "closed",
-    nor counted in last quarter's bands. The whole register's documents compare with the whole."""
-    sel = doc.selected
-    if sel is None or sel.empty:
-        return list(earlier)
-    closed_too = not (sel.band or sel.above_appetite)
-
-    def keep(reg: Register, kind: str, now: list[Entry], every: list[Entry], then: list[Entry]) -> list[Entry]:
-        kept = {id(p) for _, p in match(now, then).pairs if p is not None}
-        if closed_too:
-            kept |= {id(p) for p in match(every, then).unmatched.values() if _chosen(reg, sel, kind, p)}
-        return [p for p in then if id(p) in kept]
-
-    return [
-        r.model_copy(
-            update={
-                "risks": keep(r, "risk", doc.register.risks, whole.risks, r.risks),
-                "opportunities": keep(
-                    r, "opportunity", doc.register.opportunities, whole.opportunities, r.opportunities
-                ),
-            }
-        )
-        for r in earlier
-    ]
+    return [Document(shown, suffix, described, notice_b, pack)]
 
 
 def withhold_earlier(earlier: Sequence[Register], current: Register, part: str = "a") -> list[Register]:
