@@ -205,6 +205,12 @@ class EntryView:
         return entry_name(self.id, self.kind)
 
     @property
+    def short_title(self) -> str:
+        """The title cut at a word to about `SUMMARY_TITLE` characters, where a table names the
+        entry again (the history)."""
+        return shorten(self.title, SUMMARY_TITLE)
+
+    @property
     def trend(self) -> Trend | None:
         """How the current score moved since last quarter: `▲ Up from 12 (worse)`."""
         return self.change.current if self.change else None
@@ -664,6 +670,15 @@ class EntryHistory:
     band_since: str
     #: The move over the whole span (None where that is last quarter's move, or there is none).
     span: TrendLine | None = None
+    #: Its residual and then its target score in each quarter, as `scores`, for each of the two
+    #: some quarter has: ("residual", scores).
+    later: tuple[tuple[str, tuple[ScoreView | None, ...]], ...] = ()
+
+    def rows(self) -> tuple[tuple[str, tuple[ScoreView | None, ...]], ...]:
+        """The scores by quarter a line each, named: (`Current`, scores), then `Residual`, `Target`."""
+        return ((words.HISTORY_SCORES["current"], self.scores),) + tuple(
+            (words.HISTORY_SCORES[which], scores) for which, scores in self.later
+        )
 
     @property
     def text(self) -> str:
@@ -678,12 +693,32 @@ class EntryHistory:
 
 
 @dataclass(frozen=True)
+class ClosedEntry:
+    """An entry of an earlier quarter's register that this quarter's does not have (closed since),
+    with its scores then: the band counts count it in those quarters."""
+
+    id: str
+    kind: Kind
+    #: Its title in the last quarter it was in.
+    title: str
+    #: Its scores, a gap in this quarter; `band_since` says when it was last in the register.
+    history: EntryHistory
+
+    @property
+    def name(self) -> str:
+        return entry_name(self.id, self.kind)
+
+
+@dataclass(frozen=True)
 class History:
     """The register over the quarters a build was given: how many entries were in each band."""
 
     quarters: tuple[str, ...]
     #: Each band with its count of entries in each quarter.
     band_counts: tuple[tuple[Band, tuple[int, ...]], ...]
+    #: The entries of earlier quarters closed since, in the order they first appear: with this
+    #: quarter's entries, every entry each band count counts (matched by ID as `compare` matches).
+    closed: tuple[ClosedEntry, ...] = ()
 
     heading = words.HISTORY_HEADING
 
@@ -1100,9 +1135,15 @@ def _earlier_entries(reg: Register, earlier: Sequence[Register]) -> dict[tuple[s
 
 
 def _entry_history(
-    reg: Register, kind: Kind, quarters: tuple[str, ...], before: list[Entry | None], now: ScoreView | None
+    reg: Register, kind: Kind, quarters: tuple[str, ...], before: list[Entry | None], entry: Entry
 ) -> EntryHistory:
+    now = _score_view(reg, kind, entry.current)
     scores = tuple(_score_view(reg, kind, p.current) if p is not None else None for p in before) + (now,)
+    later = []
+    for which in ("residual", "target"):
+        seen = tuple(_score_view(reg, kind, getattr(p, which)) if p is not None else None for p in (*before, entry))
+        if any(sv is not None and sv.score is not None for sv in seen):
+            later.append((which, seen))
     present = tuple(p is not None for p in before) + (True,)
     since = ""
     if now is not None and now.band is not None:
@@ -1119,7 +1160,7 @@ def _entry_history(
         assert old is not None
         direction: Direction = "up" if now.score > old else "down" if now.score < old else "level"
         span = TrendLine(words.TREND_LEAD.format(period=quarters[first]), Trend(direction, kind, old, now.score))
-    return EntryHistory(quarters, scores, present, since, span)
+    return EntryHistory(quarters, scores, present, since, span, tuple(later))
 
 
 def _history(reg: Register, earlier: Sequence[Register], quarters: tuple[str, ...]) -> History:
@@ -1135,7 +1176,30 @@ def _history(reg: Register, earlier: Sequence[Register], quarters: tuple[str, ..
                 )
             )
         counts.append((band, tuple(per)))
-    return History(quarters, tuple(counts))
+    return History(quarters, tuple(counts), _closed(reg, earlier, quarters))
+
+
+def _closed(reg: Register, earlier: Sequence[Register], quarters: tuple[str, ...]) -> tuple[ClosedEntry, ...]:
+    """The earlier quarters' entries no entry of this quarter matched, one per ID (of a kind)."""
+    out = []
+    for kind, entries in (("risk", reg.risks), ("opportunity", reg.opportunities)):
+        found: dict[str, list[Entry | None]] = {}
+        for i, q in enumerate(earlier):
+            for key, p in match(entries, q.risks if kind == "risk" else q.opportunities).unmatched.items():
+                found.setdefault(key, [None] * len(earlier))[i] = p
+        for per in found.values():
+            k = max(i for i, p in enumerate(per) if p is not None)
+            last = per[k]
+            assert last is not None
+            scores = tuple(_score_view(reg, kind, p.current) if p is not None else None for p in per)  # type: ignore[arg-type]
+            history = EntryHistory(
+                quarters,
+                (*scores, None),
+                (*(p is not None for p in per), False),
+                words.CLOSED_SINCE.format(period=quarters[k]),
+            )
+            out.append(ClosedEntry(last.id, kind, title_of(last), history))  # type: ignore[arg-type]
+    return tuple(out)
 
 
 def _cell(sv: ScoreView | None) -> tuple[int, int] | None:
@@ -1211,8 +1275,7 @@ def build(
             appetite_view, notes = _notes(reg, kind, e, today, tracking)  # type: ignore[arg-type]
             history = None
             if earlier:
-                now = _score_view(reg, kind, e.current)  # type: ignore[arg-type]
-                history = _entry_history(reg, kind, quarters, before[(kind, e.id)], now)  # type: ignore[arg-type]
+                history = _entry_history(reg, kind, quarters, before[(kind, e.id)], e)  # type: ignore[arg-type]
                 if history.band_since:
                     notes["current"] = notes.get("current", ()) + (Note(history.band_since),)
             if e.exempt is not None and e.current is None:  # withheld from this (public) document

@@ -118,7 +118,20 @@ TARGET_TRACK = "Current to target"
 TARGET_TRACK_WHY = "from the current score's cell to the target's"
 MOVE = "{start} → {end}"
 NOT_IN_REGISTER = "not in the register"
+#: An entry of an earlier quarter not in this one's register.
+CLOSED_SINCE = "Closed: last in {period}"
 NO_SCORE_THEN = "no score"
+#: The Word history table's last column (how long in its band, the move over the whole span), the
+#: register's entries in each band by quarter (a table after it), its first column, and the mark of
+#: a quarter with no score (with its words: a gap, never a zero).
+HISTORY_SINCE_COLUMN = "Time in band and overall trend"
+HISTORY_BAND_COUNTS = "Entries in each band"
+HISTORY_BAND_COLUMN = "Band"
+HISTORY_GAP = "—"
+#: Which score a row of the history shows (an entry's current score, then its residual and target
+#: where some quarter has one), and the column that names it.
+HISTORY_SCORE_COLUMN = "Score"
+HISTORY_SCORES: dict[str, str] = {"current": "Current", "residual": "Residual", "target": "Target"}
 
 # --------------------------------------------------------------------------- packs
 
@@ -295,3 +308,25 @@ ACTION_COLUMNS: dict[str, str] = {
 APPETITE_LEVEL_HEADINGS = ("Level", "Tolerance")
 APPETITE_TYPE_HEADINGS = ("Risk Type", "Level")
 APPETITE_DEFAULT_LEVEL = "Default level"
+
+# --------------------------------------------------------------------------- the workbook: history
+
+#: The sheet of each entry's scores by quarter (built with --previous only), after the Register.
+HISTORY_SHEET = "History"
+#: Its two Excel tables: a row per entry, and the entries in each band by quarter (the chart's data).
+HISTORY_TABLE = "HistoryTable"
+BAND_COUNTS_TABLE = "BandsByQuarter"
+#: reportgen's Excel tables that are not the register: import never takes one for it.
+NOT_REGISTER_TABLES = (ACTIONS_TABLE, APPETITE_LEVELS_TABLE, APPETITE_TYPES_TABLE, HISTORY_TABLE, BAND_COUNTS_TABLE)
+#: The History table's columns around the quarters (headed by the quarters' own periods).
+HISTORY_COLUMNS: dict[str, str] = {
+    "id": "ID",
+    "kind": "Type",
+    "title": "Title",
+    "band_since": "In Band Since",
+    "span": "Trend Over the Quarters",
+}
+#: The band table's heading, its first column's heading, and the chart's titles.
+BAND_COUNTS_HEADING = "Entries in each band by quarter"
+BAND_COLUMN = "Band"
+CHART_VALUE_AXIS = "Entries"

@@ -262,7 +262,7 @@ def deep_dive(body, ctx: Ctx) -> None:
         more(body, ctx, ev)
         on_the_grid(body, ctx, ev)
         band_legend(body, ctx)
-        history(body, ctx, ev)
+        scores_over_time(body, ctx, ev)
     appetite_key(body, ctx)
 
 
@@ -379,40 +379,14 @@ def _where(ctx: Ctx, cell: tuple[int, int]) -> str:
     return f"{labels[lk - 1] if 0 < lk <= len(labels) else lk}/{impact}"
 
 
-def history(body, ctx: Ctx, ev: EntryView) -> None:
-    """The entry's current score in each quarter the build was given (oldest first): one column a
-    quarter, each score with its band's name, a gap said in words; then how long it has been in its
-    band and its move over the whole span."""
-    from . import TABLE_HEADER_FILL, _fill, _text_colour
+def scores_over_time(body, ctx: Ctx, ev: EntryView) -> None:
+    """The entry's scores in each quarter the build was given, as the register's history shows
+    them (`history.entry_table`: its current score and, where known, its residual and target, how
+    long it has been in its band and its move over the whole span)."""
+    from . import history
 
-    h = ev.history
-    if h is None:
+    h = ctx.view.history
+    if h is None or ev.history is None:
         return
-    heading = words.HISTORY_HEADING
-    X.para(body, ctx.sid(S.SECTION), [(heading,)])
-    n = len(h.quarters)
-    each = max(1700, min(2600, ctx.width // max(n, 1)))
-    widths = [each] * n
-    tbl = X.table(body, widths, caption=heading, description=f"{ev.name}: {h.text}")
-    hdr = X.row(tbl, header=True, cant_split=True)
-    for q, wd in zip(h.quarters, widths):
-        tc = X.cell(hdr, wd, fill=TABLE_HEADER_FILL)
-        X.para(tc, ctx.sid(S.TABLE_HEADING), [(q,)], keep_next=True, align="center")
-    tr = X.row(tbl, cant_split=True)
-    for sv, here, wd in zip(h.scores, h.present, widths):
-        if sv is None or sv.score is None:
-            tc = X.cell(tr, wd, valign="center")
-            X.para(tc, ctx.sid(S.BAND), [(words.NO_SCORE_THEN if here else words.NOT_IN_REGISTER,)])
-            continue
-        tc = X.cell(tr, wd, fill=_fill(sv), valign="center")
-        colour = _text_colour(sv)
-        X.para(tc, ctx.sid(S.SCORE), [X.RunSpec(str(sv.score), bold=True)], colour=colour)
-        if sv.band_name:
-            X.para(tc, ctx.sid(S.BAND), [(sv.band_name,)], colour=colour)
-    if h.band_since or h.span is not None:
-        # how long in its band, and the move over the whole span: a last row across the quarters
-        tc = X.cell(X.row(tbl, cant_split=True), sum(widths), span=n)
-        if h.band_since:
-            X.para(tc, ctx.sid(S.TABLE_TEXT), [(h.band_since,)])
-        if h.span is not None:
-            X.para(tc, ctx.sid(S.TREND), [X.RunSpec(h.span.lead + " "), X.RunSpec(h.span.trend.text, bold=True)])
+    X.para(body, ctx.sid(S.SECTION), [(h.heading,)])
+    history.entry_table(body, ctx, h, [ev])
