@@ -153,6 +153,16 @@ DEEP_DIVE = "Deep dive: {id}"
 SUMMARY_HEADING = "Summary"
 BAND_COUNTS = "Entries by band"
 TOP_BAND = "In the {band} band"
+#: The Word styles of the selection line under the heading and of Part B's mark in the page header
+#: (import skips what is in them).
+SELECTION_STYLE = "Register Selection"
+PART_B_STYLE = "Register Part B Mark"
+#: A deep dive: the fields its card has no place for, its scores on the Key to Scores grid (each
+#: marked in its cell by a symbol and the score's name), and the label of a Part B entry's exemption.
+DEEP_DIVE_MORE = "More about {id}"
+DEEP_DIVE_GRID = "{id} on the Key to Scores"
+GRID_MARK = "●"
+EXEMPT_LABEL = "Exempt information"
 
 # --------------------------------------------------------------------------- cards and owners
 
