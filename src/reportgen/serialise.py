@@ -71,6 +71,8 @@ def entry_data(e: Entry, scoring: Scoring | None = None, kind: str = "risk") -> 
             value = _score(value, scoring or Scoring(), kind)
         elif name in ("controls", "actions"):
             value = _groups(value)
+        elif name == "exempt" and value is not None:
+            value = value.model_dump(mode="python", exclude_none=True)
         if value is None or value == [] or value == "":
             continue
         out[field_key(Entry, name)] = value

@@ -173,6 +173,16 @@ OFF_GRID_NOWHERE = "{which} score {score} is given without its likelihood and im
 #: A deep dive's score with no likelihood or impact to show.
 NOT_GIVEN = "not given"
 DIVE_HISTORY_COLUMNS = ("Quarter", "Current score")
+#: The Word styles of the selection line under the heading and of Part B's mark in the page header
+#: (import skips what is in them).
+SELECTION_STYLE = "Register Selection"
+PART_B_STYLE = "Register Part B Mark"
+#: A deep dive: the fields its card has no place for, its scores on the Key to Scores grid (each
+#: marked in its cell by a symbol and the score's name), and the label of a Part B entry's exemption.
+DEEP_DIVE_MORE = "More about {id}"
+DEEP_DIVE_GRID = "{id} on the Key to Scores"
+GRID_MARK = "●"
+EXEMPT_LABEL = "Exempt information"
 
 # --------------------------------------------------------------------------- cards and owners
 

@@ -231,7 +231,51 @@ def not_data(text: str) -> bool:
         words.RISK_APPETITE,
         words.APPETITE_NOTE,
     ]
-    return n in {norm(h) for h in heads} or n.startswith(words.NOT_DATA)
+    return n in {norm(h) for h in heads} or n.startswith(words.NOT_DATA) or pack_line(text)
+
+
+#: The warning an import of a Part B document gives: it holds the exempt information, and does not
+#: say which it is, so a public document made from the import would publish it.
+PART_B_IMPORTED = (
+    "this is a Part B document (NOT FOR PUBLICATION): it holds exempt information without saying which; mark "
+    "the exempt entries again ('exempt:') before building public documents from this register"
+)
+
+
+def template_pattern(template: str) -> str:
+    """A vocabulary template as a pattern: each `{field}` any text."""
+    return r"\s+".join(".+?".join(re.escape(p) for p in re.split(r"\{\w+\}", part)) for part in template.split())
+
+
+def part_b_mark(text: str) -> bool:
+    """Whether `text` is Part B's "NOT FOR PUBLICATION: exempt information under paragraph 3 …"."""
+    return re.fullmatch(template_pattern(words.PART_B_NOTICE), " ".join(text.split()), re.I) is not None
+
+
+def pack_line(text: str) -> bool:
+    """A line reportgen prints for a pack, not register data: Part B's mark, what a selected
+    document holds ("Entries owned by: children; 4 of 15 entries"), a deep dive's or a summary's
+    headings."""
+    t = " ".join(text.split())
+    if part_b_mark(t):
+        return True
+    whole = (
+        words.DEEP_DIVE,
+        words.DEEP_DIVE_MORE,
+        words.DEEP_DIVE_GRID,
+        words.SUMMARY_HEADING,
+        words.BAND_COUNTS,
+        words.TOP_BAND,
+        words.HISTORY_HEADING,
+    )
+    if any(re.fullmatch(template_pattern(w), t, re.I) for w in whole):
+        return True
+    parts = [
+        template_pattern(w)
+        for w in (words.SELECT_IDS, words.SELECT_BAND, words.SELECT_OWNER, words.SELECT_TYPE, words.SELECT_COUNT)
+    ] + [re.escape(words.SELECT_ABOVE_APPETITE)]
+    pieces = t.split("; ")
+    return len(pieces) > 1 and all(any(re.fullmatch(p, piece, re.I) for p in parts) for piece in pieces)
 
 
 def heading_block(texts: list[str], like: Register | None) -> dict[str, Any]:

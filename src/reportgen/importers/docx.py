@@ -39,13 +39,16 @@ from . import Imported, ImportError_
 from ._common import ALIASES as _ALIASES
 from ._common import (
     LONG_DATE,
+    PART_B_IMPORTED,
     cannot_open,
     date_or_text,
     format_pattern,
     not_data,
+    part_b_mark,
     read_long_date,
     read_score,
     settle_heading,
+    template_pattern,
 )
 from ._common import groups_from_lines as _groups_from_lines
 from ._common import heading_block as _heading_block
@@ -615,6 +618,28 @@ def _is_band_legend(doc: _Doc, tbl, scoring) -> bool:
     return bool(firsts) and all(f in names or f in ("band", "score band", "") for f in firsts)
 
 
+def _pack_table(heading: str) -> bool:
+    """Whether the table after `heading` is one a pack computes (a summary's entries by band and top
+    band, a deep dive's further fields): not register data. (A history's: `_history_heading`.)"""
+    t = " ".join(heading.split())
+    return any(
+        re.fullmatch(template_pattern(w), t, re.I) for w in (words.BAND_COUNTS, words.TOP_BAND, words.DEEP_DIVE_MORE)
+    )
+
+
+def _part_b(document) -> bool:
+    """Whether a page header carries Part B's mark (`NOT FOR PUBLICATION: exempt information …`)."""
+    for s in document.sections:
+        for hdr in (s.header, s.first_page_header, s.even_page_header):
+            if hdr.is_linked_to_previous:
+                continue
+            for p in hdr._element.iter(qn("w:p")):
+                text = "".join(t.text or "" for t in p.iter(qn("w:t")))
+                if part_b_mark(text.split("\t")[0]):
+                    return True
+    return False
+
+
 def _history_heading(text: str) -> bool:
     """Whether `text` is a heading of the history reportgen prints after the register (built with
     earlier quarters): the tables under it are computed from the quarters, not register data."""
@@ -679,8 +704,8 @@ def read_docx(path: Path, like: Register | None = None, progress=None) -> Import
         where = f"table {table_no}"
         if not tbl.rows:
             continue
-        if _history_heading(last_paragraph):
-            continue  # scores by quarter, entries in each band: computed from this and earlier quarters
+        if _history_heading(last_paragraph) or _pack_table(last_paragraph):
+            continue  # computed from the quarters, or for a summary or a deep dive from the entries
         first = _cell_text(doc, _unique_cells(tbl.rows[0])[0]) if _unique_cells(tbl.rows[0]) else ""
         cm = _card_head().match(first)
         if cm:
@@ -720,4 +745,6 @@ def read_docx(path: Path, like: Register | None = None, progress=None) -> Import
     if appetite is not None:
         base["appetite"] = appetite
     _own_levels(doc, base)
+    if _part_b(document):
+        doc.note(PART_B_IMPORTED, "page header")
     return Imported(Register.model_validate(base), doc.notes)

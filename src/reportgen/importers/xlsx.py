@@ -44,7 +44,17 @@ from .. import vocabulary as words
 from ..diagnostics import Diagnostic
 from ..model import Appetite, AppetiteLevel, Entry, Group, Register, Score
 from . import Imported, ImportError_
-from ._common import ALIASES, cannot_open, groups_from_lines, heading_block, read_score, settle_heading, split_types
+from ._common import (
+    ALIASES,
+    PART_B_IMPORTED,
+    cannot_open,
+    groups_from_lines,
+    heading_block,
+    part_b_mark,
+    read_score,
+    settle_heading,
+    split_types,
+)
 from ._docx_text import Line, to_markdown
 
 # Headings of reportgen's earlier workbooks, and what they hold.
@@ -453,6 +463,9 @@ def read_xlsx(path: Path, like: Register | None = None, progress=None) -> Import
         base["appetite"] = appetite
     base["risks"] = risks
     base["opportunities"] = opps
+    first = wb.worksheets[0]["A1"].value
+    if any(part_b_mark(str(t)) for t in (*above, first or "") if t):
+        note(PART_B_IMPORTED, f"sheet '{wb.worksheets[0].title}', row 1")
     return Imported(Register.model_validate(base), notes)
 
 

@@ -12,7 +12,9 @@ structure: tables with a repeating header row, list numbering, bold/italic runs
 and named styles ("Register Table Text", "Register Heading", ...), never pictures
 of text. The same register gives a byte-identical file.
 
-The OOXML that python-docx has no API for lives in `oxml` and `styles`.
+The OOXML that python-docx has no API for lives in `oxml` and `styles`. A pack (`packs`): the
+selection line under the heading, Part B's mark in every page header, the summary for Cabinet
+and the deep dive into one entry.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from ...view import EntryView, GroupView, Note, ReportView, ScoreView, Section, 
 from ...zipguard import check as check_package
 from .. import Options, register
 from ..ooxml import normalise
-from . import history, reference
+from . import history, packs, reference
 from . import oxml as X
 from . import styles as S
 
@@ -613,7 +615,6 @@ def _matrix(
 
 
 def key_to_scores(body, ctx: Ctx) -> None:
-    v = ctx.view
     X.para(body, ctx.sid(S.SECTION), [(words.KEY_TO_SCORES,)])
     key = ctx.sid(S.KEY_TEXT)
 
@@ -630,7 +631,12 @@ def key_to_scores(body, ctx: Ctx) -> None:
         "from the lowest up, each cell shaded by its band",
     )
 
-    # legend: band names and ranges (the colour is never the only signal)
+    band_legend(body, ctx)
+
+
+def band_legend(body, ctx: Ctx) -> None:
+    """The score bands: name (shaded with the band) and range; the colour is never the only signal."""
+    v = ctx.view
     X.para(body, ctx.sid(S.SUBHEADING), [(words.SCORE_BANDS,)], keep_next=True)
     lw = [1800, 1400]
     leg = X.table(body, lw, caption="Score bands", description="The score bands: name, range of scores and shading")
@@ -844,12 +850,15 @@ def build_document(view: ReportView, options: Options):
     ids = S.install(doc.styles.element, house_style=house_style)
     numbering = X.Numbering.install(doc.part.numbering_part.element)
     ctx = Ctx(view, ids, numbering, width, height, font_factor=1.15 if house_style else 1.0)
+    packs.install_styles(doc.styles.element, ids, view)
     if not house_style or not _has_content(section.footer):
         footer(section, ctx)
-    if not house_style or not _has_content(section.header):
+    if view.pack == "register" and (not house_style or not _has_content(section.header)):
         running_header(section, ctx)
+    packs.mark_part_b(doc, ctx)
     _font_table(doc)
     _properties(doc, view)
+    packs.properties(doc, ctx)
 
     body = doc.element.body
     # Build straight into the body (moving finished subtrees between lxml documents is
@@ -859,6 +868,22 @@ def build_document(view: ReportView, options: Options):
         body.remove(sect_pr)
     content = body
     heading_block(content, ctx)
+    packs.selection_line(content, ctx)
+    if view.pack == "summary":
+        packs.summary(content, ctx)
+    elif view.pack == "deep-dive":
+        packs.deep_dive(content, ctx)
+    else:
+        register_body(content, ctx)
+    if sect_pr is not None:
+        body.append(sect_pr)
+    return doc
+
+
+def register_body(content, ctx: Ctx) -> None:
+    """The register appendix after its heading: the summaries, the register, the Key and heat maps."""
+    view = ctx.view
+    width = ctx.width
     changes_summary(content, ctx)
     tracking_summary(content, ctx)
     if view.layout == "cards":
@@ -877,9 +902,6 @@ def build_document(view: ReportView, options: Options):
     key_to_scores(content, ctx)
     appetite_key(content, ctx)
     heat_maps(content, ctx)
-    if sect_pr is not None:
-        body.append(sect_pr)
-    return doc
 
 
 @register("docx", "docx", "Word appendix (A4 landscape tables, Key to Scores, heat maps)")

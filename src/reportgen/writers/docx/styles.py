@@ -167,6 +167,25 @@ def install(styles_root: etree._Element, *, house_style: bool) -> dict[str, str]
     return ids
 
 
+def install_extra(styles_root: etree._Element, ids: dict[str, str], defs) -> dict[str, str]:
+    """Add styles only some documents use (a selection line, Part B's mark), as `install` adds
+    its own: a template's style of the same name is kept. Returns their name -> style id."""
+    existing = {}
+    for st in styles_root.iter(w("style")):
+        name = st.find(w("name"))
+        if name is not None and st.get(w("styleId")):
+            existing[name.get(W + "val").lower()] = st.get(w("styleId"))
+    out: dict[str, str] = {}
+    for sd in defs:
+        have = existing.get(sd.name.lower())
+        if have:
+            out[sd.name] = have
+            continue
+        styles_root.append(_style_element(sd, {**ids, **out}))
+        out[sd.name] = style_id(sd)
+    return out
+
+
 def add_font_fallback(font_table_root: etree._Element) -> None:
     """Declare Arial with Liberation Sans as its alternative name, for machines without Arial."""
     for f in font_table_root.iter(w("font")):

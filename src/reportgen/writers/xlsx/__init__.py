@@ -51,6 +51,10 @@ and a register that does not has none of it, not even hidden:
   tolerances and the level of each risk type, two small Excel tables, and the
   default level; import reads the appetite back from it (`appetite.py`).
 
+A Part B workbook, and one of selected entries (a filter, a deep dive), starts its first sheet and
+its Register with Part B's mark and the selection line, and a Part B's every print header with
+its mark (`packs.py`); the Register's table moves down under them.
+
 Every text cell is stored as a string (the score formulas are the only formulas), the
 output is byte-for-byte reproducible, and styles are a handful of named styles shared by
 every cell.
@@ -76,7 +80,7 @@ from openpyxl.writer.excel import ExcelWriter
 from ... import vocabulary as words
 from ...view import EntryView, ReportView, ScoreView
 from .. import Options, ooxml, register
-from . import formulas, grid
+from . import formulas, grid, packs
 from . import layout as lay
 from .actions import actions_sheet
 from .appetite import appetite_sheet, level_list
@@ -293,23 +297,26 @@ def _register_sheet(ws: Worksheet, view: ReportView) -> _Made:
     scoring = reg.scoring
     n_l, n_i = len(scoring.likelihood), len(scoring.impact)
 
-    # Title block, above the table so the table stays a clean range.
-    put_text(ws.cell(1, 1), reg.organisation, "rg subtitle")
-    put_text(ws.cell(2, 1), view.full_title, "rg title")
+    # Part B's mark and the selection line (a pack's) first, then the title block, above the table
+    # so the table stays a clean range.
+    top = packs.top_lines(ws, view)
+    header_row = HEADER_ROW + top
+    put_text(ws.cell(top + 1, 1), reg.organisation, "rg subtitle")
+    put_text(ws.cell(top + 2, 1), view.full_title, "rg title")
     counts = [f"{len(s.entries)} {_NOUNS[s.kind][len(s.entries) != 1]}" for s in view.sections]
     facts = [f"Period: {reg.period}", f"Report date: {_long_date(view.date)}"] + counts
     if view.changes is not None:
         facts.append(f"Trends compared with {view.changes.previous_period}")
-    put_text(ws.cell(3, 1), "    ".join(facts), "rg subtitle")
+    put_text(ws.cell(top + 3, 1), "    ".join(facts), "rg subtitle")
     put_text(
-        ws.cell(4, 1),
+        ws.cell(top + 4, 1),
         f"Scores are likelihood × impact (1 to {n_l * n_i}), coloured by band as on the "
         f"'{KEY_SHEET}' sheet; a current score given with its likelihood and impact is a formula, so it "
         "follows an edit to them. A Rating is the impact/likelihood labels. Columns with no entries in this "
         "register are hidden." + (_TRACKING_NOTE if view.tracking is not None else ""),
         "rg note",
     )
-    ws.row_dimensions[2].height = 20
+    ws.row_dimensions[top + 2].height = 20
 
     # Values first, to size the columns to them.
     rows = [[col.value(ev) for col in cols] for ev in entries]
@@ -324,13 +331,13 @@ def _register_sheet(ws: Worksheet, view: ReportView) -> _Made:
     # Header row.
     header_lines = 1
     for j, col in enumerate(cols, 1):
-        put_text(ws.cell(HEADER_ROW, j), col.header, "rg header")
+        put_text(ws.cell(header_row, j), col.header, "rg header")
         header_lines = max(header_lines, lay.line_count(col.header, bold_caps[j - 1]))
-    ws.row_dimensions[HEADER_ROW].height = lay.row_height(header_lines) + 2
+    ws.row_dimensions[header_row].height = lay.row_height(header_lines) + 2
 
     # One row per entry.
     for i, values in enumerate(rows):
-        r = HEADER_ROW + 1 + i
+        r = header_row + 1 + i
         height = lay.row_height(1)
         for j, (col, v) in enumerate(zip(cols, values)):
             cell = ws.cell(r, j + 1)
@@ -359,7 +366,7 @@ def _register_sheet(ws: Worksheet, view: ReportView) -> _Made:
                 cell.style = style
         ws.row_dimensions[r].height = height
 
-    last_row = HEADER_ROW + max(1, len(rows))
+    last_row = header_row + max(1, len(rows))
     last_col = get_column_letter(len(cols))
     if not rows:  # a table needs a body row
         for j, col in enumerate(cols, 1):
@@ -372,7 +379,7 @@ def _register_sheet(ws: Worksheet, view: ReportView) -> _Made:
         if rows and all(r[j] in (None, "") for r in rows):
             dim.hidden = True
 
-    table = Table(displayName=TABLE_NAME, ref=f"A{HEADER_ROW}:{last_col}{last_row}")
+    table = Table(displayName=TABLE_NAME, ref=f"A{header_row}:{last_col}{last_row}")
     table.tableStyleInfo = TableStyleInfo(
         name="TableStyleMedium2",
         showRowStripes=True,
@@ -381,10 +388,10 @@ def _register_sheet(ws: Worksheet, view: ReportView) -> _Made:
         showLastColumn=False,
     )
     ws.add_table(table)
-    ws.freeze_panes = f"C{HEADER_ROW + 1}"
+    ws.freeze_panes = f"C{header_row + 1}"
 
     # Conditional formatting and validation, one range list per kind of column.
-    first = HEADER_ROW + 1
+    first = header_row + 1
 
     def ranges(kind: str) -> str:
         return " ".join(
@@ -440,7 +447,7 @@ def _register_sheet(ws: Worksheet, view: ReportView) -> _Made:
     if view.tracking is not None:
         _tracking_rules(ws, view, column_of, first, last_row)
 
-    print_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}", view.full_title, title_cols=TITLE_COLS)
+    print_setup(ws, f"{header_row}:{header_row}", view.full_title, title_cols=TITLE_COLS)
     return made
 
 
@@ -550,7 +557,7 @@ def _workbook(view: ReportView) -> tuple[Workbook, Worksheet, _Made]:
     # the body font, so widths measured in its digits hold in Excel and LibreOffice alike.
     wb._fonts = IndexedList([BODY_FONT])
     wb._named_styles["Normal"].font = BODY_FONT
-    for style in named_styles() + (tracking_styles() if view.tracking is not None else []):
+    for style in named_styles() + (tracking_styles() if view.tracking is not None else []) + packs.styles(view):
         wb.add_named_style(style)
     ws = wb.active
     ws.title = REGISTER_SHEET
@@ -569,11 +576,13 @@ def _workbook(view: ReportView) -> tuple[Workbook, Worksheet, _Made]:
         formatting_sheet(wb.create_sheet(words.FORMATTING_SHEET), made.rich, view.full_title)
     if view.changes is not None:
         # The changes summary comes first, and is what the workbook opens on.
-        changes_sheet(wb.create_sheet(CHANGES_SHEET, 0), view)
+        # (Part B's mark and the selection line at its top, where it is the first sheet.)
+        changes_sheet(wb.create_sheet(CHANGES_SHEET, 0), view, first=view.tracking is None)
     if view.tracking is not None:
         # The summary of appetite, targets and actions comes before it.
-        summary_sheet(wb.create_sheet(words.SUMMARY_SHEET, 0), view)
+        summary_sheet(wb.create_sheet(words.SUMMARY_SHEET, 0), view, first=True)
     wb.active = 0
+    packs.mark_headers(wb, view)
 
     reg = view.register
     when = dt.datetime.combine(view.date, dt.time())
@@ -587,6 +596,7 @@ def _workbook(view: ReportView) -> tuple[Workbook, Worksheet, _Made]:
     props.language = "en-GB"
     props.created = when
     props.modified = when
+    packs.properties(wb, view)
     return wb, ws, made
 
 
@@ -606,9 +616,11 @@ def render(view: ReportView, options: Options) -> bytes:
 
     def cache(name: str, data: bytes) -> bytes:
         """The formulas' values into their sheets' XML (and the History chart's text alternative
-        into its drawing)."""
+        into its drawing); a Part B header's line break as itself (`packs.header_line_breaks`)."""
         if is_drawing(name) and view.history is not None:
             return describe_chart(data, view.history.text)
+        if view.part_b and name.startswith("xl/worksheets/"):
+            data = packs.header_line_breaks(data)
         return formulas.fill_cached(data, cached[name]) if name in cached else data
 
     return ooxml.normalise(buf.getvalue(), view.date, edit=cache)

@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ... import vocabulary as words
 from ...view import ChangeItem, ReportView, shorten
 from . import layout as lay
+from . import packs
 from .style import band_rules, print_setup, put_text
 
 CHANGES_SHEET = words.CHANGES_SHEET
@@ -77,16 +78,18 @@ def _band(item: ChangeItem) -> str:
     return item.score.band_name if item.score is not None else ""
 
 
-def changes_sheet(ws: Worksheet, view: ReportView) -> None:
+def changes_sheet(ws: Worksheet, view: ReportView, first: bool = False) -> None:
+    """The changes; the `first` sheet starts with Part B's mark and the selection line (a pack's)."""
     chg = view.changes
     assert chg is not None
     prev, cur = chg.previous_period, chg.current_period
 
-    put_text(ws.cell(1, 1), f"Changes since last quarter: {view.heading}", "rg title")
-    ws.row_dimensions[1].height = 20
-    put_text(ws.cell(2, 1), f"Previous period: {prev}    Current period: {cur}", "rg subtitle")
+    top = packs.top_lines(ws, view) if first else 0
+    put_text(ws.cell(top + 1, 1), f"Changes since last quarter: {view.heading}", "rg title")
+    ws.row_dimensions[top + 1].height = 20
+    put_text(ws.cell(top + 2, 1), f"Previous period: {prev}    Current period: {cur}", "rg subtitle")
     put_text(
-        ws.cell(3, 1),
+        ws.cell(top + 3, 1),
         f"{len(chg.new)} new this quarter    {len(chg.closed)} closed    {len(chg.moved)} with a score that moved"
         f"    {len(chg.later_moved)} with a residual or target score that moved",
         "rg subtitle",
@@ -96,10 +99,10 @@ def changes_sheet(ws: Worksheet, view: ReportView) -> None:
         f"opportunity, up is better. Scores are coloured by band as on the '{words.KEY_SHEET}' sheet; every "
         f"entry's trend is also on its row of the '{words.REGISTER_SHEET}' sheet."
     )
-    put_text(ws.cell(4, 1), note, "rg note wrap")
-    ws.merge_cells(start_row=4, start_column=1, end_row=4, end_column=len(WIDTHS))
-    ws.row_dimensions[4].height = lay.note_height(note, sum(WIDTHS))
-    row = 5
+    put_text(ws.cell(top + 4, 1), note, "rg note wrap")
+    ws.merge_cells(start_row=top + 4, start_column=1, end_row=top + 4, end_column=len(WIDTHS))
+    ws.row_dimensions[top + 4].height = lay.note_height(note, sum(WIDTHS))
+    row = top + 5
     if chg.renamed:
         text = "Matched with last quarter by a near-identical ID: " + ", ".join(
             f"{ident} (was {was})" for ident, was in chg.renamed
@@ -201,4 +204,4 @@ def changes_sheet(ws: Worksheet, view: ReportView) -> None:
     if score_ranges:
         for rule in band_rules(view.bands):
             ws.conditional_formatting.add(" ".join(score_ranges), rule)
-    print_setup(ws, "1:1", view.full_title)
+    print_setup(ws, f"{top + 1}:{top + 1}", view.full_title)

@@ -13,19 +13,22 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ... import vocabulary as words
 from ...view import ReportView, long_date
 from . import layout as lay
+from . import packs
 from .style import print_setup, put_text
 
 SHEET = words.SUMMARY_SHEET
 WIDTH = 120.0
 
 
-def summary_sheet(ws: Worksheet, view: ReportView) -> None:
+def summary_sheet(ws: Worksheet, view: ReportView, first: bool = False) -> None:
+    """The summary; the `first` sheet starts with Part B's mark and the selection line (a pack's)."""
     tracking = view.tracking
     assert tracking is not None
-    put_text(ws.cell(1, 1), f"{tracking.heading}: {view.heading}", "rg title")
-    ws.row_dimensions[1].height = 20
+    top = packs.top_lines(ws, view) if first else 0
+    put_text(ws.cell(top + 1, 1), f"{tracking.heading}: {view.heading}", "rg title")
+    ws.row_dimensions[top + 1].height = 20
     reg = view.register
-    put_text(ws.cell(2, 1), f"Period: {reg.period}    Report date: {long_date(view.date)}", "rg subtitle")
+    put_text(ws.cell(top + 2, 1), f"Period: {reg.period}    Report date: {long_date(view.date)}", "rg subtitle")
     sheets = [f"'{words.REGISTER_SHEET}'", f"'{words.ACTIONS_SHEET}'"]
     if reg.appetite is not None:
         sheets.append(f"'{words.APPETITE_SHEET}'")
@@ -35,10 +38,10 @@ def summary_sheet(ws: Worksheet, view: ReportView) -> None:
         f"columns of the {sheets[0]} sheet; each action, with its due date and status, is a row of the "
         f"{sheets[1]} sheet{levels}."
     )
-    put_text(ws.cell(3, 1), note, "rg note wrap")
-    ws.row_dimensions[3].height = lay.note_height(note, WIDTH)
+    put_text(ws.cell(top + 3, 1), note, "rg note wrap")
+    ws.row_dimensions[top + 3].height = lay.note_height(note, WIDTH)
     cap = lay.chars_per_line(WIDTH)
-    row = 5
+    row = top + 5
     for label, items in tracking.rows():
         put_text(ws.cell(row, 1), label, "rg heading")
         ws.row_dimensions[row].height = 18
@@ -52,4 +55,4 @@ def summary_sheet(ws: Worksheet, view: ReportView) -> None:
             row += 1
         row += 1
     ws.column_dimensions["A"].width = WIDTH
-    print_setup(ws, "1:1", view.full_title)
+    print_setup(ws, f"{top + 1}:{top + 1}", view.full_title)
