@@ -284,6 +284,31 @@ class EntryView:
             out.append((theme, owner))
         return tuple(out)
 
+    def grid_marks(self) -> dict[tuple[int, int], tuple[str, ...]]:
+        """Where its scores sit on the Key to Scores grid, for a deep dive: (likelihood, impact) ->
+        the scores in that cell, by name (`● Current Risk Score`): never colour alone. A score
+        without its likelihood and impact is not guessed into a cell (see `off_grid`)."""
+        out: dict[tuple[int, int], list[str]] = {}
+        for f in SCORES:
+            sv = self.score(f)
+            if sv is not None and sv.score is not None and sv.likelihood and sv.impact:
+                out.setdefault((sv.likelihood, sv.impact), []).append(f"{words.GRID_MARK} {self.label(f)}")
+        return {k: tuple(v) for k, v in out.items()}
+
+    def off_grid(self) -> tuple[str, ...]:
+        """Its scores the grid cannot place, and why: `Current Risk Score: 15: score only (no
+        likelihood and impact given, so not placed in the grid)`."""
+        out = []
+        for f in SCORES:
+            sv = self.score(f)
+            if sv is None or (sv.likelihood and sv.impact and sv.score is not None):
+                continue
+            if sv.score is not None:
+                out.append(f"{self.label(f)}: {sv.text}: {words.SCORE_ONLY.lower()} ({words.SCORE_ONLY_WHY})")
+            elif sv.unread:
+                out.append(f"{self.label(f)}: {sv.text}: {words.NOT_PLACED.lower()} ({words.NOT_PLACED_WHY})")
+        return tuple(out)
+
 
 def entry_name(ident: str, kind: str) -> str:
     """`CR3`, or `CO1 (opportunity)`: risks and opportunities told apart in words."""
@@ -912,37 +937,6 @@ class ReportView:
     def summary_heatmaps(self) -> tuple[HeatMap, ...]:
         """The heat map a summary shows: the current scores' (the first)."""
         return self.heatmaps[:1]
-
-    def grid_marks(self, ev: EntryView) -> dict[tuple[int, int], tuple[str, ...]]:
-        """Where an entry's scores sit on the Key to Scores grid, for a deep dive: (likelihood,
-        impact) -> the scores in that cell, in words (`Current`), never colour alone. A score with
-        no likelihood and impact marks every cell with that score (`Current (score only)`)."""
-        out: dict[tuple[int, int], list[str]] = {}
-        for f in SCORES:
-            sv = ev.score(f)
-            if sv is None or sv.score is None:
-                continue
-            if sv.likelihood and sv.impact:
-                cells, mark = [(sv.likelihood, sv.impact)], words.GRID_MARKS[f]
-            else:
-                cells = [(c.likelihood, c.impact) for row in self.matrix for c in row.cells if c.score == sv.score]
-                mark = words.GRID_MARK_SCORE_ONLY.format(which=words.GRID_MARKS[f])
-            for cell in cells:
-                out.setdefault(cell, []).append(mark)
-        return {k: tuple(v) for k, v in out.items()}
-
-    def off_grid(self, ev: EntryView) -> tuple[str, ...]:
-        """What the grid says of an entry's scores with no likelihood and impact, in words."""
-        out = []
-        for f in SCORES:
-            sv = ev.score(f)
-            if sv is None or sv.score is None or (sv.likelihood and sv.impact):
-                continue
-            which = words.GRID_MARKS[f]
-            cells = any(c.score == sv.score for row in self.matrix for c in row.cells)
-            text = words.OFF_GRID if cells else words.OFF_GRID_NOWHERE
-            out.append(text.format(which=which, score=sv.score, mark=words.GRID_MARK_SCORE_ONLY.format(which=which)))
-        return tuple(out)
 
     @property
     def has_opportunities(self) -> bool:

@@ -158,18 +158,10 @@ BAND_COUNT_COLUMNS = ("Band", "Scores", "Entries")
 TOP_BAND_COLUMNS = ("ID", "Title", "Owner", "Current score", "Direction of travel")
 #: Part B's keywords in its metadata (after the notice, in its subject).
 PART_B_KEYWORDS = ("NOT FOR PUBLICATION", "Part B", "exempt information", "Schedule 12A")
-#: A deep dive: its scores, and their marks on the Key to Scores grid (words, not colour alone).
+#: A deep dive: its scores with their likelihood and impact, and its scores by quarter.
 DIVE_SCORES = "Scores on the Key to Scores"
 DIVE_SCORE_COLUMNS = ("Score", "Rating", "Likelihood", "Impact")
 DIVE_SCORES_CAPTION = "{name}'s scores, each with its likelihood and impact"
-DIVE_GRID_CAPTION = "{name}'s scores marked on the Key to Scores (score = likelihood × impact)"
-GRID_MARKS = {"current": "Current", "residual": "Residual", "target": "Target"}
-#: A score with no likelihood and impact: every cell with that score is marked, and it says why.
-GRID_MARK_SCORE_ONLY = "{which} (score only)"
-OFF_GRID = (
-    "{which} score {score} is given without its likelihood and impact: each cell scoring {score} is marked “{mark}”"
-)
-OFF_GRID_NOWHERE = "{which} score {score} is given without its likelihood and impact, and no cell scores {score}"
 #: A deep dive's score with no likelihood or impact to show.
 NOT_GIVEN = "not given"
 DIVE_HISTORY_COLUMNS = ("Quarter", "Current score")

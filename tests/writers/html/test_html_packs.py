@@ -197,31 +197,30 @@ def grid_marks(doc) -> dict[tuple[int, int], str]:
     return out
 
 
-def test_deep_dive_marks_its_scores_on_the_key_to_scores_in_words(tmp_path):
+def test_deep_dive_names_its_scores_in_their_cells_of_the_key_to_scores(tmp_path):
     [path] = build(tmp_path, CARDS, pack="deep-dive", ids=("Corp 1",))
     doc = page(path)
     data = next(e for e in entries(CARDS) if e["id"] == "Corp 1")
-    assert (
-        data["current_score"]["score"] == 16 and data["target_score"]["score"] == 9
-    )  # Likely/Major, Possible/Moderate
-    assert grid_marks(doc) == {(4, 4): "Current", (3, 3): "Target"}
+    # Likely/Major and Possible/Moderate
+    assert data["current_score"]["score"] == 16 and data["target_score"]["score"] == 9
+    assert grid_marks(doc) == {(4, 4): "● Current Risk Score", (3, 3): "● Target Risk Score"}
+    [caption] = doc.xpath("//table[contains(@class,'grid')]/caption")
+    assert text(caption) == "Corp 1 on the Key to Scores"
     [scores] = doc.xpath("//table[contains(@class,'dsc')]")
     rows = {text(tr.find("th")): [text(td) for td in tr.findall("td")] for tr in scores.xpath("tbody/tr")}
     assert rows["Current Risk Score"] == ["16 (Major/Likely) Very high", "Likely (4)", "Major (4)"]
     assert rows["Target Risk Score"][1:] == ["Possible (3)", "Moderate (3)"]
 
 
-def test_deep_dive_marks_a_bare_score_in_every_cell_with_that_score_and_says_so(tmp_path):
+def test_deep_dive_lists_a_bare_score_under_the_grid_never_guessed_into_a_cell(tmp_path):
     [path] = build(tmp_path, Q2, pack="deep-dive", ids=("CR3",))  # 15 and 12, no likelihood or impact
     doc = page(path)
-    assert grid_marks(doc) == {
-        (3, 5): "Current (score only)",
-        (5, 3): "Current (score only)",
-        (3, 4): "Residual (score only)",
-        (4, 3): "Residual (score only)",
-    }
+    assert grid_marks(doc) == {}
     said = [text(p) for p in doc.xpath("//p[@class='only']")]
-    assert said[0].startswith("Current score 15 is given without its likelihood and impact")
+    why = "score only (no likelihood and impact given, so not placed in the grid)"
+    assert said == [f"Current Risk Score: 15: {why}", f"Residual Risk Score: 12: {why}"]
+    [scores] = doc.xpath("//table[contains(@class,'dsc')]")
+    assert [text(td) for td in scores.xpath("tbody/tr[1]/td")] == ["15 High", "not given", "not given"]
 
 
 def test_part_b_is_marked_at_the_top_and_in_its_metadata_the_public_page_nowhere(tmp_path):

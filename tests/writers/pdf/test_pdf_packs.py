@@ -110,7 +110,8 @@ def test_deep_dive_holds_its_entry_alone(tmp_path):
     cr3 = next(e for e in entries(Q2) if e["id"] == "CR3")
     assert " ".join(cr3["description"].split()) in text
     assert "Deep dive: CR3" in texts[0]
-    assert "Scores on the Key to Scores" in text and "Current (score only)" in text
+    assert "Scores on the Key to Scores" in text and "CR3 on the Key to Scores" in text
+    assert "Current Risk Score: 15: score only" in text
     assert pypdf.PdfReader(str(pdf)).metadata.title.startswith("Deep dive: CR3 – ")
 
 
