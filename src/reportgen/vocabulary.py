@@ -107,6 +107,15 @@ APPETITE_DEFAULT = "Any other risk type (the default)"
 
 #: The section of each entry's scores by quarter, when built with earlier quarters.
 HISTORY_HEADING = "Scores over time"
+#: The HTML/PDF history section: what it says first, its two parts, the per-entry table's first and
+#: chart columns, and each table's caption.
+HISTORY_NOTE = "Each entry's current score in the quarters compared, oldest first; a dash where it was not scored."
+HISTORY_REGISTER = "The register by band"
+HISTORY_ENTRIES = "Each entry's current score"
+HISTORY_ENTRY_COLUMN = "Entry"
+HISTORY_CHART_COLUMN = "Chart"
+HISTORY_ENTRIES_CAPTION = "Current score of each entry by quarter, {first} to {last}, with its band"
+HISTORY_BANDS_CAPTION = "Entries in each band by quarter, {first} to {last}"
 #: How long an entry has been in its present band.
 BAND_SINCE = "{band} since {period}"
 QUARTERS_IN_BAND = "{n} quarters"
@@ -119,6 +128,13 @@ TARGET_TRACK_WHY = "from the current score's cell to the target's"
 MOVE = "{start} → {end}"
 NOT_IN_REGISTER = "not in the register"
 NO_SCORE_THEN = "no score"
+#: The Word history table's last column (how long in its band, the move over the whole span), the
+#: register's entries in each band by quarter (a table after it), its first column, and the mark of
+#: a quarter with no score (with its words: a gap, never a zero).
+HISTORY_SINCE_COLUMN = "Time in band and overall trend"
+HISTORY_BAND_COUNTS = "Entries in each band"
+HISTORY_BAND_COLUMN = "Band"
+HISTORY_GAP = "—"
 
 # --------------------------------------------------------------------------- cards and owners
 
