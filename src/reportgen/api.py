@@ -9,6 +9,7 @@ be imported).
 from __future__ import annotations
 
 import os
+import re
 import signal
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostic, RegisterError, ReportgenError
+from .selection import Selection
 from .writers import FORMATS, Options, UnknownFormat, parse_formats
 from .writers import get as get_writer
 
@@ -229,6 +231,33 @@ def build(
     return result
 
 
+#: What a build can make of a register besides the register itself (`--pack`).
+PACKS = ("register", "summary", "deep-dive")
+
+
+@dataclass(frozen=True)
+class Pack:
+    """What a build makes of each register (`reportgen build --part/--pack/--ids/...`): the public
+    documents (Part A) or Part B; the register, a summary, or a deep dive per entry; of the whole
+    register or a selection of its entries (see `packs`)."""
+
+    pack: str = "register"
+    part: str = "a"
+    selection: Selection = Selection()
+
+    def suffixes(self) -> list[str]:
+        """The names a register's files take after its stem (`-summary`, `-CR3`, `-part-b`)."""
+        tail = "-part-b" if self.part == "b" else ""
+        if self.pack == "deep-dive":
+            return [f"-{re.sub(r'[^A-Za-z0-9]+', '-', i).strip('-')}{tail}" for i in self.selection.ids]
+        own = "" if self.selection.empty else f"-{self.selection.slug()}"
+        return [own + ("-summary" if self.pack == "summary" else "") + tail]
+
+    def formats(self, wanted: list[str]) -> list[str]:
+        """The summary is for reading: Word, PDF and HTML (a workbook of it would not be)."""
+        return [f for f in wanted if f != "xlsx"] if self.pack == "summary" else wanted
+
+
 def build_all(
     paths: Iterable[str | Path],
     out_dir: str | Path = "output",
@@ -237,13 +266,24 @@ def build_all(
     previous: Previous = None,
     progress: Progress | None = None,
     keep_going: bool = True,
+    pack: Pack | None = None,
 ) -> Iterator[BuildResult]:
     """`build` each register in turn, yielding its result as it is written. Before anything
     is read, refuses (`Conflict`) a build in which an output would overwrite an input (a
     register, `previous`, the reference .docx) or two registers would be written to the same
     files. With `keep_going`, a register that cannot be used gives a result with its `error`
-    and the others are still built."""
-    wanted = parse_formats(formats)
+    and the others are still built. `pack` says what documents each register becomes (default:
+    the public register, every entry)."""
+    pack = pack or Pack()
+    if pack.pack not in PACKS:
+        raise ReportgenError(f"--pack: '{pack.pack}' is not a pack; choose from {', '.join(PACKS)}")
+    if pack.part not in ("a", "b"):
+        raise ReportgenError(f"--part: '{pack.part}' is not a part; choose a (public) or b (exempt)")
+    if pack.pack == "deep-dive" and not pack.selection.ids:
+        raise ReportgenError("--pack deep-dive needs --ids: the entries to dive into (e.g. --ids CR3,CR5)")
+    wanted = pack.formats(parse_formats(formats))
+    if not wanted:
+        raise ReportgenError("the summary is written as Word, PDF and HTML: ask for one of them (-f)")
     opts = options or Options()
     out = Path(out_dir)
     registers: list[Path] = []
@@ -255,20 +295,25 @@ def build_all(
     inputs.extend((p, "a previous register") for p in earlier)
     if opts.reference_docx is not None:
         inputs.append((Path(opts.reference_docx), "the reference document"))
-    plan: list[tuple[Path, dict[str, Path]]] = []
+    plan: list[tuple[Path, dict[str, dict[str, Path]]]] = []
     claimed: dict[Path, Path] = {}
     for reg in registers:
-        targets = {f: out / f"{reg.stem}.{FORMATS[f].extension}" for f in wanted}
-        _refuse_overwriting(targets.values(), inputs, "write the output to another folder (-o)")
-        first = next(iter(targets.values()))
+        targets = {
+            suffix: {f: out / f"{reg.stem}{suffix}.{FORMATS[f].extension}" for f in wanted}
+            for suffix in pack.suffixes()
+        }
+        every = [t for per in targets.values() for t in per.values()]
+        _refuse_overwriting(every, inputs, "write the output to another folder (-o)")
+        first = every[0]
         other = next((r for t, r in claimed.items() if _same(t, first)), None)
         if other is not None:
             raise Conflict(
-                f"{other} and {reg} would both be written as {out / reg.stem}.*: build them into different folders (-o)"
+                f"{other} and {reg} would both be written as {first.with_suffix('.*')}: build them into different "
+                "folders (-o)"
             )
         claimed[first] = reg
         plan.append((reg, targets))
-    return _build_each(plan, opts, earlier, progress, keep_going)
+    return _build_each(plan, opts, earlier, progress, keep_going, pack)
 
 
 #: Earlier quarters for a build: a register, several, or a folder of them (None: none).
@@ -291,11 +336,13 @@ def previous_files(previous: Previous) -> list[Path]:
     return out
 
 
-def _build_each(plan, opts: Options, previous: list[Path], progress, keep_going: bool) -> Iterator[BuildResult]:
+def _build_each(
+    plan, opts: Options, previous: list[Path], progress, keep_going: bool, pack: Pack
+) -> Iterator[BuildResult]:
     last: list[Checked] = []  # `previous`, loaded once
     for reg, targets in plan:
         try:
-            yield _build_one(reg, targets, opts, previous, last, progress)
+            yield _build_one(reg, targets, opts, previous, last, progress, pack)
         except RegisterError as exc:
             if not keep_going:
                 raise
@@ -304,43 +351,53 @@ def _build_each(plan, opts: Options, previous: list[Path], progress, keep_going:
 
 def _build_one(
     path: Path,
-    targets: dict[str, Path],
+    targets: dict[str, dict[str, Path]],
     opts: Options,
     previous: list[Path],
     last: list[Checked],
     progress: Progress | None,
+    pack: Pack,
 ) -> BuildResult:
-    formats = list(targets)
+    formats = list(next(iter(targets.values())))
     opts = replace(opts, warnings=[])  # the writers' warnings about this register's files
+    files: dict[Path, bytes] = {}
     with ExitStack() as stack:
         # A writer with a session (the PDF's typesetting processes) starts it first, before the
         # register is read and the other writers' libraries are imported, and renders in the
         # background while the other formats are rendered.
         sessions = {f: stack.enter_context(_session(f)) for f in formats if FORMATS[f].session}
-        from . import history, view
+        from . import history, packs, view
 
         checked = load(path, progress)
         if previous and not last:
             last.extend(load(p, progress) for p in previous)
         ordered = history.order((checked.register, str(checked.path)), [(c.register, str(c.path)) for c in last])
-        latest = ordered[-1] if ordered else None
-        v = view.build(
-            checked.register,
-            latest[0] if latest else None,
-            latest[1] if latest else None,
-            earlier=[r for r, _ in ordered],
-        )
-        started = {f: s.begin(v, opts) for f, s in sessions.items()}
-        # The others first, then wait for the background ones; the files keep the build order.
-        done: dict[str, bytes] = {}
-        for i, f in enumerate(sorted(formats, key=lambda f: f in started), 1):
-            if progress:
-                progress(f"{checked.path.name}: rendering {f} ({i}/{len(formats)}, {len(v.entries())} entries)")
-            done[f] = started[f]() if f in started else get_writer(f).render(v, opts)
-    write_files({targets[f]: done[f] for f in formats})
-    result = BuildResult(checked.path, written=[targets[f] for f in formats], warnings=list(checked.warnings))
-    if v.comparison:
-        result.warnings.extend(v.comparison.warnings)
+        earlier = packs.withhold_earlier([r for r, _ in ordered], checked.register, pack.part)
+        docs = packs.documents(checked.register, str(checked.path), pack.pack, pack.part, pack.selection)
+        comparison_warnings: list[Diagnostic] = []
+        for n, doc in enumerate(docs):
+            v = view.build(
+                doc.register,
+                earlier[-1] if earlier else None,
+                ordered[-1][1] if ordered else None,
+                earlier=earlier,
+                document=doc,
+            )
+            if v.comparison and n == 0:
+                comparison_warnings = v.comparison.warnings
+            # The sessions typeset the first document while the others render; any further one
+            # (a deep dive's next entry) renders on its own.
+            started = {f: s.begin(v, opts) for f, s in sessions.items()} if n == 0 else {}
+            done: dict[str, bytes] = {}
+            for i, f in enumerate(sorted(formats, key=lambda f: f in started), 1):
+                if progress:
+                    progress(f"{checked.path.name}: rendering {f} ({i}/{len(formats)}, {len(v.entries())} entries)")
+                done[f] = started[f]() if f in started else get_writer(f).render(v, opts)
+            for f in formats:
+                files[targets[doc.suffix][f]] = done[f]
+    write_files(files)
+    result = BuildResult(checked.path, written=list(files), warnings=list(checked.warnings))
+    result.warnings.extend(comparison_warnings)
     # (a writer's warning that names no file is about the register)
     result.warnings.extend(d if d.file else replace(d, file=str(checked.path)) for d in opts.warnings)
     return result
@@ -440,8 +497,10 @@ __all__ = [
     "Conflict",
     "ImportResult",
     "OutputError",
+    "Pack",
     "RegisterError",
     "ReportgenError",
+    "Selection",
     "UnknownFormat",
     "build",
     "build_all",

@@ -111,8 +111,40 @@ def cli(ctx: click.Context, debug: bool) -> None:
     "quarter, for each entry's direction of travel and a summary of what changed; all of them for its "
     "scores over time.",
 )
+@click.option(
+    "--part",
+    type=click.Choice(["a", "b"], case_sensitive=False),
+    default="a",
+    show_default=True,
+    help="a: the public documents, exempt information withheld; b: the exempt version, NOT FOR PUBLICATION, "
+    "written as <name>-part-b.<ext>.",
+)
+@click.option(
+    "--pack",
+    type=click.Choice(["register", "summary", "deep-dive"]),
+    default="register",
+    show_default=True,
+    help="register: the whole appendix; summary: a summary for Cabinet (<name>-summary); deep-dive: one "
+    "document per entry of --ids (<name>-<ID>).",
+)
+@click.option("--ids", metavar="LIST", help="Only these entries (comma-separated IDs).")
+@click.option("--band", metavar="BAND", help="Only entries whose current score is in this band (e.g. 'Very high').")
+@click.option("--owner", metavar="TEXT", help="Only entries whose owner's name contains TEXT (any case).")
+@click.option("--type", "type_", metavar="TYPE", help="Only entries of this risk type (any case).")
+@click.option("--above-appetite", is_flag=True, help="Only entries above the council's risk appetite.")
 def build(
-    registers: list[Path], out_dir: Path, fmt: str | None, reference_docx: Path | None, previous: tuple[Path, ...]
+    registers: list[Path],
+    out_dir: Path,
+    fmt: str | None,
+    reference_docx: Path | None,
+    previous: tuple[Path, ...],
+    part: str,
+    pack: str,
+    ids: str | None,
+    band: str | None,
+    owner: str | None,
+    type_: str | None,
+    above_appetite: bool,
 ) -> None:
     """Validate each REGISTER and write its documents as OUTPUT/<register-name>.<format>.
 
@@ -132,11 +164,23 @@ def build(
       reportgen build samples/q2-2018-19.yaml --previous samples/q1-2018-19.yaml
       reportgen build "Appendix A Q2.xlsx" --previous "Appendix A Q1.docx"
       reportgen build cr-q2.yaml --previous cr-q1.yaml --previous cr-q4.yaml
+      reportgen build cr-q2.yaml --part b
+      reportgen build cr-q2.yaml --pack summary --previous cr-q1.yaml
+      reportgen build cr-q2.yaml --pack deep-dive --ids CR3,CR5
+      reportgen build cr-q2.yaml --owner "children's services" -f pdf
     """
     options = Options(reference_docx=reference_docx)
     failed = False
     with _progress() as progress:
-        for result in api.build_all(registers, out_dir, fmt, options, list(previous), progress):
+        selection = api.Selection(
+            ids=tuple(i.strip() for i in (ids or "").split(",") if i.strip()),
+            band=band,
+            owner=owner,
+            type=type_,
+            above_appetite=above_appetite,
+        )
+        what = api.Pack(pack=pack, part=part.lower(), selection=selection)
+        for result in api.build_all(registers, out_dir, fmt, options, list(previous), progress, pack=what):
             _clear_progress()
             _print_diagnostics(result.error.diagnostics if result.error else result.warnings)
             for path in result.written:

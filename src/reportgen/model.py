@@ -122,6 +122,42 @@ def _iso_date(value: Any) -> Any:
     return value
 
 
+#: The fields of an entry a register may mark exempt (all but its ID).
+ExemptField = Literal[
+    "title",
+    "description",
+    "types",
+    "consequences",
+    "controls",
+    "current",
+    "actions",
+    "residual",
+    "target",
+    "target_confidence",
+    "owner",
+    "target_date",
+    "direction",
+    "progress",
+    "appetite",
+    "review_by",
+    "current_score",
+    "residual_score",
+    "target_score",
+]
+
+
+class Exempt(_Model):
+    """Exempt information under Schedule 12A to the Local Government Act 1972: withheld from the
+    public documents (Part A) and kept in the exempt ones (Part B, `--part b`)."""
+
+    paragraph: int = Field(description="The paragraph of Schedule 12A (1-7) the information falls under.", ge=1, le=7)
+    fields: list[ExemptField] | None = Field(
+        None,
+        description="The fields withheld; without it, the whole entry but its ID and title (scores and the "
+        "heat-map position too).",
+    )
+
+
 class Entry(_Model):
     """One risk or opportunity, with every field the seed registers use. Any may be blank."""
 
@@ -165,6 +201,9 @@ class Entry(_Model):
         None, description="This entry's own appetite level (a level named under 'appetite: levels'), if not its types'."
     )
     review_by: _dt.date | None = Field(None, description="When the entry's next review is due (YYYY-MM-DD).")
+    exempt: Exempt | None = Field(
+        None, description="Exempt information: withheld from the public documents, kept in Part B."
+    )
 
 
 # --------------------------------------------------------------------------- scheme

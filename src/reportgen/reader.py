@@ -535,6 +535,10 @@ def _message(err: Any, value: Any, field_name: str | None, parent_fields: list[s
         return f"should be a date written YYYY-MM-DD, not {_describe(value)}"
     if kind == "string_pattern_mismatch":
         return f"should be a colour written #RRGGBB, not {_describe(value)}"
+    if kind in ("less_than_equal", "less_than"):
+        return f"should be at most {err['ctx'].get('le', err['ctx'].get('lt'))}, not {_describe(value)}"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"should be at least {err['ctx'].get('ge', err['ctx'].get('gt'))}, not {_describe(value)}"
     if kind == "string_too_short":
         return "must not be blank"
     return f"{err['msg']} (found {_describe(value)})"

@@ -13,14 +13,17 @@ import datetime as dt
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from . import appetite, metrics, richtext
 from . import vocabulary as words
-from .compare import Comparison, EntryChange, Trend, compare, match
+from .compare import Comparison, Direction, EntryChange, Trend, compare, match
 from .model import Band, Entry, Group, Register, Score
 from .richtext import Block
 from .vocabulary import Kind
+
+if TYPE_CHECKING:
+    from .packs import Document
 
 SCORES = ("current", "residual", "target")
 
@@ -726,7 +729,11 @@ class Tracking:
 
 
 def _tracking(sections: tuple[Section, ...]) -> Tracking:
-    above, gaps, actions, reviews, passed = [], [], [], [], []
+    above: list[str] = []
+    gaps: list[tuple[int, str]] = []
+    actions: list[str] = []
+    reviews: list[str] = []
+    passed: list[str] = []
     for sec in sections:
         for ev in sec.entries:
             a = ev.appetite
@@ -758,6 +765,57 @@ def _tracking(sections: tuple[Section, ...]) -> Tracking:
 
 
 @dataclass(frozen=True)
+class BandCount:
+    """How many entries are in a band this quarter, and were last quarter (None: not compared)."""
+
+    band: Band
+    count: int
+    previous: int | None = None
+
+    @property
+    def text(self) -> str:
+        """`9 (8 last quarter)`, `9`."""
+        return f"{self.count}" + (f" ({self.previous} last quarter)" if self.previous is not None else "")
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The summary for Cabinet: entries by band (against last quarter), and the entries in the
+    highest band that has any, each with its owner and direction of travel."""
+
+    bands: tuple[BandCount, ...]
+    top_band: Band | None
+    top: tuple[EntryView, ...]
+
+    @property
+    def heading(self) -> str:
+        return words.TOP_BAND.format(band=self.top_band.name) if self.top_band else ""
+
+    def direction(self, ev: EntryView, limit: int = 110) -> str:
+        """The officer's direction of travel, cut to a line, and the trend since last quarter."""
+        text = " ".join(" ".join(b.text.split()) for b in ev.blocks("direction"))
+        trend = ev.trend.text if ev.trend else ""
+        return " – ".join(t for t in (shorten(text, limit), trend) if t)
+
+
+def _summary(sections: tuple[Section, ...], bands: Sequence[Band], previous: Register | None) -> Summary:
+    counts = []
+    for band in bands:
+        now = sum(1 for s in sections for ev in s.entries if ev.current is not None and ev.current.band == band)
+        before = None
+        if previous is not None:
+            before = sum(
+                1
+                for e in (*previous.risks, *previous.opportunities)
+                if e.current is not None and e.current.score is not None and band.min <= e.current.score <= band.max
+            )
+        counts.append(BandCount(band, now, before))
+    top_band = next((c.band for c in reversed(counts) if c.count), None)
+    top = tuple(ev for s in sections for ev in s.entries if ev.current is not None and ev.current.band == top_band)
+    return Summary(tuple(counts), top_band, top if top_band else ())
+
+
+@dataclass(frozen=True)
 class ReportView:
     register: Register
     date: dt.date
@@ -773,6 +831,14 @@ class ReportView:
     tracking: Tracking | None = None
     #: The register over the quarters the build was given (None without --previous).
     history: History | None = None
+    #: What a selected document holds, in words, for its first page ("" for the whole register).
+    selection: str = ""
+    #: Part B's "NOT FOR PUBLICATION …" mark, for every page and the metadata ("" for Part A).
+    part_b: str = ""
+    #: "register", "summary" (for Cabinet: `summary`) or "deep-dive" (one entry).
+    pack: str = "register"
+    #: The summary pack's contents (None for the other packs).
+    summary: Summary | None = None
 
     @property
     def heading(self) -> str:
@@ -869,7 +935,7 @@ def tracks(reg: Register) -> bool:
     for e in (*reg.risks, *reg.opportunities):
         if e.review_by or e.appetite or isinstance(e.target_date, dt.date):
             return True
-        if any(g.due or g.status for g in e.actions):
+        if any(isinstance(g, Group) and (g.due or g.status) for g in e.actions):
             return True
     return False
 
@@ -926,6 +992,11 @@ def _anchor(ident: str) -> str:
     return "entry-" + "".join(c if c.isalnum() else "-" for c in ident.strip()).lower()
 
 
+def _exempt_notice(e: Entry) -> str:
+    assert e.exempt is not None
+    return words.EXEMPT_NOTICE.format(paragraph=e.exempt.paragraph)
+
+
 def _heatmaps(sections: tuple[Section, ...]) -> tuple[HeatMap, ...]:
     """The current scores' map, and the residual/target scores' map: each entry in the cell of its
     likelihood and impact; a bare score listed as "score only", never guessed into a cell; a score
@@ -945,6 +1016,8 @@ def _heatmaps(sections: tuple[Section, ...]) -> tuple[HeatMap, ...]:
                 if sv is None or sv.score is None:
                     if sv is not None and sv.unread:
                         unplaced.append(Placed(ev.name, ev.anchor, sv.text))
+                    elif ev.entry.exempt is not None:
+                        unplaced.append(Placed(ev.name, ev.anchor, _exempt_notice(ev.entry)))
                     elif fields == ("current",) or all(ev.score(f) is None for f in SCORES):
                         which = "current" if fields == ("current",) else "current, residual or target"
                         unplaced.append(Placed(ev.name, ev.anchor, words.NO_SCORE.format(which=which)))
@@ -1043,7 +1116,8 @@ def _entry_history(
     first = next((i for i, sv in enumerate(scores) if sv is not None and sv.score is not None), None)
     if first is not None and first < len(scores) - 2 and now is not None and now.score is not None:
         old = scores[first].score  # type: ignore[union-attr]
-        direction = "up" if now.score > old else "down" if now.score < old else "level"
+        assert old is not None
+        direction: Direction = "up" if now.score > old else "down" if now.score < old else "level"
         span = TrendLine(words.TREND_LEAD.format(period=quarters[first]), Trend(direction, kind, old, now.score))
     return EntryHistory(quarters, scores, present, since, span)
 
@@ -1104,10 +1178,12 @@ def build(
     previous: Register | None = None,
     previous_file: str | None = None,
     earlier: Sequence[Register] = (),
+    document: Document | None = None,
 ) -> ReportView:
     """Compute the view of a validated register (scores resolved to numbers), compared with
     last quarter's register when one is given; `earlier` are all the earlier quarters' registers,
-    oldest first, last quarter's last (default: last quarter's alone)."""
+    oldest first, last quarter's last (default: last quarter's alone). `document` says which of a
+    build's documents this is (a selection, Part B, a summary: see `packs`)."""
     comparison = compare(reg, previous, previous_file) if previous is not None else None
     if previous is not None and not earlier:
         earlier = (previous,)
@@ -1139,6 +1215,8 @@ def build(
                 history = _entry_history(reg, kind, quarters, before[(kind, e.id)], now)  # type: ignore[arg-type]
                 if history.band_since:
                     notes["current"] = notes.get("current", ()) + (Note(history.band_since),)
+            if e.exempt is not None and e.current is None:  # withheld from this (public) document
+                notes["current"] = notes.get("current", ()) + (Note(_exempt_notice(e)),)
             views.append(
                 EntryView(
                     kind=kind,  # type: ignore[arg-type]
@@ -1194,5 +1272,9 @@ def build(
         changes=_changes(comparison, reg, by_id) if comparison else None,
         tracking=_tracking(secs) if tracking else None,
         history=_history(reg, earlier, quarters) if earlier else None,
+        selection=document.selection if document else "",
+        part_b=document.part_b if document else "",
+        pack=document.pack if document else "register",
+        summary=_summary(secs, s.bands, previous) if document is not None and document.pack == "summary" else None,
         comparison=comparison,
     )

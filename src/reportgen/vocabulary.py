@@ -136,6 +136,27 @@ HISTORY_BAND_COUNTS = "Entries in each band"
 HISTORY_BAND_COLUMN = "Band"
 HISTORY_GAP = "—"
 
+# --------------------------------------------------------------------------- packs
+
+#: What a public document says in place of exempt information.
+EXEMPT_NOTICE = "Exempt information under paragraph {paragraph} of Schedule 12A to the Local Government Act 1972"
+#: Part B's mark, on every page and the first sheet, and in its metadata.
+PART_B_NOTICE = (
+    "NOT FOR PUBLICATION: exempt information under {paragraphs} of Schedule 12A to the Local Government Act 1972"
+)
+#: What a selected document holds, in words, on its first page.
+SELECT_IDS = "Entries {ids}"
+SELECT_BAND = "Entries in the {band} band"
+SELECT_OWNER = "Entries owned by: {owner}"
+SELECT_TYPE = "Entries of type {type}"
+SELECT_ABOVE_APPETITE = "Entries above appetite"
+SELECT_COUNT = "{n} of {total} entries"
+DEEP_DIVE = "Deep dive: {id}"
+#: The summary for Cabinet.
+SUMMARY_HEADING = "Summary"
+BAND_COUNTS = "Entries by band"
+TOP_BAND = "In the {band} band"
+
 # --------------------------------------------------------------------------- cards and owners
 
 #: Labels of the card layout, with "{noun}" for Risk or Opportunity.
