@@ -414,16 +414,27 @@ class Section:
         ]
         return _fit(shares, floors)
 
+    @property
+    def current_home(self) -> str:
+        """The column whose cells show what is said of an entry's current score (its notes, its
+        chart of scores over time): the current score's, else the Direction of Travel's, else
+        the ID's, else the first."""
+        fields = [c.field for c in self.columns]
+        if "current" in fields:
+            return "current"
+        return next((f for f in ("direction", "id") if f in fields), fields[0] if fields else "")
+
+    def chart(self, ev: EntryView, field_name: str) -> EntryHistory | None:
+        """The entry's scores over time, for a chart in this column's cell (in one cell of its
+        row, under the current score's notes)."""
+        return ev.history if field_name == self.current_home else None
+
     def notes(self, ev: EntryView, field_name: str) -> tuple[Note, ...]:
         """The notes a table cell shows under its content (and its trends): the appetite under
         the current score, the gap to target under the plan's score (else under the current
         score), a late review under the ID; every note in some cell, whatever the columns."""
         fields = [c.field for c in self.columns]
-        current_home = (
-            "current"
-            if "current" in fields
-            else next((f for f in ("direction", "id") if f in fields), fields[0] if fields else "")
-        )
+        current_home = self.current_home
         plan_home = ev.plan_field if ev.plan_field in fields else current_home
         id_home = "id" if "id" in fields else current_home
         out: list[Note] = []
@@ -546,6 +557,20 @@ class HeatMap:
     #: Moves to draw on the map (arrows) and to list under it, with the list's heading and why.
     moves: tuple[Move, ...] = ()
     moves_heading: tuple[str, str] = ("", "")
+    #: The moves are too many to draw over the entries' names: a grid of their own draws them
+    #: (after this one, with their list under it).
+    moves_apart: bool = False
+
+    @property
+    def moves_title(self) -> str:
+        """The heading of the moves' own grid: `Moves on the heat map: current to target`."""
+        heading = self.moves_heading[0]
+        return words.MOVES_MAP.format(heading=heading[:1].lower() + heading[1:])
+
+    @property
+    def moves_caption(self) -> str:
+        """What the moves' own grid shows (its caption)."""
+        return words.MOVES_MAP_CAPTION.format(heading=self.moves_heading[0], why=self.moves_heading[1])
 
     def placed(self, likelihood: int, impact: int) -> tuple[Placed, ...]:
         return self.cells.get((likelihood, impact), ())
@@ -561,16 +586,22 @@ class HeatMap:
     def unplaced_text(self) -> str:
         return ", ".join(p.label for p in self.unplaced)
 
-    def placed_lists(self) -> list[tuple[str, str, tuple[Placed, ...]]]:
-        """The lists under the grid, as (heading, why, entries): score only, and not placed."""
+    def placed_lists(self, moves: bool = True) -> list[tuple[str, str, tuple[Placed, ...]]]:
+        """The lists under the grid, as (heading, why, entries): score only, not placed, and the
+        moves (unless `moves` is false: a format that draws them on a grid of their own lists
+        them under that one, `moves_list`)."""
         out = []
         if self.score_only:
             out.append((words.SCORE_ONLY, words.SCORE_ONLY_WHY, self.score_only))
         if self.unplaced:
             out.append((words.NOT_PLACED, words.NOT_PLACED_WHY, self.unplaced))
-        if self.moves:
-            out.append((*self.moves_heading, tuple(m.placed for m in self.moves)))
+        if self.moves and moves:
+            out.append(self.moves_list())
         return out
+
+    def moves_list(self) -> tuple[str, str, tuple[Placed, ...]]:
+        """The moves' list, as (heading, why, entries)."""
+        return (*self.moves_heading, tuple(m.placed for m in self.moves))
 
     def lists(self) -> list[tuple[str, str, str]]:
         """The lists under the grid, as (heading, why, entries as text)."""
@@ -664,17 +695,43 @@ class EntryHistory:
     band_since: str
     #: The move over the whole span (None where that is last quarter's move, or there is none).
     span: TrendLine | None = None
+    #: The score the plan aims at in each quarter ("target" or "residual", the one this quarter's
+    #: card shows beside the current score: `EntryView.later_field`), gaps as in `scores`; empty
+    #: where the entry has neither in any quarter.
+    later: tuple[ScoreView | None, ...] = ()
+    later_field: str = ""
+
+    def gap(self, i: int, scores: tuple[ScoreView | None, ...] | None = None) -> str:
+        """Why quarter `i` has no score, in words (`not in the register`, `no score`); empty
+        where it has one."""
+        sv = (self.scores if scores is None else scores)[i]
+        if sv is not None and sv.score is not None:
+            return ""
+        return words.NO_SCORE_THEN if self.present[i] else words.NOT_IN_REGISTER
+
+    def _by_quarter(self, which: str, scores: tuple[ScoreView | None, ...]) -> str:
+        parts = [
+            f"{q}: {sv.score}" if sv is not None and sv.score is not None else f"{q}: {self.gap(i, scores)}"
+            for i, (q, sv) in enumerate(zip(self.quarters, scores))
+        ]
+        return words.HISTORY_BY_QUARTER.format(which=which, scores=", ".join(parts))
+
+    def later_text(self, i: int) -> str:
+        """The plan's score in quarter `i` as the history table prints it under the current score:
+        `Target 12` (empty where it has none)."""
+        sv = self.later[i] if self.later else None
+        if sv is None or sv.score is None:
+            return ""
+        return words.HISTORY_LATER.format(which=self.later_field.capitalize(), score=sv.score)
 
     @property
     def text(self) -> str:
-        """The numbers of its chart in words (the chart's text alternative)."""
-        parts = []
-        for q, sv, here in zip(self.quarters, self.scores, self.present):
-            if sv is not None and sv.score is not None:
-                parts.append(f"{q}: {sv.score}")
-            else:
-                parts.append(f"{q}: {words.NO_SCORE_THEN if here else words.NOT_IN_REGISTER}")
-        return "Current score by quarter: " + ", ".join(parts)
+        """The numbers of its chart in words (the chart's text alternative): the current score in
+        each quarter, then the target's (or residual's) where it has one."""
+        out = self._by_quarter("Current", self.scores)
+        if self.later:
+            out += " " + self._by_quarter(self.later_field.capitalize(), self.later)
+        return out
 
 
 @dataclass(frozen=True)
@@ -686,6 +743,26 @@ class History:
     band_counts: tuple[tuple[Band, tuple[int, ...]], ...]
 
     heading = words.HISTORY_HEADING
+
+    @property
+    def span(self) -> str:
+        """`Q4 2017/18 to Q2 2018/19`."""
+        return f"{self.quarters[0]} to {self.quarters[-1]}" if len(self.quarters) > 1 else self.quarters[0]
+
+    @property
+    def totals(self) -> tuple[int, ...]:
+        """How many entries had a current score in some band, in each quarter."""
+        return tuple(sum(counts[i] for _, counts in self.band_counts) for i in range(len(self.quarters)))
+
+    @property
+    def entries_caption(self) -> str:
+        """What the table of each entry's scores by quarter holds (its caption)."""
+        return words.HISTORY_ENTRIES_CAPTION.format(span=self.span, gap=words.HISTORY_GAP)
+
+    @property
+    def bands_caption(self) -> str:
+        """What the table of entries in each band by quarter holds (its caption)."""
+        return words.HISTORY_BANDS_CAPTION.format(span=self.span)
 
     @property
     def text(self) -> str:
@@ -1035,6 +1112,10 @@ def _heatmaps(sections: tuple[Section, ...]) -> tuple[HeatMap, ...]:
     return tuple(maps)
 
 
+#: At most this many arrows are drawn over a heat map's entries; more get a grid of their own.
+MOVES_ON_MAP = 4
+
+
 def _with_moves(
     maps: tuple[HeatMap, ...], moves: tuple[Move, ...], period: str, tracks: tuple[Move, ...]
 ) -> tuple[HeatMap, ...]:
@@ -1046,6 +1127,8 @@ def _with_moves(
             hm = replace(hm, moves=moves, moves_heading=(words.MOVED_SINCE.format(period=period), words.MOVED_WHY))
         elif i == 1 and tracks and "arget" in hm.title:
             hm = replace(hm, moves=tracks, moves_heading=(words.TARGET_TRACK, words.TARGET_TRACK_WHY))
+        if len({(m.start, m.end) for m in hm.moves}) > MOVES_ON_MAP:
+            hm = replace(hm, moves_apart=True)
         out.append(hm)
     return tuple(out)
 
@@ -1100,8 +1183,9 @@ def _earlier_entries(reg: Register, earlier: Sequence[Register]) -> dict[tuple[s
 
 
 def _entry_history(
-    reg: Register, kind: Kind, quarters: tuple[str, ...], before: list[Entry | None], now: ScoreView | None
+    reg: Register, kind: Kind, quarters: tuple[str, ...], before: list[Entry | None], e: Entry
 ) -> EntryHistory:
+    now = _score_view(reg, kind, e.current)
     scores = tuple(_score_view(reg, kind, p.current) if p is not None else None for p in before) + (now,)
     present = tuple(p is not None for p in before) + (True,)
     since = ""
@@ -1119,7 +1203,12 @@ def _entry_history(
         assert old is not None
         direction: Direction = "up" if now.score > old else "down" if now.score < old else "level"
         span = TrendLine(words.TREND_LEAD.format(period=quarters[first]), Trend(direction, kind, old, now.score))
-    return EntryHistory(quarters, scores, present, since, span)
+    # the plan's score: the field this quarter's card shows beside the current one (target, else residual)
+    which = "target" if _score_view(reg, kind, e.target) is not None or e.residual is None else "residual"
+    later = tuple(_score_view(reg, kind, getattr(p, which)) if p is not None else None for p in (*before, e))
+    if not any(sv is not None and sv.score is not None for sv in later):
+        later, which = (), ""
+    return EntryHistory(quarters, scores, present, since, span, later, which)
 
 
 def _history(reg: Register, earlier: Sequence[Register], quarters: tuple[str, ...]) -> History:
@@ -1211,8 +1300,7 @@ def build(
             appetite_view, notes = _notes(reg, kind, e, today, tracking)  # type: ignore[arg-type]
             history = None
             if earlier:
-                now = _score_view(reg, kind, e.current)  # type: ignore[arg-type]
-                history = _entry_history(reg, kind, quarters, before[(kind, e.id)], now)  # type: ignore[arg-type]
+                history = _entry_history(reg, kind, quarters, before[(kind, e.id)], e)  # type: ignore[arg-type]
                 if history.band_since:
                     notes["current"] = notes.get("current", ()) + (Note(history.band_since),)
             if e.exempt is not None and e.current is None:  # withheld from this (public) document

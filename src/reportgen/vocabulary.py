@@ -107,15 +107,24 @@ APPETITE_DEFAULT = "Any other risk type (the default)"
 
 #: The section of each entry's scores by quarter, when built with earlier quarters.
 HISTORY_HEADING = "Scores over time"
-#: The HTML/PDF history section: what it says first, its two parts, the per-entry table's first and
-#: chart columns, and each table's caption.
-HISTORY_NOTE = "Each entry's current score in the quarters compared, oldest first; a dash where it was not scored."
-HISTORY_REGISTER = "The register by band"
-HISTORY_ENTRIES = "Each entry's current score"
-HISTORY_ENTRY_COLUMN = "Entry"
-HISTORY_CHART_COLUMN = "Chart"
-HISTORY_ENTRIES_CAPTION = "Current score of each entry by quarter, {first} to {last}, with its band"
-HISTORY_BANDS_CAPTION = "Entries in each band by quarter, {first} to {last}"
+#: An entry's scores by quarter in words (its chart's text alternative): `Current score by quarter:
+#: Q4 2017/18: 25, Q1 2018/19: 20, Q2 2018/19: 20.`
+HISTORY_BY_QUARTER = "{which} score by quarter: {scores}."
+#: The plan's score in a quarter, under the current score in the HTML/PDF history table.
+HISTORY_LATER = "{which} {score}"
+#: The HTML/PDF history: what it says first (how to read each entry's chart), the tables' captions,
+#: and the band table's last row.
+HISTORY_NOTE = (
+    "Each entry's chart, under its current score, shows its scores in the quarters compared, oldest first: "
+    "a solid line with dots for the current score, a dashed line with rings for the target (or residual) "
+    "score, over the bands' colours; a break in the line where it had no score."
+)
+HISTORY_ENTRIES_CAPTION = (
+    "Each entry's current score by quarter, {span}, with its band; {gap} where it was not in the register "
+    "or had no score"
+)
+HISTORY_BANDS_CAPTION = "Entries with a current score in each band by quarter, {span}"
+HISTORY_TOTAL = "All bands"
 #: How long an entry has been in its present band.
 BAND_SINCE = "{band} since {period}"
 QUARTERS_IN_BAND = "{n} quarters"
@@ -126,6 +135,9 @@ MOVED_WHY = "from last quarter's cell to this quarter's"
 TARGET_TRACK = "Current to target"
 TARGET_TRACK_WHY = "from the current score's cell to the target's"
 MOVE = "{start} → {end}"
+#: The heading of a grid drawing only the moves (where they are too many to draw over the entries).
+MOVES_MAP = "Moves on the heat map: {heading}"
+MOVES_MAP_CAPTION = "{heading} ({why}) by likelihood and impact, each move listed under the grid"
 NOT_IN_REGISTER = "not in the register"
 NO_SCORE_THEN = "no score"
 #: The Word history table's last column (how long in its band, the move over the whole span), the

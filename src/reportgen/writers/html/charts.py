@@ -26,13 +26,18 @@ from urllib.parse import quote
 from markupsafe import Markup, escape
 
 from ...model import Band
-from ...view import EntryHistory, HeatMap, History, ReportView
+from ...view import EntryHistory, HeatMap, History, ReportView, ScoreView
 
 INK = "#1a1a1a"
 HALO = "#ffffff"
+#: An entry's chart of scores over time: its height, and its width for each quarter and for its
+#: margins, in CSS px (scaled down to fit a narrower cell, keeping its shape).
+SPARK_H, SPARK_STEP, SPARK_PAD = 34, 16, 14
 #: How far short of the end cell's centre an arrow stops (in cells), so its head points at the
 #: cell's entries rather than covering them.
 SHORT = 0.3
+#: How far apart (in cells) arrows on one line are drawn side by side.
+LANE = 0.16
 
 
 def _n(x: float) -> str:
@@ -45,13 +50,16 @@ def top_score(view: ReportView) -> int:
     return max((c.score for row in view.matrix for c in row.cells), default=25) or 25
 
 
-def _svg_open(width: int, height: int, cls: str, label: str | None) -> str:
-    """An <svg> start tag (and title) of a chart: named where `label` is given, else hidden."""
+def _svg_open(width: int, height: int, cls: str, label: str | None, title: bool = False) -> str:
+    """An <svg> start tag of a chart: named `label` where given (`role="img"`, `aria-label`, and a
+    `<title>` where `title`: WeasyPrint makes it the PDF Figure's alt text), else hidden."""
     size = f'width="{width}" height="{height}" viewBox="0 0 {width} {height}"'
+    font = 'font-family="Liberation Sans, Arial, sans-serif"'
     if label is None:
         return f'<svg class="{cls}" {size} aria-hidden="true" focusable="false">'
     text = escape(label)
-    return f'<svg class="{cls}" {size} role="img" aria-label="{text}"><title>{text}</title>'
+    named = f'<svg class="{cls}" {size} {font} role="img" aria-label="{text}">'
+    return named + (f"<title>{text}</title>" if title else "")
 
 
 def background(svg: str) -> str:
@@ -79,20 +87,53 @@ def _band_stripes(bands: tuple[Band, ...], y_of, x0: float, x1: float, top: int)
     return out
 
 
+def _series(
+    scores: tuple[ScoreView | None, ...], x_of, y_of, dashed: bool
+) -> list[str]:
+    """One series of scores: a line between scores of quarters next to each other (none across a
+    gap: never a zero), a mark at each score: a filled dot (the current score), else a ring."""
+    points = [
+        (x_of(i), y_of(sv.score)) if sv is not None and sv.score is not None else None for i, sv in enumerate(scores)
+    ]
+    runs: list[list[tuple[float, float]]] = [[]]
+    for p in points:
+        if p is None:
+            if runs[-1]:
+                runs.append([])
+        else:
+            runs[-1].append(p)
+    dash = ' stroke-dasharray="3 2"' if dashed else ""
+    out = []
+    for run in runs:
+        if len(run) > 1:
+            coords = " ".join(f"{_n(x)},{_n(y)}" for x, y in run)
+            out.append(f'<polyline points="{coords}" fill="none" stroke="{INK}" stroke-width="1.5"{dash}/>')
+    for p in points:
+        if p is None:
+            continue
+        if dashed:
+            out.append(f'<circle cx="{_n(p[0])}" cy="{_n(p[1])}" r="2.25" fill="{HALO}" stroke="{INK}" stroke-width="1.25"/>')
+        else:
+            out.append(f'<circle cx="{_n(p[0])}" cy="{_n(p[1])}" r="2.5" fill="{INK}"/>')
+    return out
+
+
 def sparkline(
     history: EntryHistory,
     bands: tuple[Band, ...],
     top: int,
     label: str | None = None,
-    width: int = 120,
-    height: int = 32,
+    title: bool = False,
+    height: int = SPARK_H,
 ) -> Markup:
-    """An entry's current score in each quarter, oldest first: a dot for each score, a line
-    between scores of quarters next to each other, nothing where it was not scored (a gap in
-    the line, never a zero), over the bands shaded faintly. Named `label` (the view's
-    `EntryHistory.text`), else hidden: its row gives the numbers."""
-    pad_x, pad_y = 6.0, 4.0
+    """An entry's scores in each quarter, oldest first, over the bands shaded faintly: its current
+    score (a solid line, filled dots) and, where it has one, its target or residual score (dashed,
+    rings); nothing where a quarter has no score (a gap in the line, never a zero). Named `label`
+    (the view's `EntryHistory.text`; also as its `<title>` where `title`: the PDF's alt text),
+    else hidden."""
+    pad_x, pad_y = 5.0, 4.0
     n = len(history.scores)
+    width = SPARK_PAD + SPARK_STEP * max(n, 3)
     step = (width - 2 * pad_x) / max(n - 1, 1)
 
     def x_of(i: int) -> float:
@@ -101,23 +142,11 @@ def sparkline(
     def y_of(score: float) -> float:
         return height - pad_y - (min(max(score, 0), top) / top) * (height - 2 * pad_y)
 
-    parts = [_svg_open(width, height, "spark", label)]
+    parts = [_svg_open(width, height, "spark", label, title), f'<rect width="{width}" height="{height}" fill="{HALO}"/>']
     parts.extend(_band_stripes(bands, y_of, 0, width, top))
-    points = [(x_of(i), y_of(sv.score)) if sv is not None and sv.score is not None else None for i, sv in enumerate(history.scores)]
-    runs: list[list[tuple[float, float]]] = [[]]
-    for p in points:
-        if p is None:
-            if runs[-1]:
-                runs.append([])
-        else:
-            runs[-1].append(p)
-    for run in runs:
-        if len(run) > 1:
-            coords = " ".join(f"{_n(x)},{_n(y)}" for x, y in run)
-            parts.append(f'<polyline points="{coords}" fill="none" stroke="{INK}" stroke-width="1.5"/>')
-    for p in points:
-        if p is not None:
-            parts.append(f'<circle cx="{_n(p[0])}" cy="{_n(p[1])}" r="2.5" fill="{INK}"/>')
+    if history.later:
+        parts.extend(_series(history.later, x_of, y_of, dashed=True))
+    parts.extend(_series(history.scores, x_of, y_of, dashed=False))
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -125,7 +154,7 @@ def sparkline(
 # --------------------------------------------------------------------------- the register by band
 
 
-def band_chart(history: History, label: str, width: int = 0, height: int = 190) -> Markup:
+def band_chart(history: History, label: str, title: bool = False, width: int = 0, height: int = 190) -> Markup:
     """The register's entries in each band by quarter: a column per quarter, a block per band
     (lowest at the foot) in its colour with its count written in it, the total above and the
     quarter under it. Named `label` (the view's `History.text`)."""
@@ -136,7 +165,7 @@ def band_chart(history: History, label: str, width: int = 0, height: int = 190) 
     totals = [sum(counts[i] for _, counts in history.band_counts) for i in range(n)]
     most = max(totals, default=0) or 1
     unit = (height - foot - head) / most
-    parts = [_svg_open(width, height, "bands", label)]
+    parts = [_svg_open(width, height, "bands", label, title)]
     base = height - foot
     parts.append(f'<line x1="0" y1="{_n(base)}" x2="{width}" y2="{_n(base)}" stroke="{INK}" stroke-width="1"/>')
     for i, quarter in enumerate(history.quarters):
@@ -217,6 +246,28 @@ def _pieces(start: tuple[float, float], end: tuple[float, float]) -> list[tuple[
     return out
 
 
+def _offsets(tracks: list[tuple[tuple[int, int], tuple[int, int]]]) -> list[tuple[float, float]]:
+    """How far (in cells, x by column and y down the rows) to draw each arrow beside the line from
+    its start cell's centre to its end cell's, so that arrows on one line (`Likely → Possible` and
+    `Possible → Unlikely` in one row) run side by side rather than over each other: (0, 0) for an
+    arrow alone on its line."""
+    groups: dict[tuple[int, int, int], list[int]] = {}
+    for i, ((x0, y0), (x1, y1)) in enumerate(tracks):
+        dx, dy = x1 - x0, y0 - y1  # y down the rows: impact up the grid
+        g = math.gcd(dx, dy) or 1
+        dx, dy = dx // g, dy // g
+        if dx < 0 or (dx == 0 and dy < 0):
+            dx, dy = -dx, -dy
+        groups.setdefault((dx, dy, x0 * dy + y0 * dx), []).append(i)
+    out = [(0.0, 0.0)] * len(tracks)
+    for (dx, dy, _), members in groups.items():
+        length = math.hypot(dx, dy)
+        for k, i in enumerate(members):
+            off = LANE * (k - (len(members) - 1) / 2)
+            out[i] = (-dy / length * off, dx / length * off)
+    return out
+
+
 class Arrows:
     """The moves of one heat map, cut into the cells they cross (see the module's note)."""
 
@@ -224,14 +275,11 @@ class Arrows:
         self.prefix = prefix
         rows = len(view.matrix)
         self.cells: dict[tuple[int, int], list[Piece]] = {}
-        seen = set()
-        for m in hm.moves:
-            if (m.start, m.end) in seen:  # two entries on one track: one arrow (the list names both)
-                continue
-            seen.add((m.start, m.end))
-            (lk0, im0), (lk1, im1) = m.start, m.end
-            a = (lk0 - 0.5, rows - im0 + 0.5)
-            b = (lk1 - 0.5, rows - im1 + 0.5)
+        # two entries on one track: one arrow (the list names both)
+        tracks = list(dict.fromkeys((m.start, m.end) for m in hm.moves))
+        for ((lk0, im0), (lk1, im1)), (nx, ny) in zip(tracks, _offsets(tracks)):
+            a = (lk0 - 0.5 + nx, rows - im0 + 0.5 + ny)
+            b = (lk1 - 0.5 + nx, rows - im1 + 0.5 + ny)
             length = math.dist(a, b)
             b = (b[0] - (b[0] - a[0]) * SHORT / length, b[1] - (b[1] - a[1]) * SHORT / length)
             for (c, r), piece in _pieces(a, b):
@@ -280,3 +328,41 @@ class Arrows:
             return ""
         svg = f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" height="100%">{body}</svg>'
         return f"background-image:{background(svg)};background-size:100% 100%;background-repeat:no-repeat"
+
+
+class Charts:
+    """What the templates call to draw the view's charts, on the HTML page or (`pdf`) in the PDF's
+    source: there a named chart carries its text alternative as a `<title>` too (the Figure's alt
+    text), and a heat map's arrows are the cells' backgrounds (artifacts) rather than inline SVG."""
+
+    def __init__(self, view: ReportView, pdf: bool):
+        self.view = view
+        self.pdf = pdf
+        self.top = top_score(view)
+        self._arrows: dict[str, Arrows] = {}
+
+    def entry(self, history: EntryHistory | None) -> Markup:
+        """An entry's scores over time, named with its numbers (nothing without a history)."""
+        if history is None:
+            return Markup("")
+        return sparkline(history, self.view.bands, self.top, history.text, title=self.pdf)
+
+    def bands(self, history: History) -> Markup:
+        """The register's entries in each band by quarter, named with its numbers."""
+        return band_chart(history, history.text, title=self.pdf)
+
+    def arrows(self, hm: HeatMap, prefix: str) -> Arrows:
+        """The arrows of one heat map (`prefix`: the map's own, for unique ids)."""
+        if prefix not in self._arrows:
+            self._arrows[prefix] = Arrows(hm, self.view, prefix)
+        return self._arrows[prefix]
+
+    def cell(self, hm: HeatMap, prefix: str, likelihood: int, impact: int) -> tuple[str, str, Markup]:
+        """A heat-map cell's arrows: (a class for the cell, its `style`, an SVG to draw first in it);
+        empty where no arrow crosses it."""
+        arrows = self.arrows(hm, prefix)
+        if (likelihood, impact) not in arrows.cells:
+            return "", "", Markup("")
+        if self.pdf:
+            return "arrowed", arrows.style(likelihood, impact), Markup("")
+        return "arrowed", "", arrows.svg(likelihood, impact)
