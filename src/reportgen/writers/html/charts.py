@@ -35,7 +35,7 @@ HALO = "#ffffff"
 SPARK_H, SPARK_STEP, SPARK_PAD = 34, 16, 14
 #: How far short of the end cell's centre an arrow stops (in cells), so its head points at the
 #: cell's entries rather than covering them.
-SHORT = 0.3
+SHORT = 0.42
 #: How far apart (in cells) arrows on one line are drawn side by side.
 LANE = 0.16
 
