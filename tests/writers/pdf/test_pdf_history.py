@@ -27,6 +27,8 @@ pytestmark = pytest.mark.skipif(
 
 CARDS = SAMPLES / "q3-2021-22.yaml"
 GAP = "—"
+#: The share of dark points along a way an arrow runs (at least), and a way none runs (under).
+ARROW, NONE = 0.85, 0.35
 
 
 @pytest.fixture(scope="module")
@@ -199,9 +201,10 @@ def grid_of(pages, title: str):
 
 
 def inked(img: Image.Image, a: tuple[float, float], b: tuple[float, float]) -> float:
-    """The share of points from 25% to 55% of the way from a to b that are dark (an arrow's ink: an
-    arrow stops 0.3 of a cell short of its end cell's centre)."""
-    points = [(a[0] + (b[0] - a[0]) * t / 20, a[1] + (b[1] - a[1]) * t / 20) for t in range(5, 12)]
+    """The share of points from 25% to 55% of the way from a to b that are dark: an arrow's ink makes
+    it (nearly) 1; a cell's own text where no arrow runs, at most a few points (an arrow stops 0.42 of
+    a cell short of its end cell's centre)."""
+    points = [(a[0] + (b[0] - a[0]) * t / 40, a[1] + (b[1] - a[1]) * t / 40) for t in range(10, 23)]
 
     def dark(x: float, y: float) -> bool:  # the darkest pixel within a point of it
         near = [img.getpixel((round(2 * x) + i, round(2 * y) + j)) for i in (-2, -1, 0, 1, 2) for j in (-2, -1, 0, 1, 2)]
@@ -219,15 +222,15 @@ def test_moves_listed_and_drawn_from_cell_to_cell(pdf, pages, tmp_path):
     img = rendered(pdf, n, tmp_path)
     major, likely, possible = rows["MAJOR"], cols["LIKELY"], cols["POSSIBLE"]
     # CR5: Likely/Major to Possible/Major, across the row; CR7: Likely/Major up to Likely/Catastrophic
-    assert inked(img, (likely, major), (possible, major)) == 1.0
-    assert inked(img, (likely, major), (likely, rows["CATASTROPHIC"])) == 1.0
+    assert inked(img, (likely, major), (possible, major)) >= ARROW
+    assert inked(img, (likely, major), (likely, rows["CATASTROPHIC"])) >= ARROW
     # where nothing moved, no ink: Possible to Unlikely, Likely to Certain in the Major row
-    assert inked(img, (possible, major), (cols["UNLIKELY"], major)) == 0.0
-    assert inked(img, (likely, major), (cols["CERTAIN"], major)) == 0.0
+    assert inked(img, (possible, major), (cols["UNLIKELY"], major)) < NONE
+    assert inked(img, (likely, major), (cols["CERTAIN"], major)) < NONE
     # the residual map has no arrows
     n, cols, rows = grid_of(pages, "Heat map: residual scores")
     img = rendered(pdf, n, tmp_path)
-    assert inked(img, (cols["LIKELY"], rows["MAJOR"]), (cols["POSSIBLE"], rows["MAJOR"])) == 0.0
+    assert inked(img, (cols["LIKELY"], rows["MAJOR"]), (cols["POSSIBLE"], rows["MAJOR"])) < NONE
 
 
 def test_card_sample_target_tracks_drawn_on_their_own_grid(tmp_path):
@@ -239,13 +242,13 @@ def test_card_sample_target_tracks_drawn_on_their_own_grid(tmp_path):
     n, cols, rows = grid_of(pages, "Moves on the heat map: current")
     img = rendered(pdf, n, tmp_path)
     # Corp 1: Likely/Major → Possible/Moderate, a diagonal down a row
-    assert inked(img, (cols["LIKELY"], rows["MAJOR"]), (cols["POSSIBLE"], rows["MODERATE"])) >= 0.8
+    assert inked(img, (cols["LIKELY"], rows["MAJOR"]), (cols["POSSIBLE"], rows["MODERATE"])) >= ARROW
     # CO1: Certain/Moderate → Certain/Major, straight up
-    assert inked(img, (cols["CERTAIN"], rows["MODERATE"]), (cols["CERTAIN"], rows["MAJOR"])) >= 0.8
+    assert inked(img, (cols["CERTAIN"], rows["MODERATE"]), (cols["CERTAIN"], rows["MAJOR"])) >= ARROW
     # the target map itself has none drawn over its entries
     n, cols, rows = grid_of(pages, "Heat map: target scores")
     img = rendered(pdf, n, tmp_path)
-    assert inked(img, (cols["CERTAIN"], rows["MODERATE"]), (cols["CERTAIN"], rows["MAJOR"])) == 0.0
+    assert inked(img, (cols["CERTAIN"], rows["MODERATE"]), (cols["CERTAIN"], rows["MAJOR"])) < NONE
 
 
 def test_history_in_the_outline(pdf):
