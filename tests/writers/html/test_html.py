@@ -382,7 +382,14 @@ def test_q2_against_q1_changes_summary_and_trends(tmp_path, golden):
     page = Page(raw)
     h2 = [" ".join(e["text"].split()) for e in page.find("h2")]
     # the summary comes first, after the heading block and before the register
-    assert h2 == ["Changes since Q1 2018/19", "Risks", "Opportunities", "Scores over time", "Key to Scores", "Heat maps"]
+    assert h2 == [
+        "Changes since Q1 2018/19",
+        "Risks",
+        "Opportunities",
+        "Scores over time",
+        "Key to Scores",
+        "Heat maps",
+    ]
     rows = changes_rows(page)
     assert rows["Periods compared"] == "Q1 2018/19 (last quarter) with Q2 2018/19 (this quarter)"
     assert rows["New this quarter"] == (

@@ -5,6 +5,7 @@ named chart and a table, and the heat maps' moves as arrows from cell to cell an
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 from conftest import SAMPLES
 from quarters import MOVES, QUARTERS, four_quarters, scores
 from reportgen import api
+from reportgen.view import MOVES_ON_MAP
 from reportgen.writers.html import charts
 
 GAP = "—"
@@ -106,7 +108,11 @@ def spark_points(svg) -> tuple[list[tuple[float, float]], list[tuple[float, floa
 
 
 def register_row(page, ident: str):
-    th = next(th for th in page.xpath("//table[contains(@class, 'reg')]//th[@scope='row']") if th.get("id") and (th.text or "").strip() == ident)
+    th = next(
+        th
+        for th in page.xpath("//table[contains(@class, 'reg')]//th[@scope='row']")
+        if th.get("id") and (th.text or "").strip() == ident
+    )
     return th.getparent()
 
 
@@ -131,7 +137,7 @@ def test_every_entry_has_a_chart_named_with_its_scores(page, quarters):
             assert x1 < x2
             assert (y1 < y2) == (s1 > s2) and (y1 == y2) == (s1 == s2), name
         # a line joins the scores of neighbouring quarters only: none across a gap
-        runs = [len(list(g)) for k, g in __import__("itertools").groupby(expected, lambda v: isinstance(v, int)) if k]
+        runs = [len(list(g)) for k, g in itertools.groupby(expected, lambda v: isinstance(v, int)) if k]
         assert len(svg.xpath(".//polyline[not(@stroke-dasharray)]")) == sum(1 for n in runs if n > 1), name
 
 
@@ -150,7 +156,12 @@ def test_register_by_band_chart_and_table(page, quarters):
     part = page.get_element_by_id("h-hbands").getparent()
     bands = bands_of(quarters[-1])
     want = scores(quarters)
-    counts = {b.name: [sum(1 for row in want.values() if isinstance(row[i], int) and b.min <= row[i] <= b.max) for i in range(4)] for b in bands}
+    counts = {
+        b.name: [
+            sum(1 for row in want.values() if isinstance(row[i], int) and b.min <= row[i] <= b.max) for i in range(4)
+        ]
+        for b in bands
+    }
     # closed entries count in their own quarter too: none closed in these registers
     table = part.xpath(".//table")[0]
     assert [norm(th.text_content()) for th in table.xpath("./thead/tr/th")] == ["Band", *QUARTERS]
@@ -198,7 +209,9 @@ def arrows_in(grid) -> dict[tuple[int, int], object]:
 def test_moves_since_last_quarter_arrows_and_list(page):
     grids = heat_grids(page)
     current = grids["Heat map: current scores"]
-    listed = next(norm(p.text_content()) for p in current.xpath(".//p[@class='only']") if "Moved since" in p.text_content())
+    listed = next(
+        norm(p.text_content()) for p in current.xpath(".//p[@class='only']") if "Moved since" in p.text_content()
+    )
     assert listed.startswith("Moved since Q1 2018/19 (from last quarter's cell to this quarter's): ")
     for ident, move in MOVES.items():
         assert f"{ident}: {move}" in listed
@@ -220,7 +233,11 @@ def test_moves_since_last_quarter_arrows_and_list(page):
 def test_card_sample_target_tracks_on_a_grid_of_their_own(tmp_path):
     page = lxml.html.fromstring(api.build(CARDS, tmp_path, ["html"]).written[0].read_bytes())
     grids = heat_grids(page)
-    assert list(grids) == ["Heat map: current scores", "Heat map: target scores", "Moves on the heat map: current to target"]
+    assert list(grids) == [
+        "Heat map: current scores",
+        "Heat map: target scores",
+        "Moves on the heat map: current to target",
+    ]
     assert not arrows_in(grids["Heat map: current scores"]) and not arrows_in(grids["Heat map: target scores"])
     tracks = grids["Moves on the heat map: current to target"]
     listed = norm(tracks.xpath(".//p[@class='only']")[0].text_content())
@@ -242,16 +259,10 @@ def test_card_sample_target_tracks_on_a_grid_of_their_own(tmp_path):
             ends.add((start, end))
     # one arrowhead a track (two entries on one track share it)
     heads = sum(len(svg.xpath(".//line[@marker-end]")) for svg in arrows.values())
-    assert heads == len(ends) and len(ends) > charts_limit()
+    assert heads == len(ends) and len(ends) > MOVES_ON_MAP
     # the grid names no entry in its cells: only the score and band
     for td in tracks.xpath(".//table//td[@headers]"):
         assert re.fullmatch(r"\d+ \w+( \w+)?", norm(td.text_content())), td.text_content()
-
-
-def charts_limit() -> int:
-    from reportgen.view import MOVES_ON_MAP
-
-    return MOVES_ON_MAP
 
 
 def test_arrows_on_one_line_run_side_by_side():

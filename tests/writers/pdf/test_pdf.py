@@ -318,7 +318,14 @@ def test_q2_against_q1_summary_trends_and_bookmarks(q2_vs_q1, golden):
     assert "▼ Down from 25 (better)" in cr3 and "▼ Down from 16 (better)" in cr3
     assert "★ New this quarter" in entry_page(r, "CR12")
     top = [t for d, t in outline_titles(r.outline) if d == 0]
-    assert top == ["Changes since Q1 2018/19", "Risks", "Opportunities", "Scores over time", "Key to Scores", "Heat maps"]
+    assert top == [
+        "Changes since Q1 2018/19",
+        "Risks",
+        "Opportunities",
+        "Scores over time",
+        "Key to Scores",
+        "Heat maps",
+    ]
     golden("pdf-q2-2018-19-vs-q1.txt", "".join(f"=== page {i} ===\n{t}\n" for i, t in enumerate(texts, 1)))
 
 

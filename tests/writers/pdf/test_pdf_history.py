@@ -15,14 +15,15 @@ from pathlib import Path
 import pypdf
 import pytest
 from PIL import Image
+from test_pdf import words_on_pages
 
 from conftest import SAMPLES
 from quarters import MOVES, QUARTERS, four_quarters, scores
 from reportgen import api
-from test_pdf import words_on_pages
 
 pytestmark = pytest.mark.skipif(
-    not (shutil.which("pdftotext") and shutil.which("pdftoppm")), reason="poppler's pdftotext/pdftoppm are not installed"
+    not (shutil.which("pdftotext") and shutil.which("pdftoppm")),
+    reason="poppler's pdftotext/pdftoppm are not installed",
 )
 
 CARDS = SAMPLES / "q3-2021-22.yaml"
@@ -138,7 +139,9 @@ def test_each_chart_is_a_figure_whose_alt_text_gives_its_numbers(pdf, quarters):
     (bands,) = [a for a in alts if a.startswith("Entries in each band by quarter.")]
     reg = api.load(quarters[-1]).register
     for b in reg.scoring.bands:
-        per = [sum(1 for row in want.values() if isinstance(row[i], int) and b.min <= row[i] <= b.max) for i in range(4)]
+        per = [
+            sum(1 for row in want.values() if isinstance(row[i], int) and b.min <= row[i] <= b.max) for i in range(4)
+        ]
         assert f"{b.name}: " + ", ".join(f"{q} {n}" for q, n in zip(QUARTERS, per)) in bands
     # no Figure without its alt text
     assert all(alts) and len(alts) == len(want) + 1
@@ -158,7 +161,10 @@ def test_entries_in_each_band_by_quarter(pdf, pages, quarters):
             continue
         (head,) = band_heads
         for b in reg.scoring.bands:
-            per = [sum(1 for row in want.values() if isinstance(row[i], int) and b.min <= row[i] <= b.max) for i in range(4)]
+            per = [
+                sum(1 for row in want.values() if isinstance(row[i], int) and b.min <= row[i] <= b.max)
+                for i in range(4)
+            ]
             first = b.name.split()[0]
             row = next(w for w in words if w[0] == first and w[2] > head[0][2] and w[3] < head[0][1] - 30)
             y = (row[2] + row[4]) / 2
@@ -190,7 +196,9 @@ def grid_of(pages, title: str):
         for i in range(len(words) - k + 1):
             if " ".join(w[0] for w in words[i : i + k]) == title:
                 region = words[i:]
-                cols = {w[0]: (w[1] + w[3]) / 2 for w in region if w[0] in ("UNLIKELY", "POSSIBLE", "LIKELY", "CERTAIN")}
+                cols = {
+                    w[0]: (w[1] + w[3]) / 2 for w in region if w[0] in ("UNLIKELY", "POSSIBLE", "LIKELY", "CERTAIN")
+                }
                 rows = {w[0]: (w[2] + w[4]) / 2 for w in region if w[0] in ("MAJOR", "MODERATE")}
                 # the top row's label is three lines: its centre is the middle of them all
                 top = next(w for w in region if w[0] == "CATASTROPHIC")
@@ -207,7 +215,9 @@ def inked(img: Image.Image, a: tuple[float, float], b: tuple[float, float]) -> f
     points = [(a[0] + (b[0] - a[0]) * t / 40, a[1] + (b[1] - a[1]) * t / 40) for t in range(10, 23)]
 
     def dark(x: float, y: float) -> bool:  # the darkest pixel within a point of it
-        near = [img.getpixel((round(2 * x) + i, round(2 * y) + j)) for i in (-2, -1, 0, 1, 2) for j in (-2, -1, 0, 1, 2)]
+        near = [
+            img.getpixel((round(2 * x) + i, round(2 * y) + j)) for i in (-2, -1, 0, 1, 2) for j in (-2, -1, 0, 1, 2)
+        ]
         return min(near) < 80
 
     return sum(1 for x, y in points if dark(x, y)) / len(points)

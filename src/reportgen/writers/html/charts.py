@@ -87,9 +87,7 @@ def _band_stripes(bands: tuple[Band, ...], y_of, x0: float, x1: float, top: int)
     return out
 
 
-def _series(
-    scores: tuple[ScoreView | None, ...], x_of, y_of, dashed: bool
-) -> list[str]:
+def _series(scores: tuple[ScoreView | None, ...], x_of, y_of, dashed: bool) -> list[str]:
     """One series of scores: a line between scores of quarters next to each other (none across a
     gap: never a zero), a mark at each score: a filled dot (the current score), else a ring."""
     points = [
@@ -112,7 +110,9 @@ def _series(
         if p is None:
             continue
         if dashed:
-            out.append(f'<circle cx="{_n(p[0])}" cy="{_n(p[1])}" r="2.25" fill="{HALO}" stroke="{INK}" stroke-width="1.25"/>')
+            out.append(
+                f'<circle cx="{_n(p[0])}" cy="{_n(p[1])}" r="2.25" fill="{HALO}" stroke="{INK}" stroke-width="1.25"/>'
+            )
         else:
             out.append(f'<circle cx="{_n(p[0])}" cy="{_n(p[1])}" r="2.5" fill="{INK}"/>')
     return out
@@ -142,7 +142,10 @@ def sparkline(
     def y_of(score: float) -> float:
         return height - pad_y - (min(max(score, 0), top) / top) * (height - 2 * pad_y)
 
-    parts = [_svg_open(width, height, "spark", label, title), f'<rect width="{width}" height="{height}" fill="{HALO}"/>']
+    parts = [
+        _svg_open(width, height, "spark", label, title),
+        f'<rect width="{width}" height="{height}" fill="{HALO}"/>',
+    ]
     parts.extend(_band_stripes(bands, y_of, 0, width, top))
     if history.later:
         parts.extend(_series(history.later, x_of, y_of, dashed=True))
@@ -170,7 +173,7 @@ def band_chart(history: History, label: str, title: bool = False, width: int = 0
     parts.append(f'<line x1="0" y1="{_n(base)}" x2="{width}" y2="{_n(base)}" stroke="{INK}" stroke-width="1"/>')
     for i, quarter in enumerate(history.quarters):
         x = side + i * (col + gap)
-        y = base
+        y: float = base
         for band, counts in history.band_counts:
             k = counts[i]
             if not k:
@@ -308,7 +311,8 @@ class Arrows:
         for p in pieces:
             if p.start:
                 out.append(
-                    f'<circle cx="{_n(p.x1)}%" cy="{_n(p.y1)}%" r="3.5" fill="{INK}" stroke="{HALO}" stroke-width="1.5"/>'
+                    f'<circle cx="{_n(p.x1)}%" cy="{_n(p.y1)}%" r="3.5" fill="{INK}" '
+                    f'stroke="{HALO}" stroke-width="1.5"/>'
                 )
         return "".join(out)
 
