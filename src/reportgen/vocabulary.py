@@ -125,6 +125,9 @@ HISTORY_ENTRIES_CAPTION = (
 )
 HISTORY_BANDS_CAPTION = "Entries with a current score in each band by quarter, {span}"
 HISTORY_TOTAL = "All bands"
+#: The heading of a grid drawing only the moves (where they are too many to draw over the entries).
+MOVES_MAP = "Moves on the heat map: {heading}"
+MOVES_MAP_CAPTION = "{heading} ({why}) by likelihood and impact, each move listed under the grid"
 #: How long an entry has been in its present band.
 BAND_SINCE = "{band} since {period}"
 QUARTERS_IN_BAND = "{n} quarters"
@@ -135,9 +138,6 @@ MOVED_WHY = "from last quarter's cell to this quarter's"
 TARGET_TRACK = "Current to target"
 TARGET_TRACK_WHY = "from the current score's cell to the target's"
 MOVE = "{start} → {end}"
-#: The heading of a grid drawing only the moves (where they are too many to draw over the entries).
-MOVES_MAP = "Moves on the heat map: {heading}"
-MOVES_MAP_CAPTION = "{heading} ({why}) by likelihood and impact, each move listed under the grid"
 NOT_IN_REGISTER = "not in the register"
 NO_SCORE_THEN = "no score"
 #: The Word history table's last column (how long in its band, the move over the whole span), the
