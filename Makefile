@@ -18,6 +18,10 @@ sample: system-build $(STAMP) bytecode
 	$(BIN)/reportgen build samples/q1-2018-19.yaml samples/q3-2021-22.yaml samples/small.yaml samples/*.json -o output/
 	$(BIN)/reportgen build samples/q2-2018-19.yaml --previous samples/q1-2018-19.yaml \
 		--previous samples/history/q4-2017-18.yaml -o output/
+	$(BIN)/reportgen build samples/q3-2021-22.yaml --part b -o output/
+	$(BIN)/reportgen build samples/q2-2018-19.yaml --previous samples/q1-2018-19.yaml --pack summary -o output/
+	$(BIN)/reportgen build samples/q2-2018-19.yaml --previous samples/q1-2018-19.yaml \
+		--previous samples/history/q4-2017-18.yaml --pack deep-dive --ids CR3 -o output/
 
 test: system-test $(STAMP) $(NODE_STAMP) bytecode lint
 	$(BIN)/pytest

@@ -99,3 +99,12 @@ def scores(paths: list[Path]) -> dict[str, list[int | str]]:
                     row.append(p.current.score)
             out[name] = row
     return out
+
+
+def band_counts(paths: list[Path]) -> dict[str, list[int]]:
+    """How many entries each quarter's register has with a current score in each band, by band name."""
+    from reportgen import api
+
+    regs = [api.load(p).register for p in paths]
+    scored = [[e.current.score for e in (*r.risks, *r.opportunities) if e.current and e.current.score] for r in regs]
+    return {b.name: [sum(1 for n in q if b.min <= n <= b.max) for q in scored] for b in regs[-1].scoring.bands}

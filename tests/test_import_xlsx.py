@@ -12,7 +12,7 @@ from hostile import problem_lines, run_limited, workbook_to_last_row
 from reportgen import api, writers
 from reportgen import vocabulary as words
 from reportgen.cli import main
-from test_import_docx import assert_previous_build_imports_without_trends, assert_round_trip
+from test_import_docx import _comparable, assert_previous_build_imports_without_trends, assert_round_trip
 
 pytestmark = pytest.mark.skipif("xlsx" not in writers.available(), reason="the Excel writer is not available")
 
@@ -552,3 +552,48 @@ def test_a_date_typed_into_the_target_date_column_is_a_date(tmp_path, capsys):
     assert reg.risks[0].target_date == dt.date(2027, 3, 31)
     assert reg.risks[1].target_date == dt.date(2026, 12, 31)  # written as a real date
     assert reg.opportunities[0].target_date == "March 2028"
+
+
+# --------------------------------------------------------------------------- the History sheet
+
+
+def _history_workbook(tmp_path):
+    """Q2 built against Q1 and Q4 2017/18: a workbook with a History sheet (two tables)."""
+    q2 = SAMPLES / "q2-2018-19.yaml"
+    previous = ["--previous", str(SAMPLES / "q1-2018-19.yaml"), "--previous", str(SAMPLES / "history/q4-2017-18.yaml")]
+    assert main(["build", str(q2), *previous, "-f", "xlsx", "-o", str(tmp_path)]) == 0
+    built = tmp_path / "q2-2018-19.xlsx"
+    assert words.HISTORY_SHEET in openpyxl.load_workbook(built).sheetnames
+    return q2, built
+
+
+@pytest.mark.parametrize("edit", ["as built", "history first, register table renamed", "history first, no table"])
+def test_import_never_takes_the_history_sheet_for_the_register(edit, tmp_path, capsys):
+    q2, built = _history_workbook(tmp_path)
+    if edit != "as built":
+        wb = openpyxl.load_workbook(built)
+        wb.move_sheet(words.HISTORY_SHEET, offset=-wb.sheetnames.index(words.HISTORY_SHEET))
+        ws = wb[words.REGISTER_SHEET]
+        if edit.endswith("renamed"):
+            ws.tables[words.REGISTER_TABLE].displayName = "Table1"
+        else:
+            del ws.tables[words.REGISTER_TABLE]
+        wb.save(built)
+        assert openpyxl.load_workbook(built).sheetnames[0] == words.HISTORY_SHEET
+    back = tmp_path / "back.yaml"
+    assert main(["import", str(built), "-o", str(back)]) == 0
+    assert "not imported" not in capsys.readouterr().err
+    assert _comparable(api.load(back).register) == _comparable(api.load(q2).register)
+
+
+def test_a_workbook_with_a_history_sheet_builds_straight_from_the_workbook(tmp_path, capsys):
+    q2, built = _history_workbook(tmp_path)
+    out = tmp_path / "again"
+    assert main(["build", str(built), "-f", "xlsx", "-o", str(out)]) == 0
+    again = openpyxl.load_workbook(out / "q2-2018-19.xlsx")
+    # No --previous this time: no History sheet, and the register's entries all there.
+    assert words.HISTORY_SHEET not in again.sheetnames
+    ws = again[words.REGISTER_SHEET]
+    ids = [ws.cell(r, 1).value for r in range(6, ws.max_row + 1) if ws.cell(r, 1).value]
+    want = api.load(q2).register
+    assert ids == [e.id for e in (*want.risks, *want.opportunities)]

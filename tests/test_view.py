@@ -111,6 +111,54 @@ def test_appetite_key_names_each_level_its_tolerance_and_types():
     assert _view("q2-2018-19.yaml").appetite_key() == ()
 
 
+def test_history_rows_give_the_residual_by_quarter_where_some_quarter_has_one():
+    q1 = api.load(SAMPLES / "q1-2018-19.yaml").register
+    q2 = api.load(SAMPLES / "q2-2018-19.yaml").register
+
+    def without_residual(reg, ids):
+        risks = [e.model_copy(update={"residual": None}) if e.id in ids else e for e in reg.risks]
+        return reg.model_copy(update={"risks": risks})
+
+    q1 = without_residual(q1, {"CR3", "CR1"})
+    q2 = without_residual(q2, {"CR1"})
+    v = view.build(q2, q1, earlier=[q1])
+    entries = {e.id: e for e in v.entries()}
+    cr3 = entries["CR3"].history
+    assert [(label, [sv.score if sv else None for sv in scores]) for label, scores in cr3.rows()] == [
+        ("Current", [25, 15]),
+        ("Residual", [None, 12]),  # none in Q1: a gap, never a zero
+    ]
+    assert cr3.present == (True, True)
+    assert [label for label, _ in entries["CR1"].history.rows()] == ["Current"]  # no residual in any quarter
+    cr12 = entries["CR12"].history  # new this quarter: not in Q1's register
+    assert cr12.present == (False, True)
+    assert [[sv.score if sv else None for sv in scores] for _, scores in cr12.rows()] == [[None, 16], [None, 12]]
+    assert entries["CR3"].short_title.endswith("…") and len(entries["CR3"].short_title) <= 80
+
+
+def test_history_names_entries_closed_since_an_earlier_quarter_and_counts_them():
+    """Q1 with an extra entry CR90 that Q2 no longer has: a closed entry of the history, with its
+    Q1 score and a gap now, counted in Q1's band counts; this quarter's entries are not in it."""
+    q1, q2 = (api.load(SAMPLES / f"{q}-2018-19.yaml").register for q in ("q1", "q2"))
+    extra = q1.risks[6].model_copy(update={"id": "CR90"})
+    q1 = q1.model_copy(update={"risks": [*q1.risks, extra]})
+    h = view.build(q2, q1, earlier=[q1]).history
+    assert h is not None
+    [closed] = h.closed
+    assert (closed.id, closed.name, closed.kind) == ("CR90", "CR90", "risk")
+    assert [sv.score if sv else None for sv in closed.history.scores] == [extra.current.score, None]
+    assert closed.history.present == (True, False)
+    assert closed.history.band_since == "Closed: last in Q1 2018/19"
+    # The band counts count exactly this quarter's entries and the closed one.
+    v = view.build(q2, q1, earlier=[q1])
+    rows = [ev.history.scores for ev in v.entries()] + [closed.history.scores]
+    for band, counts in h.band_counts:
+        assert list(counts) == [
+            sum(1 for r in rows if r[k] is not None and band.min <= r[k].score <= band.max) for k in range(2)
+        ]
+    assert view.build(q2, q2, earlier=[q2]).history.closed == ()
+
+
 # --------------------------------------------------------------------------- history (issue 18)
 
 
@@ -122,16 +170,15 @@ def _history(tmp_path):
     return view.build(regs[-1], regs[-2], earlier=regs[:-1])
 
 
-def test_entry_history_gives_the_plan_score_and_why_a_quarter_has_none(tmp_path):
+def test_entry_history_says_why_a_quarter_has_no_score_and_its_chart_in_words(tmp_path):
     v = _history(tmp_path)
     by_id = {ev.id: ev for ev in v.entries()}
     cr2, cr6, cr9 = by_id["CR2"].history, by_id["CR6"].history, by_id["CR9"].history
     assert cr2 is not None and cr6 is not None and cr9 is not None
     assert [cr2.gap(i) for i in range(4)] == ["not in the register", "", "", ""]
     assert [cr6.gap(i) for i in range(4)] == ["no score", "", "", ""]
-    # the plan's score by quarter: the residual (the register gives no target)
-    assert cr9.later_field == "residual" and [sv.score for sv in cr9.later] == [20, 20, 20, 16]
-    assert [cr9.later_text(i) for i in range(4)] == ["Residual 20"] * 3 + ["Residual 16"]
+    # the text alternative of its chart: each row of scores by quarter
+    assert [label for label, _ in cr9.rows()] == ["Current", "Residual"]
     assert cr9.text == (
         "Current score by quarter: Q3 2017/18: 20, Q4 2017/18: 20, Q1 2018/19: 20, Q2 2018/19: 20. "
         "Residual score by quarter: Q3 2017/18: 20, Q4 2017/18: 20, Q1 2018/19: 20, Q2 2018/19: 16."

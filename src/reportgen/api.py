@@ -376,11 +376,12 @@ def _build_one(
         docs = packs.documents(checked.register, str(checked.path), pack.pack, pack.part, pack.selection)
         comparison_warnings: list[Diagnostic] = []
         for n, doc in enumerate(docs):
+            before = earlier if pack.selection.empty else [packs.narrow(r, doc.register) for r in earlier]
             v = view.build(
                 doc.register,
-                earlier[-1] if earlier else None,
+                before[-1] if before else None,
                 ordered[-1][1] if ordered else None,
-                earlier=earlier,
+                earlier=before,
                 document=doc,
             )
             if v.comparison and n == 0:

@@ -16,6 +16,7 @@ from typing import Any
 
 from . import vocabulary as words
 from .appetite import current_score, level_of
+from .compare import match
 from .diagnostics import Diagnostic, RegisterError
 from .model import Entry, Exempt, Group, Register
 from .selection import Selection
@@ -207,6 +208,22 @@ def documents(
     return [Document(shown, suffix, described, notice_b, pack)]
 
 
+def narrow(earlier: Register, selected: Register) -> Register:
+    """An earlier quarter's register holding only the entries matched to those `selected` holds (by
+    ID, look-alikes too): a selection is compared with last quarter's same entries, not told that
+    every other entry has closed."""
+    keep: set[int] = set()
+    for kind in ("risks", "opportunities"):
+        matched = match(getattr(selected, kind), getattr(earlier, kind))
+        keep |= {id(p) for _, p in matched.pairs if p is not None}
+    return earlier.model_copy(
+        update={
+            "risks": [e for e in earlier.risks if id(e) in keep],
+            "opportunities": [e for e in earlier.opportunities if id(e) in keep],
+        }
+    )
+
+
 def withhold_earlier(earlier: Sequence[Register], current: Register, part: str = "a") -> list[Register]:
     """Earlier quarters' registers as this build may show them: withheld as this quarter's exempt
     entries are (and as their own marks say), unless it is Part B."""
@@ -215,4 +232,4 @@ def withhold_earlier(earlier: Sequence[Register], current: Register, part: str =
     return [withhold(r, marks=current) for r in earlier]
 
 
-__all__ = ["Document", "Selection", "documents", "notice", "select", "withhold", "withhold_earlier"]
+__all__ = ["Document", "Selection", "documents", "narrow", "notice", "select", "withhold", "withhold_earlier"]

@@ -205,6 +205,12 @@ class EntryView:
         return entry_name(self.id, self.kind)
 
     @property
+    def short_title(self) -> str:
+        """The title cut at a word to about `SUMMARY_TITLE` characters, where a table names the
+        entry again (the history)."""
+        return shorten(self.title, SUMMARY_TITLE)
+
+    @property
     def trend(self) -> Trend | None:
         """How the current score moved since last quarter: `▲ Up from 12 (worse)`."""
         return self.change.current if self.change else None
@@ -695,43 +701,58 @@ class EntryHistory:
     band_since: str
     #: The move over the whole span (None where that is last quarter's move, or there is none).
     span: TrendLine | None = None
-    #: The score the plan aims at in each quarter ("target" or "residual", the one this quarter's
-    #: card shows beside the current score: `EntryView.later_field`), gaps as in `scores`; empty
-    #: where the entry has neither in any quarter.
-    later: tuple[ScoreView | None, ...] = ()
-    later_field: str = ""
+    #: Its residual and then its target score in each quarter, as `scores`, for each of the two
+    #: some quarter has: ("residual", scores).
+    later: tuple[tuple[str, tuple[ScoreView | None, ...]], ...] = ()
+
+    def rows(self) -> tuple[tuple[str, tuple[ScoreView | None, ...]], ...]:
+        """The scores by quarter a line each, named: (`Current`, scores), then `Residual`, `Target`."""
+        return ((words.HISTORY_SCORES["current"], self.scores),) + tuple(
+            (words.HISTORY_SCORES[which], scores) for which, scores in self.later
+        )
 
     def gap(self, i: int, scores: tuple[ScoreView | None, ...] | None = None) -> str:
-        """Why quarter `i` has no score, in words (`not in the register`, `no score`); empty
-        where it has one."""
+        """Why quarter `i` has no score (in `scores`, default the current scores), in words: `not in
+        the register`, `no score`; empty where it has one."""
         sv = (self.scores if scores is None else scores)[i]
         if sv is not None and sv.score is not None:
             return ""
         return words.NO_SCORE_THEN if self.present[i] else words.NOT_IN_REGISTER
 
-    def _by_quarter(self, which: str, scores: tuple[ScoreView | None, ...]) -> str:
-        parts = [
-            f"{q}: {sv.score}" if sv is not None and sv.score is not None else f"{q}: {self.gap(i, scores)}"
-            for i, (q, sv) in enumerate(zip(self.quarters, scores))
-        ]
-        return words.HISTORY_BY_QUARTER.format(which=which, scores=", ".join(parts))
-
-    def later_text(self, i: int) -> str:
-        """The plan's score in quarter `i` as the history table prints it under the current score:
-        `Target 12` (empty where it has none)."""
-        sv = self.later[i] if self.later else None
-        if sv is None or sv.score is None:
-            return ""
-        return words.HISTORY_LATER.format(which=self.later_field.capitalize(), score=sv.score)
-
     @property
     def text(self) -> str:
         """The numbers of its chart in words (the chart's text alternative): the current score in
-        each quarter, then the target's (or residual's) where it has one."""
-        out = self._by_quarter("Current", self.scores)
-        if self.later:
-            out += " " + self._by_quarter(self.later_field.capitalize(), self.later)
-        return out
+        each quarter, then the residual's and the target's where some quarter has one."""
+        out = []
+        for label, scores in self.rows():
+            parts = [
+                f"{q}: {sv.score}" if sv is not None and sv.score is not None else f"{q}: {self.gap(i, scores)}"
+                for i, (q, sv) in enumerate(zip(self.quarters, scores))
+            ]
+            out.append(words.HISTORY_BY_QUARTER.format(which=label, scores=", ".join(parts)))
+        return " ".join(out)
+
+
+@dataclass(frozen=True)
+class ClosedEntry:
+    """An entry of an earlier quarter's register that this quarter's does not have (closed since),
+    with its scores then: the band counts count it in those quarters."""
+
+    id: str
+    kind: Kind
+    #: Its title in the last quarter it was in.
+    title: str
+    #: Its scores, a gap in this quarter; `band_since` says when it was last in the register.
+    history: EntryHistory
+
+    @property
+    def name(self) -> str:
+        return entry_name(self.id, self.kind)
+
+    @property
+    def short_title(self) -> str:
+        """Its title cut as `EntryView.short_title`."""
+        return shorten(self.title, SUMMARY_TITLE)
 
 
 @dataclass(frozen=True)
@@ -741,6 +762,9 @@ class History:
     quarters: tuple[str, ...]
     #: Each band with its count of entries in each quarter.
     band_counts: tuple[tuple[Band, tuple[int, ...]], ...]
+    #: The entries of earlier quarters closed since, in the order they first appear: with this
+    #: quarter's entries, every entry each band count counts (matched by ID as `compare` matches).
+    closed: tuple[ClosedEntry, ...] = ()
 
     heading = words.HISTORY_HEADING
 
@@ -937,6 +961,19 @@ class ReportView:
 
     def entries(self) -> tuple[EntryView, ...]:
         return tuple(e for s in self.sections for e in s.entries)
+
+    def history_rows(self) -> tuple[EntryView | ClosedEntry, ...]:
+        """The rows of the history table: this quarter's entries, then those closed since an earlier
+        quarter (every entry the band counts count), each with its `history`."""
+        if self.history is None:
+            return ()
+        return tuple(ev for ev in self.entries() if ev.history is not None) + self.history.closed
+
+    @property
+    def history_named(self) -> bool:
+        """Whether the history names the score of each of its rows (`Current`, `Residual`, `Target`):
+        where some entry has a residual or target score by quarter as well."""
+        return any(r.history is not None and len(r.history.rows()) > 1 for r in self.history_rows())
 
     @property
     def heatmap_note(self) -> str:
@@ -1183,10 +1220,15 @@ def _earlier_entries(reg: Register, earlier: Sequence[Register]) -> dict[tuple[s
 
 
 def _entry_history(
-    reg: Register, kind: Kind, quarters: tuple[str, ...], before: list[Entry | None], e: Entry
+    reg: Register, kind: Kind, quarters: tuple[str, ...], before: list[Entry | None], entry: Entry
 ) -> EntryHistory:
-    now = _score_view(reg, kind, e.current)
+    now = _score_view(reg, kind, entry.current)
     scores = tuple(_score_view(reg, kind, p.current) if p is not None else None for p in before) + (now,)
+    later = []
+    for which in ("residual", "target"):
+        seen = tuple(_score_view(reg, kind, getattr(p, which)) if p is not None else None for p in (*before, entry))
+        if any(sv is not None and sv.score is not None for sv in seen):
+            later.append((which, seen))
     present = tuple(p is not None for p in before) + (True,)
     since = ""
     if now is not None and now.band is not None:
@@ -1203,12 +1245,7 @@ def _entry_history(
         assert old is not None
         direction: Direction = "up" if now.score > old else "down" if now.score < old else "level"
         span = TrendLine(words.TREND_LEAD.format(period=quarters[first]), Trend(direction, kind, old, now.score))
-    # the plan's score: the field this quarter's card shows beside the current one (target, else residual)
-    which = "target" if _score_view(reg, kind, e.target) is not None or e.residual is None else "residual"
-    later = tuple(_score_view(reg, kind, getattr(p, which)) if p is not None else None for p in (*before, e))
-    if not any(sv is not None and sv.score is not None for sv in later):
-        later, which = (), ""
-    return EntryHistory(quarters, scores, present, since, span, later, which)
+    return EntryHistory(quarters, scores, present, since, span, tuple(later))
 
 
 def _history(reg: Register, earlier: Sequence[Register], quarters: tuple[str, ...]) -> History:
@@ -1224,7 +1261,30 @@ def _history(reg: Register, earlier: Sequence[Register], quarters: tuple[str, ..
                 )
             )
         counts.append((band, tuple(per)))
-    return History(quarters, tuple(counts))
+    return History(quarters, tuple(counts), _closed(reg, earlier, quarters))
+
+
+def _closed(reg: Register, earlier: Sequence[Register], quarters: tuple[str, ...]) -> tuple[ClosedEntry, ...]:
+    """The earlier quarters' entries no entry of this quarter matched, one per ID (of a kind)."""
+    out = []
+    for kind, entries in (("risk", reg.risks), ("opportunity", reg.opportunities)):
+        found: dict[str, list[Entry | None]] = {}
+        for i, q in enumerate(earlier):
+            for key, p in match(entries, q.risks if kind == "risk" else q.opportunities).unmatched.items():
+                found.setdefault(key, [None] * len(earlier))[i] = p
+        for per in found.values():
+            k = max(i for i, p in enumerate(per) if p is not None)
+            last = per[k]
+            assert last is not None
+            scores = tuple(_score_view(reg, kind, p.current) if p is not None else None for p in per)  # type: ignore[arg-type]
+            history = EntryHistory(
+                quarters,
+                (*scores, None),
+                (*(p is not None for p in per), False),
+                words.CLOSED_SINCE.format(period=quarters[k]),
+            )
+            out.append(ClosedEntry(last.id, kind, title_of(last), history))  # type: ignore[arg-type]
+    return tuple(out)
 
 
 def _cell(sv: ScoreView | None) -> tuple[int, int] | None:

@@ -110,18 +110,15 @@ HISTORY_HEADING = "Scores over time"
 #: An entry's scores by quarter in words (its chart's text alternative): `Current score by quarter:
 #: Q4 2017/18: 25, Q1 2018/19: 20, Q2 2018/19: 20.`
 HISTORY_BY_QUARTER = "{which} score by quarter: {scores}."
-#: The plan's score in a quarter, under the current score in the HTML/PDF history table.
-HISTORY_LATER = "{which} {score}"
 #: The HTML/PDF history: what it says first (how to read each entry's chart), the tables' captions,
 #: and the band table's last row.
 HISTORY_NOTE = (
-    "Each entry's chart, under its current score, shows its scores in the quarters compared, oldest first: "
-    "a solid line with dots for the current score, a dashed line with rings for the target (or residual) "
-    "score, over the bands' colours; a break in the line where it had no score."
+    "Each entry's chart, under its current score, shows its scores in the quarters compared, oldest first, "
+    "over the bands' colours: a solid line with dots for the current score, a dashed line with rings for the "
+    "residual score, a dotted line with squares for the target score; a break in a line where it had no score."
 )
 HISTORY_ENTRIES_CAPTION = (
-    "Each entry's current score by quarter, {span}, with its band; {gap} where it was not in the register "
-    "or had no score"
+    "Each entry's scores by quarter, {span}, with their bands; {gap} where it was not in the register or had no score"
 )
 HISTORY_BANDS_CAPTION = "Entries with a current score in each band by quarter, {span}"
 HISTORY_TOTAL = "All bands"
@@ -139,6 +136,8 @@ TARGET_TRACK = "Current to target"
 TARGET_TRACK_WHY = "from the current score's cell to the target's"
 MOVE = "{start} → {end}"
 NOT_IN_REGISTER = "not in the register"
+#: An entry of an earlier quarter not in this one's register.
+CLOSED_SINCE = "Closed: last in {period}"
 NO_SCORE_THEN = "no score"
 #: The Word history table's last column (how long in its band, the move over the whole span), the
 #: register's entries in each band by quarter (a table after it), its first column, and the mark of
@@ -147,6 +146,10 @@ HISTORY_SINCE_COLUMN = "Time in band and overall trend"
 HISTORY_BAND_COUNTS = "Entries in each band"
 HISTORY_BAND_COLUMN = "Band"
 HISTORY_GAP = "—"
+#: Which score a row of the history shows (an entry's current score, then its residual and target
+#: where some quarter has one), and the column that names it.
+HISTORY_SCORE_COLUMN = "Score"
+HISTORY_SCORES: dict[str, str] = {"current": "Current", "residual": "Residual", "target": "Target"}
 
 # --------------------------------------------------------------------------- packs
 
@@ -313,3 +316,25 @@ ACTION_COLUMNS: dict[str, str] = {
 APPETITE_LEVEL_HEADINGS = ("Level", "Tolerance")
 APPETITE_TYPE_HEADINGS = ("Risk Type", "Level")
 APPETITE_DEFAULT_LEVEL = "Default level"
+
+# --------------------------------------------------------------------------- the workbook: history
+
+#: The sheet of each entry's scores by quarter (built with --previous only), after the Register.
+HISTORY_SHEET = "History"
+#: Its two Excel tables: a row per entry, and the entries in each band by quarter (the chart's data).
+HISTORY_TABLE = "HistoryTable"
+BAND_COUNTS_TABLE = "BandsByQuarter"
+#: reportgen's Excel tables that are not the register: import never takes one for it.
+NOT_REGISTER_TABLES = (ACTIONS_TABLE, APPETITE_LEVELS_TABLE, APPETITE_TYPES_TABLE, HISTORY_TABLE, BAND_COUNTS_TABLE)
+#: The History table's columns around the quarters (headed by the quarters' own periods).
+HISTORY_COLUMNS: dict[str, str] = {
+    "id": "ID",
+    "kind": "Type",
+    "title": "Title",
+    "band_since": "In Band Since",
+    "span": "Trend Over the Quarters",
+}
+#: The band table's heading, its first column's heading, and the chart's titles.
+BAND_COUNTS_HEADING = "Entries in each band by quarter"
+BAND_COLUMN = "Band"
+CHART_VALUE_AXIS = "Entries"

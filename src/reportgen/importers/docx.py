@@ -2,8 +2,9 @@
 
 Tables are found by what they show: a header row whose cells are column headings
 (the seeds' labels, common variants, or the labels of a `--like` register), or a
-card whose first cell says "Risk ID ..." / "Opportunity ID ...". The Key to Scores
-and band legend are recognised and skipped; the council's risk appetite table is read
+card whose first cell says "Risk ID ..." / "Opportunity ID ...". The Key to Scores,
+band legend, the history (scores by quarter, entries in each band) and the heat maps' lists of
+moves (since last quarter, current to target) are recognised and skipped; the council's risk appetite table is read
 into `appetite:`. Of the notes reportgen computes under an entry's cells, those that
 show a field give it back (an entry's own appetite level, a late review, the target
 date); an action group's status line gives its due date and status. Text that fits no
@@ -614,6 +615,24 @@ def _is_band_legend(doc: _Doc, tbl, scoring) -> bool:
     return bool(firsts) and all(f in names or f in ("band", "score band", "") for f in firsts)
 
 
+def _history_heading(text: str) -> bool:
+    """Whether `text` is a heading of the history reportgen prints after the register (built with
+    earlier quarters): the tables under it are computed from the quarters, not register data."""
+    return _norm(text) in (_norm(words.HISTORY_HEADING), _norm(words.HISTORY_BAND_COUNTS))
+
+
+def _moves_line(text: str) -> bool:
+    """Whether `text` heads a heat map's list of moves (`Moved since Q1 2018/19 (…):`, `Current to
+    target (…):`), or is one of its items (`CR5: Likely/Major → Possible/Major`, after such a
+    heading): computed from the scores, not register data."""
+    n = _norm(text)
+    return any(n.startswith(_norm(lead)) for lead in (words.MOVED_SINCE.split("{")[0], words.TARGET_TRACK + " ("))
+
+
+#: The arrow between a move's cells (`Likely/Major → Possible/Major`).
+_MOVE_ARROW = words.MOVE.split("{start}")[1].split("{end}")[0].strip()
+
+
 def read_docx(path: Path, like: Register | None = None, progress=None) -> Imported:
     try:
         document = docx.Document(str(path))
@@ -633,6 +652,7 @@ def read_docx(path: Path, like: Register | None = None, progress=None) -> Import
     table_no = 0
     appetite: Appetite | None = None
     last_paragraph = ""
+    in_moves = False  # after a heat map's moves heading, its items
     body = document.element.body
     for el in body.iterchildren():
         if el.tag == qn("w:p"):
@@ -640,11 +660,15 @@ def read_docx(path: Path, like: Register | None = None, progress=None) -> Import
             if not text:
                 continue
             last_paragraph = text
+            if in_moves and _MOVE_ARROW in text:
+                continue
+            in_moves = seen_table and _moves_line(text)
             if not seen_table:
                 before_tables.append(text)
-            elif not not_data(text):
+            elif not not_data(text) and not _history_heading(text) and not in_moves:
                 doc.note(f"a paragraph outside any register table was not imported: {text[:60]!r}", "body text")
             continue
+        in_moves = False
         if el.tag != qn("w:tbl"):
             continue
         seen_table = True
@@ -655,6 +679,8 @@ def read_docx(path: Path, like: Register | None = None, progress=None) -> Import
         where = f"table {table_no}"
         if not tbl.rows:
             continue
+        if _history_heading(last_paragraph):
+            continue  # scores by quarter, entries in each band: computed from this and earlier quarters
         first = _cell_text(doc, _unique_cells(tbl.rows[0])[0]) if _unique_cells(tbl.rows[0]) else ""
         cm = _card_head().match(first)
         if cm:

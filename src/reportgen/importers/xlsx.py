@@ -148,14 +148,20 @@ def _values(ws) -> dict[int, dict[int, Any]]:
 
 def _find_sheet(wb) -> tuple[Any, dict[int, dict[int, Any]], int, int, int]:
     """(sheet, its values, header row, first column, last row) of the register table: reportgen's
-    own (by its name: the Actions and Appetite sheets hold tables too), else the first table."""
-    tables = [(ws, t) for ws in wb.worksheets for t in ws.tables.values()]
+    own (by its name: the Actions, Appetite and History sheets hold tables too), else the first
+    table that is not one of reportgen's others; else a header row with an ID column, on the
+    Register sheet first, and never on a sheet holding one of reportgen's other tables (the History
+    sheet's ID, Type and Title are not a register)."""
+    ours = {name.lower() for name in words.NOT_REGISTER_TABLES}
+    tables = [(ws, t) for ws in wb.worksheets for t in ws.tables.values() if t.displayName.lower() not in ours]
     tables.sort(key=lambda wt: wt[1].displayName != words.REGISTER_TABLE)
     for ws, table in tables:
         m = re.match(r"([A-Z]+)(\d+):([A-Z]+)(\d+)", table.ref)
         if m:
             return ws, _values(ws), int(m.group(2)), column_index_from_string(m.group(1)), int(m.group(4))
-    for ws in wb.worksheets:
+    for ws in sorted(wb.worksheets, key=lambda ws: ws.title != words.REGISTER_SHEET):
+        if any(t.displayName.lower() in ours for t in ws.tables.values()):
+            continue
         grid = _values(ws)
         for r, row in grid.items():
             if r > 30:

@@ -340,8 +340,9 @@ def has_owner(ctx: Context) -> Iterator[Diagnostic]:
 
 #: Fields the view shows in other columns' cells when they have no column of their own: the
 #: appetite under the current score, the target date under the plan's score, the review date
-#: (when passed) under the ID.
-NOT_COLUMNS = ("appetite", "review_by", "target_date")
+#: (when passed) under the ID. `exempt` is a marking, not content: a public document withholds
+#: what it marks, and Part B says NOT FOR PUBLICATION on every page.
+NOT_COLUMNS = ("appetite", "review_by", "target_date", "exempt")
 
 
 def fields_without_columns(ctx: Context) -> Iterator[Diagnostic]:

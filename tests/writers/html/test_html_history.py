@@ -13,7 +13,7 @@ import lxml.html
 import pytest
 
 from conftest import SAMPLES
-from quarters import MOVES, QUARTERS, four_quarters, scores
+from quarters import MOVES, QUARTERS, band_counts, four_quarters, scores
 from reportgen import api
 from reportgen.view import MOVES_ON_MAP
 from reportgen.writers.html import charts
@@ -56,25 +56,37 @@ def band_name(bands, score: int) -> str:
     return next(b.name for b in bands if b.min <= score <= b.max)
 
 
-def read_history(page) -> tuple[list[str], dict[str, list[str]]]:
-    """The history table's column headings, and each row's cells' text by the entry it names."""
+def read_history(page) -> tuple[list[str], dict[str, dict[str, list[str]]]]:
+    """The history table's column headings, and for each entry (a `tbody` of rows, its ID, title
+    and last column spanning them) its title, each named row's quarters and its last column."""
     table = section(page, "h-hist").xpath(".//table[contains(@class, 'hst')]")[0]
     heads = [norm(th.text_content()) for th in table.xpath("./thead/tr/th")]
-    rows = {}
-    for tr in table.xpath("./tbody/tr"):
-        cells = [norm(c.text_content()) for c in tr.xpath("./th|./td")]
-        rows[cells[0]] = cells[1:]
-    return heads, rows
+    out = {}
+    for body in table.xpath("./tbody"):
+        trs = body.xpath("./tr")
+        first = [norm(c.text_content()) for c in trs[0].xpath("./th|./td")]
+        ident, title, label, *quarters, since = first
+        entry = {"title": title, "since": since, label: quarters}
+        for tr in trs[1:]:
+            label, *quarters = [norm(c.text_content()) for c in tr.xpath("./th|./td")]
+            entry[label] = quarters
+        # the ID, title and last column span the entry's rows
+        for cls in ("hid", "ht", "hsince"):
+            (cell,) = trs[0].xpath(f"./*[@class='{cls}']")
+            assert int(cell.get("rowspan", "1")) == len(trs)
+        out[ident] = entry
+    return heads, out
 
 
 def test_each_entry_scores_by_quarter_in_order(page, quarters):
     heads, rows = read_history(page)
-    assert heads == ["ID", *QUARTERS, "Time in band and overall trend"]
+    assert heads == ["ID", "Title", "Score", *QUARTERS, "Time in band and overall trend"]
     want = scores(quarters)
     assert list(rows) == list(want)  # every entry, in the register's order
     bands = bands_of(quarters[-1])
     for name, expected in want.items():
-        cells = rows[name][: len(QUARTERS)]
+        cells = rows[name]["Current"]
+        assert len(cells) == len(QUARTERS)
         for quarter, value, cell in zip(QUARTERS, expected, cells):
             if value == "out":
                 assert cell.startswith(f"{GAP} not in the register"), (name, quarter, cell)
@@ -87,15 +99,15 @@ def test_each_entry_scores_by_quarter_in_order(page, quarters):
     # the cases the registers were made to show
     assert want["CR1"] == [15, 25, 20, 20]
     assert want["CR2"][0] == "out" and want["CR6"][0] == "none" and want["CR12"][:3] == ["out"] * 3
-    assert rows["CR1"][:4] == [
-        "15 High Residual 16",
-        "25 Very high Residual 16",
-        "20 Very high Residual 16",
-        "20 Very high Residual 16",
-    ]
+    assert rows["CR1"]["Current"] == ["15 High", "25 Very high", "20 Very high", "20 Very high"]
+    # the residual score by quarter in a row of its own (the samples give no target)
+    assert rows["CR9"]["Residual"] == ["20 Very high", "20 Very high", "20 Very high", "16 Very high"]
+    assert rows["CR2"]["Residual"][0] == f"{GAP} not in the register"
+    assert all(set(r) == {"title", "since", "Current", "Residual"} for r in rows.values())
+    assert rows["CR1"]["title"].startswith("Delivering the Operational Plan")
     # how long in its band, and the move over the whole span, in the last column
-    assert rows["CR1"][-1] == "Very high since Q4 2017/18 (3 quarters) Since Q3 2017/18: ▲ Up from 15 (worse)"
-    assert rows["CR12"][-1] == "Very high since Q2 2018/19 (this quarter)"
+    assert rows["CR1"]["since"] == "Very high since Q4 2017/18 (3 quarters) Since Q3 2017/18: ▲ Up from 15 (worse)"
+    assert rows["CR12"]["since"] == "Very high since Q2 2018/19 (this quarter)"
 
 
 def spark_points(svg) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
@@ -141,7 +153,7 @@ def test_every_entry_has_a_chart_named_with_its_scores(page, quarters):
         assert len(svg.xpath(".//polyline[not(@stroke-dasharray)]")) == sum(1 for n in runs if n > 1), name
 
 
-def test_charts_give_the_plan_score_too(page):
+def test_charts_give_the_residual_score_too(page):
     svg = register_row(page, "CR9").xpath(".//svg[contains(@class, 'spark')]")[0]
     # CR9's residual score: 20 in the three Q1-made quarters, 16 in Q2
     assert svg.get("aria-label").endswith(
@@ -154,15 +166,7 @@ def test_charts_give_the_plan_score_too(page):
 
 def test_register_by_band_chart_and_table(page, quarters):
     part = page.get_element_by_id("h-hbands").getparent()
-    bands = bands_of(quarters[-1])
-    want = scores(quarters)
-    counts = {
-        b.name: [
-            sum(1 for row in want.values() if isinstance(row[i], int) and b.min <= row[i] <= b.max) for i in range(4)
-        ]
-        for b in bands
-    }
-    # closed entries count in their own quarter too: none closed in these registers
+    counts = band_counts(quarters)
     table = part.xpath(".//table")[0]
     assert [norm(th.text_content()) for th in table.xpath("./thead/tr/th")] == ["Band", *QUARTERS]
     got = {}

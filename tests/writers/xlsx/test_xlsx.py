@@ -155,7 +155,31 @@ def dump(data: bytes) -> str:
             if cells:
                 h = ws.row_dimensions[row[0].row].height
                 out.append(f"R{row[0].row} h={h}: " + " | ".join(cells))
+    out.extend(dump_charts(data))
     return "\n".join(out) + "\n"
+
+
+def dump_charts(data: bytes) -> list[str]:
+    """Each chart part of the package: its kind and grouping, and each series' name, categories
+    and values as the cells they read and the numbers they keep."""
+    from lxml import etree
+
+    c = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
+    out = []
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for name in sorted(n for n in z.namelist() if n.startswith("xl/charts/")):
+            root = etree.fromstring(z.read(name))
+            for plot in root.find(".//c:plotArea", c):
+                if not plot.tag.endswith("Chart"):
+                    continue
+                grouping = plot.find("c:grouping", c)
+                how = grouping.get("val") if grouping is not None else ""
+                out.append(f"== chart {name}: {etree.QName(plot).localname} {how}")
+                for ser in plot.iterfind("c:ser", c):
+                    refs = [ser.findtext(f"{p}//c:f", namespaces=c) for p in ("c:tx", "c:cat", "c:val")]
+                    cache = [p.findtext("c:v", namespaces=c) for p in ser.iterfind("c:val//c:pt", c)]
+                    out.append(f"series {' | '.join(str(r) for r in refs)} = {' '.join(cache)}")
+    return out
 
 
 @pytest.mark.parametrize("stem", sorted(SAMPLES))
@@ -165,6 +189,14 @@ def test_golden(stem, golden):
 
 def test_golden_with_previous(golden):
     golden("xlsx-q2-2018-19-vs-q1.txt", dump(render_vs_q1()))
+
+
+def test_golden_with_history(golden):
+    """Q2 2018/19 built against Q1 2018/19 and Q4 2017/18, as `make sample` builds it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        previous = [SAMPLES["q1-2018-19"], ROOT / "samples" / "history" / "q4-2017-18.yaml"]
+        data = api.build(SAMPLES["q2-2018-19"], tmp, ["xlsx"], previous=previous).written[0].read_bytes()
+    golden("xlsx-q2-2018-19-history.txt", dump(data))
 
 
 # --------------------------------------------------------------------------- the register sheet
@@ -450,7 +482,7 @@ def sheet_text(ws) -> str:
 
 def test_changes_sheet_comes_first_with_periods_new_closed_and_moved():
     wb = open_wb(render_vs_q1())
-    assert shown_sheets(wb) == ["Changes", "Register", "Key to Scores", "Heat Map"]
+    assert shown_sheets(wb) == ["Changes", "Register", "History", "Key to Scores", "Heat Map"]
     assert wb.active.title == "Changes"  # the workbook opens on the summary
     ws = wb["Changes"]
     assert not ws.tables  # the register stays the workbook's only Excel table (the importer's anchor)

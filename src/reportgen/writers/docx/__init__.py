@@ -34,8 +34,8 @@ from ...view import EntryView, GroupView, Note, ReportView, ScoreView, Section, 
 from ...zipguard import check as check_package
 from .. import Options, register
 from ..ooxml import normalise
+from . import history, reference
 from . import oxml as X
-from . import reference
 from . import styles as S
 
 # A4 landscape, in twips (1/20 pt).
@@ -719,13 +719,28 @@ def heat_maps(body, ctx: Ctx) -> None:
             description=f"{hm.title}: the register's entry IDs placed by likelihood and impact on the "
             "Key to Scores grid",
         )
-        lists = hm.lists()
-        for i, (heading, why, listed) in enumerate(lists):
+        lists = hm.placed_lists()
+        for i, (heading, why, placed) in enumerate(lists):
+            more = i < len(lists) - 1
+            if hm.moves and heading == hm.moves_heading[0]:
+                # the moves a line each, as a list: `CR3: Likely/Catastrophic → Possible/Major`
+                X.para(
+                    body,
+                    ctx.sid(S.TABLE_TEXT),
+                    [X.RunSpec(heading, bold=True), X.RunSpec(f" ({why}):")],
+                    keep_next=True,
+                )
+                for j, p in enumerate(placed):
+                    last = j == len(placed) - 1
+                    runs = [X.RunSpec(p.name, bold=True), X.RunSpec(p.separator + p.detail)]
+                    X.para(body, ctx.sid(S.LIST), runs, num=(ctx.numbering.bullet_id, 0), keep_next=more or not last)
+                continue
+            listed = ", ".join(p.label for p in placed)
             X.para(
                 body,
                 ctx.sid(S.TABLE_TEXT),
                 [X.RunSpec(heading, bold=True), X.RunSpec(f" ({why}): "), X.RunSpec(listed)],
-                keep_next=i < len(lists) - 1,
+                keep_next=more,
             )
 
 
@@ -858,6 +873,7 @@ def build_document(view: ReportView, options: Options):
             entry_table(content, ctx, sec)
     if not view.sections:
         X.para(content, ctx.sid(S.TABLE_TEXT), [("This register has no risks or opportunities.",)])
+    history.section(content, ctx)
     key_to_scores(content, ctx)
     appetite_key(content, ctx)
     heat_maps(content, ctx)

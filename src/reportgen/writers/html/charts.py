@@ -87,9 +87,14 @@ def _band_stripes(bands: tuple[Band, ...], y_of, x0: float, x1: float, top: int)
     return out
 
 
-def _series(scores: tuple[ScoreView | None, ...], x_of, y_of, dashed: bool) -> list[str]:
+#: How each score's line is drawn: its dashes (none: solid) and its mark at each quarter.
+SERIES = {"current": ("", "dot"), "residual": ("3 2", "ring"), "target": ("1 2", "square")}
+
+
+def _series(scores: tuple[ScoreView | None, ...], x_of, y_of, which: str) -> list[str]:
     """One series of scores: a line between scores of quarters next to each other (none across a
-    gap: never a zero), a mark at each score: a filled dot (the current score), else a ring."""
+    gap: never a zero), a mark at each score: a filled dot (the current score), a ring (the
+    residual), a hollow square (the target)."""
     points = [
         (x_of(i), y_of(sv.score)) if sv is not None and sv.score is not None else None for i, sv in enumerate(scores)
     ]
@@ -100,21 +105,24 @@ def _series(scores: tuple[ScoreView | None, ...], x_of, y_of, dashed: bool) -> l
                 runs.append([])
         else:
             runs[-1].append(p)
-    dash = ' stroke-dasharray="3 2"' if dashed else ""
+    dashes, mark = SERIES[which]
+    dash = f' stroke-dasharray="{dashes}"' if dashes else ""
     out = []
     for run in runs:
         if len(run) > 1:
             coords = " ".join(f"{_n(x)},{_n(y)}" for x, y in run)
             out.append(f'<polyline points="{coords}" fill="none" stroke="{INK}" stroke-width="1.5"{dash}/>')
+    hollow = f'fill="{HALO}" stroke="{INK}" stroke-width="1.25"'
     for p in points:
         if p is None:
             continue
-        if dashed:
-            out.append(
-                f'<circle cx="{_n(p[0])}" cy="{_n(p[1])}" r="2.25" fill="{HALO}" stroke="{INK}" stroke-width="1.25"/>'
-            )
+        x, y = p
+        if mark == "dot":
+            out.append(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="2.5" fill="{INK}"/>')
+        elif mark == "ring":
+            out.append(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="2.25" {hollow}/>')
         else:
-            out.append(f'<circle cx="{_n(p[0])}" cy="{_n(p[1])}" r="2.5" fill="{INK}"/>')
+            out.append(f'<rect x="{_n(x - 2)}" y="{_n(y - 2)}" width="4" height="4" {hollow}/>')
     return out
 
 
@@ -127,10 +135,10 @@ def sparkline(
     height: int = SPARK_H,
 ) -> Markup:
     """An entry's scores in each quarter, oldest first, over the bands shaded faintly: its current
-    score (a solid line, filled dots) and, where it has one, its target or residual score (dashed,
-    rings); nothing where a quarter has no score (a gap in the line, never a zero). Named `label`
-    (the view's `EntryHistory.text`; also as its `<title>` where `title`: the PDF's alt text),
-    else hidden."""
+    score (a solid line, filled dots) and, where some quarter has one, its residual (dashed, rings)
+    and target (dotted, squares) scores, drawn under it; nothing where a quarter has no score
+    (a gap in the line, never a zero). Named `label` (the view's `EntryHistory.text`; also as its
+    `<title>` where `title`: the PDF's alt text), else hidden."""
     pad_x, pad_y = 5.0, 4.0
     n = len(history.scores)
     width = SPARK_PAD + SPARK_STEP * max(n, 3)
@@ -147,9 +155,9 @@ def sparkline(
         f'<rect width="{width}" height="{height}" fill="{HALO}"/>',
     ]
     parts.extend(_band_stripes(bands, y_of, 0, width, top))
-    if history.later:
-        parts.extend(_series(history.later, x_of, y_of, dashed=True))
-    parts.extend(_series(history.scores, x_of, y_of, dashed=False))
+    for which, scores in history.later:
+        parts.extend(_series(scores, x_of, y_of, which))
+    parts.extend(_series(history.scores, x_of, y_of, "current"))
     parts.append("</svg>")
     return Markup("".join(parts))
 

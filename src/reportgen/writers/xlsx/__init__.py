@@ -83,6 +83,7 @@ from .appetite import appetite_sheet, level_list
 from .cards import CARDS_SHEET, cards_sheet
 from .changes import CHANGES_SHEET, changes_sheet
 from .formatting import formatting_sheet
+from .history import add_history_sheet, describe_chart, is_drawing
 from .style import (
     BODY_FONT,
     CAUTION,
@@ -265,10 +266,12 @@ def _long_date(d: dt.date) -> str:
 class _Made:
     """What the Register sheet leaves for later steps: its formulas' values ({cell: (formula,
     value)}, written into the XML by `formulas.fill_cached`) and its rich cells (entry ID, column
-    heading, value), recorded on the Formatting sheet."""
+    heading, value), recorded on the Formatting sheet; then the History sheet and its formulas'
+    values, where there is one."""
 
     cached: dict[str, tuple[str, int]]
     rich: list[tuple[str, str, CellRichText]]
+    history: tuple[Worksheet, dict[str, tuple[str, int]]] | None = None
 
 
 def _score_formula(ev: EntryView, col: _Col, value: object, row: int, column_of: dict[str, int]) -> str | None:
@@ -552,6 +555,7 @@ def _workbook(view: ReportView) -> tuple[Workbook, Worksheet, _Made]:
     ws = wb.active
     ws.title = REGISTER_SHEET
     made = _register_sheet(ws, view)
+    made.history = add_history_sheet(wb, view)  # after the Register (built with --previous only)
     if view.tracking is not None:
         # After the Register: its table stays the workbook's first (import and readers look for it).
         actions_sheet(wb.create_sheet(words.ACTIONS_SHEET), view)
@@ -594,10 +598,17 @@ def render(view: ReportView, options: Options) -> bytes:
     # not compressed: `normalise` compresses every entry once, as it rewrites them.
     archive = zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED, allowZip64=True)
     ExcelWriter(wb, archive).save()
-    part = register.path.lstrip("/")  # the Register's XML, as ExcelWriter named it
+    # The formulas' values, which openpyxl cannot write, by the XML part of their sheet, as
+    # ExcelWriter named it: the Register's scores, the History sheet's band counts.
+    cached = {register.path.lstrip("/"): made.cached}
+    if made.history is not None:
+        cached[made.history[0].path.lstrip("/")] = made.history[1]
 
     def cache(name: str, data: bytes) -> bytes:
-        """The score formulas' values, which openpyxl cannot write, into the Register's XML."""
-        return formulas.fill_cached(data, made.cached) if name == part else data
+        """The formulas' values into their sheets' XML (and the History chart's text alternative
+        into its drawing)."""
+        if is_drawing(name) and view.history is not None:
+            return describe_chart(data, view.history.text)
+        return formulas.fill_cached(data, cached[name]) if name in cached else data
 
     return ooxml.normalise(buf.getvalue(), view.date, edit=cache)

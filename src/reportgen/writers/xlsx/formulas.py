@@ -1,4 +1,5 @@
-"""Score cells as formulas of their likelihood and impact, with the value cached beside them.
+"""Score cells as formulas of their likelihood and impact, and the History sheet's band counts
+as formulas over its table (`count_in_band`), with the value cached beside them.
 
 A current score whose likelihood and impact are known is written `=J6*K6` (the same row's
 Likelihood and Impact cells), so an edited likelihood changes the score and its colour (the
@@ -14,6 +15,7 @@ if openpyxl ever writes formulas another way: a build fails rather than lose the
 from __future__ import annotations
 
 import re
+from xml.sax.saxutils import escape
 
 from openpyxl.utils import get_column_letter
 
@@ -34,14 +36,22 @@ def product(likelihood_col: int, impact_col: int, row: int) -> str:
     return f"{get_column_letter(likelihood_col)}{row}*{get_column_letter(impact_col)}{row}"
 
 
+def count_in_band(cells: str, low: int, high: int) -> str:
+    """`COUNTIFS($D$6:$D$20,">=16",$D$6:$D$20,"<=25")`: how many of `cells` hold a number from
+    `low` to `high` (an empty cell, a gap, counts in no band)."""
+    return f'COUNTIFS({cells},">={low}",{cells},"<={high}")'
+
+
 def fill_cached(xml: bytes, cells: dict[str, tuple[str, int]]) -> bytes:
-    """Write the value of each formula cell {reference: (formula, value)} into a sheet's XML."""
+    """Write the value of each formula cell {reference: (formula, value)} into a sheet's XML (the
+    Register's score formulas; the History sheet's band counts)."""
     done: set[str] = set()
 
     def put(m: re.Match[bytes]) -> bytes:
         ref = m.group(1).decode()
         want = cells.get(ref)
-        if want is None or want[0].encode() != m.group(3) or ref in done:
+        # The formula as openpyxl escapes it in the XML (`"&gt;=16"` for `">=16"`).
+        if want is None or escape(want[0]).encode() != m.group(3) or ref in done:
             raise RuntimeError(f"openpyxl wrote a formula reportgen did not ask for, or twice: {m.group(0)!r}")
         done.add(ref)
         return b'<c r="%s"%s><f>%s</f><v>%d</v></c>' % (m.group(1), m.group(2), m.group(3), want[1])

@@ -249,6 +249,24 @@ def band_rules(bands: tuple[Band, ...]) -> list[CellIsRule]:
     return rules
 
 
+def number_band_rules(bands: tuple[Band, ...], cell: str) -> list[FormulaRule]:
+    """One expression rule per band for number cells that may be empty (the History sheet's
+    quarters): a number in the band takes its colours, an empty cell (a gap) none, whatever the
+    bands' lowest score (`cellIs between 0 and 4` colours an empty cell as a 0). `cell` is the
+    top-left cell of the range the rules are added to, relative (`D6`)."""
+    rules = []
+    for b in bands:
+        fill = PatternFill("solid", start_color=argb(b.colour), end_color=argb(b.colour))
+        rules.append(
+            FormulaRule(
+                formula=[f"AND(ISNUMBER({cell}),{cell}>={b.min},{cell}<={b.max})"],
+                fill=fill,
+                font=Font(color=argb(b.text_colour)),
+            )
+        )
+    return rules
+
+
 def product_band_rules(bands: tuple[Band, ...], row_number: str, column_number: str) -> list[FormulaRule]:
     """One expression rule per band for cells holding text (the heat map's IDs): the cell takes
     the band of `row_number` x `column_number`, two references relative to the top-left cell of
