@@ -312,3 +312,33 @@ def test_history_page_is_accessible_markup(page, raw):
 def test_deterministic(quarters, raw, tmp_path):
     again = api.build(quarters[-1], tmp_path, ["html"], previous=quarters[:3]).written[0].read_bytes()
     assert again == raw
+
+
+def test_an_entry_closed_since_has_its_rows_after_this_quarters(quarters, tmp_path):
+    """Q1 2018/19 with a CR90 that Q2 no longer has: the band counts count it in Q1, so the table
+    gives its scores then, after this quarter's entries, and says when it was last in the register."""
+    from ruamel.yaml import YAML
+
+    y = YAML()
+    data = y.load(quarters[2].read_text(encoding="utf-8"))
+    data["risks"].append({"id": "CR90", "title": "A risk since closed", "current": 9})
+    extra = tmp_path / "q1-2018-19.yaml"
+    with extra.open("w", encoding="utf-8") as f:
+        y.dump(data, f)
+    page = lxml.html.fromstring(
+        api.build(quarters[-1], tmp_path / "out", ["html"], previous=[quarters[0], quarters[1], extra])
+        .written[0]
+        .read_bytes()
+    )
+    _, rows = read_history(page)
+    assert list(rows)[-1] == "CR90"
+    assert rows["CR90"]["Current"] == [
+        f"{GAP} not in the register",
+        f"{GAP} not in the register",
+        "9 Medium",
+        f"{GAP} not in the register",
+    ]
+    assert rows["CR90"]["since"] == "Closed: last in Q1 2018/19" and rows["CR90"]["title"] == "A risk since closed"
+    # no link (it has no entry on the page) and no chart (it is not in the register)
+    body = section(page, "h-hist").xpath(".//tbody")[-1]
+    assert not body.xpath(".//a") and not page.xpath("//svg[contains(@aria-label, 'CR90')]")
