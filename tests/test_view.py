@@ -157,3 +157,57 @@ def test_history_names_entries_closed_since_an_earlier_quarter_and_counts_them()
             sum(1 for r in rows if r[k] is not None and band.min <= r[k].score <= band.max) for k in range(2)
         ]
     assert view.build(q2, q2, earlier=[q2]).history.closed == ()
+
+
+# --------------------------------------------------------------------------- history (issue 18)
+
+
+def _history(tmp_path):
+    from quarters import four_quarters
+
+    paths = four_quarters(tmp_path)
+    regs = [api.load(p).register for p in paths]
+    return view.build(regs[-1], regs[-2], earlier=regs[:-1])
+
+
+def test_entry_history_says_why_a_quarter_has_no_score_and_its_chart_in_words(tmp_path):
+    v = _history(tmp_path)
+    by_id = {ev.id: ev for ev in v.entries()}
+    cr2, cr6, cr9 = by_id["CR2"].history, by_id["CR6"].history, by_id["CR9"].history
+    assert cr2 is not None and cr6 is not None and cr9 is not None
+    assert [cr2.gap(i) for i in range(4)] == ["not in the register", "", "", ""]
+    assert [cr6.gap(i) for i in range(4)] == ["no score", "", "", ""]
+    # the text alternative of its chart: each row of scores by quarter
+    assert [label for label, _ in cr9.rows()] == ["Current", "Residual"]
+    assert cr9.text == (
+        "Current score by quarter: Q3 2017/18: 20, Q4 2017/18: 20, Q1 2018/19: 20, Q2 2018/19: 20. "
+        "Residual score by quarter: Q3 2017/18: 20, Q4 2017/18: 20, Q1 2018/19: 20, Q2 2018/19: 16."
+    )
+    assert cr2.text.startswith("Current score by quarter: Q3 2017/18: not in the register, Q4 2017/18: 25,")
+    assert v.history is not None and v.history.span == "Q3 2017/18 to Q2 2018/19"
+    assert v.history.totals == tuple(sum(c[i] for _, c in v.history.band_counts) for i in range(4))
+
+
+def test_an_entry_chart_goes_in_the_cell_of_its_current_score_notes():
+    v = _view("q2-2018-19.yaml")
+    sec = v.sections[0]
+    assert sec.current_home == "current"
+    trimmed = view.Section(sec.kind, sec.heading, tuple(c for c in sec.columns if c.field != "current"), sec.entries)
+    assert trimmed.current_home == "direction"  # where the current score's notes and trend go then
+
+
+def test_moves_too_many_to_draw_over_a_map_get_a_grid_of_their_own(tmp_path):
+    v = _history(tmp_path)
+    current = v.heatmaps[0]
+    assert [m.label for m in current.moves] == [
+        "CR5: Likely/Major → Possible/Major",
+        "CR7: Likely/Major → Likely/Catastrophic",
+    ]
+    assert not current.moves_apart and current.placed_lists()[-1] == current.moves_list()
+    cards = _view("q3-2021-22.yaml")
+    target = cards.heatmaps[1]
+    assert len({(m.start, m.end) for m in target.moves}) > view.MOVES_ON_MAP and target.moves_apart
+    assert target.moves_title == "Moves on the heat map: current to target"
+    # the list goes under the moves' own grid: not under the map
+    assert all(heading != "Current to target" for heading, _, _ in target.placed_lists(moves=False))
+    assert target.moves_list()[0] == "Current to target"

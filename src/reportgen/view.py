@@ -445,16 +445,27 @@ class Section:
         ]
         return _fit(shares, floors)
 
+    @property
+    def current_home(self) -> str:
+        """The column whose cells show what is said of an entry's current score (its notes, its
+        chart of scores over time): the current score's, else the Direction of Travel's, else
+        the ID's, else the first."""
+        fields = [c.field for c in self.columns]
+        if "current" in fields:
+            return "current"
+        return next((f for f in ("direction", "id") if f in fields), fields[0] if fields else "")
+
+    def chart(self, ev: EntryView, field_name: str) -> EntryHistory | None:
+        """The entry's scores over time, for a chart in this column's cell (in one cell of its
+        row, under the current score's notes)."""
+        return ev.history if field_name == self.current_home else None
+
     def notes(self, ev: EntryView, field_name: str) -> tuple[Note, ...]:
         """The notes a table cell shows under its content (and its trends): the appetite under
         the current score, the gap to target under the plan's score (else under the current
         score), a late review under the ID; every note in some cell, whatever the columns."""
         fields = [c.field for c in self.columns]
-        current_home = (
-            "current"
-            if "current" in fields
-            else next((f for f in ("direction", "id") if f in fields), fields[0] if fields else "")
-        )
+        current_home = self.current_home
         plan_home = ev.plan_field if ev.plan_field in fields else current_home
         id_home = "id" if "id" in fields else current_home
         out: list[Note] = []
@@ -577,6 +588,20 @@ class HeatMap:
     #: Moves to draw on the map (arrows) and to list under it, with the list's heading and why.
     moves: tuple[Move, ...] = ()
     moves_heading: tuple[str, str] = ("", "")
+    #: The moves are too many to draw over the entries' names: a grid of their own draws them
+    #: (after this one, with their list under it).
+    moves_apart: bool = False
+
+    @property
+    def moves_title(self) -> str:
+        """The heading of the moves' own grid: `Moves on the heat map: current to target`."""
+        heading = self.moves_heading[0]
+        return words.MOVES_MAP.format(heading=heading[:1].lower() + heading[1:])
+
+    @property
+    def moves_caption(self) -> str:
+        """What the moves' own grid shows (its caption)."""
+        return words.MOVES_MAP_CAPTION.format(heading=self.moves_heading[0], why=self.moves_heading[1])
 
     def placed(self, likelihood: int, impact: int) -> tuple[Placed, ...]:
         return self.cells.get((likelihood, impact), ())
@@ -592,16 +617,22 @@ class HeatMap:
     def unplaced_text(self) -> str:
         return ", ".join(p.label for p in self.unplaced)
 
-    def placed_lists(self) -> list[tuple[str, str, tuple[Placed, ...]]]:
-        """The lists under the grid, as (heading, why, entries): score only, and not placed."""
+    def placed_lists(self, moves: bool = True) -> list[tuple[str, str, tuple[Placed, ...]]]:
+        """The lists under the grid, as (heading, why, entries): score only, not placed, and the
+        moves (unless `moves` is false: a format that draws them on a grid of their own lists
+        them under that one, `moves_list`)."""
         out = []
         if self.score_only:
             out.append((words.SCORE_ONLY, words.SCORE_ONLY_WHY, self.score_only))
         if self.unplaced:
             out.append((words.NOT_PLACED, words.NOT_PLACED_WHY, self.unplaced))
-        if self.moves:
-            out.append((*self.moves_heading, tuple(m.placed for m in self.moves)))
+        if self.moves and moves:
+            out.append(self.moves_list())
         return out
+
+    def moves_list(self) -> tuple[str, str, tuple[Placed, ...]]:
+        """The moves' list, as (heading, why, entries)."""
+        return (*self.moves_heading, tuple(m.placed for m in self.moves))
 
     def lists(self) -> list[tuple[str, str, str]]:
         """The lists under the grid, as (heading, why, entries as text)."""
@@ -705,16 +736,26 @@ class EntryHistory:
             (words.HISTORY_SCORES[which], scores) for which, scores in self.later
         )
 
+    def gap(self, i: int, scores: tuple[ScoreView | None, ...] | None = None) -> str:
+        """Why quarter `i` has no score (in `scores`, default the current scores), in words: `not in
+        the register`, `no score`; empty where it has one."""
+        sv = (self.scores if scores is None else scores)[i]
+        if sv is not None and sv.score is not None:
+            return ""
+        return words.NO_SCORE_THEN if self.present[i] else words.NOT_IN_REGISTER
+
     @property
     def text(self) -> str:
-        """The numbers of its chart in words (the chart's text alternative)."""
-        parts = []
-        for q, sv, here in zip(self.quarters, self.scores, self.present):
-            if sv is not None and sv.score is not None:
-                parts.append(f"{q}: {sv.score}")
-            else:
-                parts.append(f"{q}: {words.NO_SCORE_THEN if here else words.NOT_IN_REGISTER}")
-        return "Current score by quarter: " + ", ".join(parts)
+        """The numbers of its chart in words (the chart's text alternative): the current score in
+        each quarter, then the residual's and the target's where some quarter has one."""
+        out = []
+        for label, scores in self.rows():
+            parts = [
+                f"{q}: {sv.score}" if sv is not None and sv.score is not None else f"{q}: {self.gap(i, scores)}"
+                for i, (q, sv) in enumerate(zip(self.quarters, scores))
+            ]
+            out.append(words.HISTORY_BY_QUARTER.format(which=label, scores=", ".join(parts)))
+        return " ".join(out)
 
 
 @dataclass(frozen=True)
@@ -733,6 +774,11 @@ class ClosedEntry:
     def name(self) -> str:
         return entry_name(self.id, self.kind)
 
+    @property
+    def short_title(self) -> str:
+        """Its title cut as `EntryView.short_title`."""
+        return shorten(self.title, SUMMARY_TITLE)
+
 
 @dataclass(frozen=True)
 class History:
@@ -746,6 +792,26 @@ class History:
     closed: tuple[ClosedEntry, ...] = ()
 
     heading = words.HISTORY_HEADING
+
+    @property
+    def span(self) -> str:
+        """`Q4 2017/18 to Q2 2018/19`."""
+        return f"{self.quarters[0]} to {self.quarters[-1]}" if len(self.quarters) > 1 else self.quarters[0]
+
+    @property
+    def totals(self) -> tuple[int, ...]:
+        """How many entries had a current score in some band, in each quarter."""
+        return tuple(sum(counts[i] for _, counts in self.band_counts) for i in range(len(self.quarters)))
+
+    @property
+    def entries_caption(self) -> str:
+        """What the table of each entry's scores by quarter holds (its caption)."""
+        return words.HISTORY_ENTRIES_CAPTION.format(span=self.span, gap=words.HISTORY_GAP)
+
+    @property
+    def bands_caption(self) -> str:
+        """What the table of entries in each band by quarter holds (its caption)."""
+        return words.HISTORY_BANDS_CAPTION.format(span=self.span)
 
     @property
     def text(self) -> str:
@@ -945,6 +1011,19 @@ class ReportView:
     def entries(self) -> tuple[EntryView, ...]:
         return tuple(e for s in self.sections for e in s.entries)
 
+    def history_rows(self) -> tuple[EntryView | ClosedEntry, ...]:
+        """The rows of the history table: this quarter's entries, then those closed since an earlier
+        quarter (every entry the band counts count), each with its `history`."""
+        if self.history is None:
+            return ()
+        return tuple(ev for ev in self.entries() if ev.history is not None) + self.history.closed
+
+    @property
+    def history_named(self) -> bool:
+        """Whether the history names the score of each of its rows (`Current`, `Residual`, `Target`):
+        where some entry has a residual or target score by quarter as well."""
+        return any(r.history is not None and len(r.history.rows()) > 1 for r in self.history_rows())
+
     @property
     def heatmap_note(self) -> str:
         """What the heat maps show, as every format says it above them."""
@@ -1119,6 +1198,10 @@ def _heatmaps(sections: tuple[Section, ...]) -> tuple[HeatMap, ...]:
     return tuple(maps)
 
 
+#: At most this many arrows are drawn over a heat map's entries; more get a grid of their own.
+MOVES_ON_MAP = 4
+
+
 def _with_moves(
     maps: tuple[HeatMap, ...], moves: tuple[Move, ...], period: str, tracks: tuple[Move, ...]
 ) -> tuple[HeatMap, ...]:
@@ -1130,6 +1213,8 @@ def _with_moves(
             hm = replace(hm, moves=moves, moves_heading=(words.MOVED_SINCE.format(period=period), words.MOVED_WHY))
         elif i == 1 and tracks and "arget" in hm.title:
             hm = replace(hm, moves=tracks, moves_heading=(words.TARGET_TRACK, words.TARGET_TRACK_WHY))
+        if len({(m.start, m.end) for m in hm.moves}) > MOVES_ON_MAP:
+            hm = replace(hm, moves_apart=True)
         out.append(hm)
     return tuple(out)
 

@@ -107,6 +107,24 @@ APPETITE_DEFAULT = "Any other risk type (the default)"
 
 #: The section of each entry's scores by quarter, when built with earlier quarters.
 HISTORY_HEADING = "Scores over time"
+#: An entry's scores by quarter in words (its chart's text alternative): `Current score by quarter:
+#: Q4 2017/18: 25, Q1 2018/19: 20, Q2 2018/19: 20.`
+HISTORY_BY_QUARTER = "{which} score by quarter: {scores}."
+#: The HTML/PDF history: what it says first (how to read each entry's chart), the tables' captions,
+#: and the band table's last row.
+HISTORY_NOTE = (
+    "Each entry's chart, under its current score, shows its scores in the quarters compared, oldest first, "
+    "over the bands' colours: a solid line with dots for the current score, a dashed line with rings for the "
+    "residual score, a dotted line with squares for the target score; a break in a line where it had no score."
+)
+HISTORY_ENTRIES_CAPTION = (
+    "Each entry's scores by quarter, {span}, with their bands; {gap} where it was not in the register or had no score"
+)
+HISTORY_BANDS_CAPTION = "Entries with a current score in each band by quarter, {span}"
+HISTORY_TOTAL = "All bands"
+#: The heading of a grid drawing only the moves (where they are too many to draw over the entries).
+MOVES_MAP = "Moves on the heat map: {heading}"
+MOVES_MAP_CAPTION = "{heading} ({why}) by likelihood and impact, each move listed under the grid"
 #: How long an entry has been in its present band.
 BAND_SINCE = "{band} since {period}"
 QUARTERS_IN_BAND = "{n} quarters"

@@ -116,8 +116,9 @@ def test_outline_has_every_entry_and_the_key(path):
     reg = api.load(path).register
     titles = outline_titles(reader(path).outline)
     top = [t for d, t in titles if d == 0]
-    maps = [t for d, t in titles if d == 1 and t.startswith("Heat map: ")]
-    entries = [t for d, t in titles if d == 1 and not t.startswith("Heat map: ") and t != "Risk appetite"]
+    grid = ("Heat map: ", "Moves on the heat map: ")
+    maps = [t for d, t in titles if d == 1 and t.startswith(grid)]
+    entries = [t for d, t in titles if d == 1 and not t.startswith(grid) and t != "Risk appetite"]
     v = view.build(reg)
     heat = v.heatmaps
     assert top == (["Appetite, targets and actions"] if v.tracking else []) + (["Risks"] if reg.risks else []) + (
@@ -127,7 +128,8 @@ def test_outline_has_every_entry_and_the_key(path):
     key = titles.index((0, "Key to Scores"))
     assert titles[key + 1 : key + 2] == ([(1, "Risk appetite")] if reg.appetite else titles[key + 1 : key + 2])
     assert ((1, "Risk appetite") in titles) == (reg.appetite is not None)
-    assert maps == [f"Heat map: {hm.title.lower()}" for hm in heat]
+    # each map, and the moves of a map that has too many to draw over its entries on a grid of their own
+    assert maps == [t for hm in heat for t in [f"Heat map: {hm.title.lower()}"] + [hm.moves_title] * hm.moves_apart]
     assert titles[-len(maps) - 1 :] == [(0, "Heat maps")] + [(1, m) for m in maps]
     ids = [e.id for e in reg.risks + reg.opportunities]
     assert len(entries) == len(ids)
@@ -316,7 +318,14 @@ def test_q2_against_q1_summary_trends_and_bookmarks(q2_vs_q1, golden):
     assert "▼ Down from 25 (better)" in cr3 and "▼ Down from 16 (better)" in cr3
     assert "★ New this quarter" in entry_page(r, "CR12")
     top = [t for d, t in outline_titles(r.outline) if d == 0]
-    assert top == ["Changes since Q1 2018/19", "Risks", "Opportunities", "Key to Scores", "Heat maps"]
+    assert top == [
+        "Changes since Q1 2018/19",
+        "Risks",
+        "Opportunities",
+        "Scores over time",
+        "Key to Scores",
+        "Heat maps",
+    ]
     golden("pdf-q2-2018-19-vs-q1.txt", "".join(f"=== page {i} ===\n{t}\n" for i, t in enumerate(texts, 1)))
 
 

@@ -21,6 +21,7 @@ from ... import vocabulary as words
 from ...richtext import Block
 from ...view import EntryView, HeatMap, MatrixCell, Placed, ReportView, Section, shorten
 from .assets import STYLESHEET, TEMPLATES, stylesheet
+from .charts import Charts
 from .template_cache import template_cache
 
 
@@ -184,5 +185,6 @@ def build_html(view: ReportView, pdf_break=None) -> str:
             css=Markup(css),
             band=band_class(view),
             pdf_break=pdf_break,
+            charts=Charts(view, pdf=pdf_break is not None),
         )
     )

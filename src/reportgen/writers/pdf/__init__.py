@@ -82,9 +82,15 @@ _NO_MARGINS = f"<style>{_blank(_MARGIN_BOXES)}</style>"
 _PT = 0.75
 
 
-def _no_fetch(url: str, *args, **kwargs):
-    """The page is self-contained: nothing is fetched, from the network or the disk."""
-    raise ValueError(f"reportgen's PDF does not load external resources ({url})")
+@lru_cache(maxsize=1)
+def _no_fetch():
+    """The page is self-contained: nothing is fetched, from the network or the disk. Only a
+    `data:` URL is read (a heat map's arrows, drawn as its cells' backgrounds: artifacts, outside
+    the structure tree); any other URL stops the build. (WeasyPrint 70 wants a `URLFetcher`: it
+    asks a plain function for an attribute when the function refuses.)"""
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
 
 
 def _warm() -> None:
@@ -113,7 +119,7 @@ _STYLE = re.compile(r"<style>(.*?)</style>", re.S)
 def _sheet(css: str):
     from weasyprint import CSS
 
-    return CSS(string=css, media_type="print", url_fetcher=_no_fetch)
+    return CSS(string=css, media_type="print", url_fetcher=_no_fetch())
 
 
 def _parse(html: str):
@@ -127,7 +133,7 @@ def _parse(html: str):
     head_end = html.index("</head>")
     # (stripped: the same text as `stylesheet()`, which `_warm` parsed before the page existed)
     sheets = [_sheet(m.group(1).strip()) for m in _STYLE.finditer(html, 0, head_end)]
-    page = HTML(string=_STYLE.sub("", html[:head_end]) + html[head_end:], url_fetcher=_no_fetch, media_type="print")
+    page = HTML(string=_STYLE.sub("", html[:head_end]) + html[head_end:], url_fetcher=_no_fetch(), media_type="print")
     return page, sheets
 
 
