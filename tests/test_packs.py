@@ -214,3 +214,22 @@ def test_a_selection_is_compared_with_last_quarters_same_entries(tmp_path, capsy
     assert "▼ Down from 25 (better)" in words
     assert "Closed: in Q1 2018/19, not in Q2 2018/19 (0)" in words
     assert "CR12" not in words and "CR1 " not in words
+
+
+def test_part_b_in_word_says_which_information_is_exempt_and_import_reads_it_back(part_b, tmp_path, capsys):
+    """Each exempt entry in Part B carries a line naming its paragraph and fields; importing the
+    Part B appendix marks them exempt again, so a public build from it withholds the same."""
+    import docx
+
+    text = "\n".join(c.text for t in docx.Document(part_b / "reg-part-b.docx").tables for r in t.rows for c in r.cells)
+    assert "Exempt information (paragraph 3): the whole entry" in text
+    assert "Exempt information (paragraph 5): controls, actions" in text
+    back = tmp_path / "back.yaml"
+    assert main(["import", str(part_b / "reg-part-b.docx"), "-o", str(back)]) == 0
+    assert "Part B document" not in capsys.readouterr().err
+    reg = api.load(back).register
+    marks = {e.id: (e.exempt.paragraph, e.exempt.fields) for e in reg.risks if e.exempt}
+    assert marks == {"CR3": (3, None), "CR5": (5, ["controls", "actions"])}
+    assert main(["build", str(back), "-o", str(tmp_path / "public"), "-f", "html"]) == 0
+    html = (tmp_path / "public" / "back.html").read_text(encoding="utf-8")
+    assert WHOLE not in html and PART not in html and OPEN in html

@@ -193,7 +193,7 @@ class EntryView:
 
     @property
     def review_overdue(self) -> bool:
-        return any("review" in n.text.lower() for n in self.notes.get("id", ()))
+        return any(n.alert and "review" in n.text.lower() for n in self.notes.get("id", ()))
 
     @property
     def id(self) -> str:
@@ -876,7 +876,7 @@ def _tracking(sections: tuple[Section, ...]) -> Tracking:
                     what = next((b.text.split("\n")[0] for b in g.blocks if b.text.strip()), g.theme or "")
                     who = f" – {g.owner}" if g.owner else ""
                     actions.append(f"{ev.name}: {shorten(what, 80)}{who} (due {long_date(g.due)})")
-            reviews.extend(f"{ev.name}: {n.text}" for n in ev.notes.get("id", ()))
+            reviews.extend(f"{ev.name}: {n.text}" for n in ev.notes.get("id", ()) if n.alert)
             passed.extend(f"{ev.name}: {n.text}" for n in ev.notes.get("plan", ()) if n.alert)
     gaps.sort(key=lambda g: -g[0])
     return Tracking(
@@ -1155,6 +1155,13 @@ def _anchor(ident: str) -> str:
     return "entry-" + "".join(c if c.isalnum() else "-" for c in ident.strip()).lower()
 
 
+def _exempt_mark(e: Entry) -> str:
+    """Part B's line on an exempt entry: `Exempt (paragraph 3): controls, actions`."""
+    assert e.exempt is not None
+    what = ", ".join(e.exempt.fields) if e.exempt.fields else words.EXEMPT_WHOLE
+    return words.EXEMPT_MARK.format(paragraph=e.exempt.paragraph, what=what)
+
+
 def _exempt_notice(e: Entry) -> str:
     assert e.exempt is not None
     return words.EXEMPT_NOTICE.format(paragraph=e.exempt.paragraph)
@@ -1412,7 +1419,10 @@ def build(
                 history = _entry_history(reg, kind, quarters, before[(kind, e.id)], e)  # type: ignore[arg-type]
                 if history.band_since:
                     notes["current"] = notes.get("current", ()) + (Note(history.band_since),)
-            if e.exempt is not None and e.current is None:  # withheld from this (public) document
+            if e.exempt is not None and document is not None and document.part_b:
+                # Part B says which information is exempt, where the entry starts
+                notes["id"] = notes.get("id", ()) + (Note(_exempt_mark(e)),)
+            elif e.exempt is not None and e.current is None:  # withheld from this (public) document
                 notes["current"] = notes.get("current", ()) + (Note(_exempt_notice(e)),)
             views.append(
                 EntryView(

@@ -155,6 +155,9 @@ HISTORY_SCORES: dict[str, str] = {"current": "Current", "residual": "Residual", 
 
 #: What a public document says in place of exempt information.
 EXEMPT_NOTICE = "Exempt information under paragraph {paragraph} of Schedule 12A to the Local Government Act 1972"
+#: Part B's line on each exempt entry, and what it says of an entry exempt whole.
+EXEMPT_MARK = "Exempt information (paragraph {paragraph}): {what}"
+EXEMPT_WHOLE = "the whole entry"
 #: Part B's mark, on every page and the first sheet, and in its metadata.
 PART_B_NOTICE = (
     "NOT FOR PUBLICATION: exempt information under {paragraphs} of Schedule 12A to the Local Government Act 1972"

@@ -153,6 +153,7 @@ def _note_patterns() -> dict[str, re.Pattern[str]]:
         "review_by": re.compile(format_pattern(words.REVIEW_OVERDUE, date=LONG_DATE), re.I),
         "passed": re.compile(format_pattern(words.TARGET_DATE_PASSED, date=LONG_DATE), re.I),
         "target_date": re.compile(format_pattern(words.TARGET_DATE, date=".+"), re.I),
+        "exempt": re.compile(format_pattern(words.EXEMPT_MARK, paragraph=r"\d+", what=".+"), re.I),
     }
 
 
@@ -165,6 +166,12 @@ def _entry_notes(doc: _Doc, texts: list[str], data: dict[str, Any]) -> str | Non
         m = patterns["appetite"].fullmatch(text)
         if m:
             level = m.group("level").strip()
+            continue
+        m = patterns["exempt"].fullmatch(text)
+        if m:  # Part B's line on an exempt entry: the marking, read back
+            what = m.group("what").strip()
+            fields = None if what.lower() == words.EXEMPT_WHOLE.lower() else [f.strip() for f in what.split(",")]
+            data["exempt"] = {"paragraph": int(m.group("paragraph")), "fields": fields}
             continue
         m = patterns["review_by"].fullmatch(text)
         if m and read_long_date(m.group("date")):
@@ -745,6 +752,6 @@ def read_docx(path: Path, like: Register | None = None, progress=None) -> Import
     if appetite is not None:
         base["appetite"] = appetite
     _own_levels(doc, base)
-    if _part_b(document):
+    if _part_b(document) and not any(e.exempt for e in (*risks, *opps)):
         doc.note(PART_B_IMPORTED, "page header")
     return Imported(Register.model_validate(base), doc.notes)

@@ -153,7 +153,7 @@ def test_part_b_marks_a_reference_documents_first_page_and_even_page_headers(tmp
     assert MARK not in every_part(public)
 
 
-def test_a_part_b_document_imports_with_a_warning_that_it_says_not_what_is_exempt(tmp_path):
+def test_a_part_b_document_imports_with_its_exempt_marks_else_a_warning(tmp_path):
     reg = exempt_copy(tmp_path)
     [path] = build(reg, tmp_path / "out", api.Pack(part="b"))
     got = api.load(path)
@@ -162,6 +162,20 @@ def test_a_part_b_document_imports_with_a_warning_that_it_says_not_what_is_exemp
     assert got.register.organisation == want.organisation and got.register.period == want.period
     cr2 = next(e for e in got.register.risks if e.id == "CR2")
     assert SECRET in (cr2.description or "")
+    assert cr2.exempt is not None and cr2.exempt.paragraph == 3  # its line in Part B, read back
+    assert not any("Part B document" in d.message for d in got.warnings)
+    # with the lines that say what is exempt deleted, import says it cannot tell
+    doc = docx.Document(str(path))
+    for t in doc.tables:
+        for row in t.rows:
+            for cell in row.cells:
+                for p in cell.paragraphs:
+                    if p.text.startswith("Exempt information ("):
+                        p._p.getparent().remove(p._p)
+    bare = tmp_path / "bare.docx"
+    doc.save(str(bare))
+    got = api.load(bare)
+    assert all(e.exempt is None for e in got.register.risks)
     assert any("Part B document (NOT FOR PUBLICATION)" in d.message for d in got.warnings)
     # a public document gives no such warning
     [public] = build(Q2, tmp_path / "public", api.Pack())
