@@ -295,18 +295,18 @@ class EntryView:
                 out.setdefault((sv.likelihood, sv.impact), []).append(f"{words.GRID_MARK} {self.label(f)}")
         return {k: tuple(v) for k, v in out.items()}
 
-    def off_grid(self) -> tuple[str, ...]:
-        """Its scores the grid cannot place, and why: `Current Risk Score: 15: score only (no
-        likelihood and impact given, so not placed in the grid)`."""
+    def off_grid(self) -> tuple[tuple[str, str], ...]:
+        """Its scores the grid cannot place, and why, as (label, why): `Current Risk Score`, `15:
+        score only (no likelihood and impact given, so not placed in the grid)`."""
         out = []
         for f in SCORES:
             sv = self.score(f)
             if sv is None or (sv.likelihood and sv.impact and sv.score is not None):
                 continue
             if sv.score is not None:
-                out.append(f"{self.label(f)}: {sv.text}: {words.SCORE_ONLY.lower()} ({words.SCORE_ONLY_WHY})")
+                out.append((self.label(f), f"{sv.text}: {words.SCORE_ONLY.lower()} ({words.SCORE_ONLY_WHY})"))
             elif sv.unread:
-                out.append(f"{self.label(f)}: {sv.text}: {words.NOT_PLACED.lower()} ({words.NOT_PLACED_WHY})")
+                out.append((self.label(f), f"{sv.text}: {words.NOT_PLACED.lower()} ({words.NOT_PLACED_WHY})"))
         return tuple(out)
 
 

@@ -216,7 +216,11 @@ def test_deep_dive_lists_a_bare_score_under_the_grid_never_guessed_into_a_cell(t
     [path] = build(tmp_path, Q2, pack="deep-dive", ids=("CR3",))  # 15 and 12, no likelihood or impact
     doc = page(path)
     assert grid_marks(doc) == {}
-    said = [text(p) for p in doc.xpath("//p[@class='only']")]
+    said = [" ".join("".join(p.itertext()).split()) for p in doc.xpath("//p[@class='only']")]
+    assert [p.findtext("strong") for p in doc.xpath("//p[@class='only']")] == [
+        "Current Risk Score",
+        "Residual Risk Score",
+    ]
     why = "score only (no likelihood and impact given, so not placed in the grid)"
     assert said == [f"Current Risk Score: 15: {why}", f"Residual Risk Score: 12: {why}"]
     [scores] = doc.xpath("//table[contains(@class,'dsc')]")

@@ -309,32 +309,13 @@ def more(body, ctx: Ctx, ev: EntryView) -> None:
         X.para(X.cell(tr, widths[1]), ctx.sid(S.TABLE_TEXT), [(value,)])
 
 
-def marks(ev: EntryView) -> tuple[dict[tuple[int, int], list[str]], list[tuple[str, str]]]:
-    """Where the entry's scores sit on the grid ({(likelihood, impact): [labels]}) and those that
-    cannot be placed, with why (a score only, or one that could not be read)."""
-    placed: dict[tuple[int, int], list[str]] = {}
-    unplaced: list[tuple[str, str]] = []
-    for which in ("current", "residual", "target"):
-        sv = ev.score(which)
-        if sv is None:
-            continue
-        label = ev.label(which)
-        if sv.likelihood and sv.impact:
-            placed.setdefault((sv.likelihood, sv.impact), []).append(label)
-        elif sv.score is not None:
-            unplaced.append((label, f"{sv.text}: {words.SCORE_ONLY.lower()} ({words.SCORE_ONLY_WHY})"))
-        elif sv.unread:
-            unplaced.append((label, f"{sv.text}: {words.NOT_PLACED.lower()} ({words.NOT_PLACED_WHY})"))
-    return placed, unplaced
-
-
 def on_the_grid(body, ctx: Ctx, ev: EntryView) -> None:
     """The Key to Scores grid with the entry's current, residual and target scores named in their
     cells ("● Current Risk Score"): words, not colour alone. Scores with no likelihood and impact
     are listed under it."""
     from . import _key_widths, _matrix
 
-    placed, unplaced = marks(ev)
+    placed, unplaced = ev.grid_marks(), ev.off_grid()
     heading = words.DEEP_DIVE_GRID.format(id=ev.id)
     axis_w, label_w, score_w = _key_widths(ctx)
     n = len(ctx.view.likelihood_labels)
@@ -345,10 +326,14 @@ def on_the_grid(body, ctx: Ctx, ev: EntryView) -> None:
     def fill(tc, mc, colour):
         X.para(tc, key, [(str(mc.score),)], keep_next=True, colour=colour)
         for label in placed.get((mc.likelihood, mc.impact), ()):
-            X.para(tc, sid, [X.RunSpec(f"{words.GRID_MARK} {label}", bold=True)], keep_next=True, colour=colour)
+            X.para(tc, sid, [X.RunSpec(label, bold=True)], keep_next=True, colour=colour)
 
     X.para(body, ctx.sid(S.SECTION), [(heading,)], keep_next=True)  # (and not a table touching the card)
-    where = "; ".join(f"{label}: {_where(ctx, cell)}" for cell, labels in placed.items() for label in labels)
+    where = "; ".join(
+        f"{label.removeprefix(words.GRID_MARK).strip()}: {_where(ctx, cell)}"
+        for cell, labels in placed.items()
+        for label in labels
+    )
     _matrix(
         body,
         ctx,
