@@ -379,7 +379,10 @@ class Repair:
             if m < len(refs):
                 refs[m] = "null"
         items = self.streams[page].stream
+        left = len(mcids)
         for i, item in enumerate(items):
+            if not left:
+                break
             if (
                 i
                 and isinstance(item, dict)
@@ -389,6 +392,7 @@ class Repair:
             ):
                 items[i - 1] = "/Artifact"
                 items[i] = self._dict({"Type": "/Pagination"})
+                left -= 1
 
 
 # --------------------------------------------------------------------------- in the parent
