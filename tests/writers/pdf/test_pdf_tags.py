@@ -200,8 +200,27 @@ def test_every_header_cell_has_its_scope(name, out):
     for el, _ in walk(top):
         if el.S == pikepdf.Name.THead:
             assert {scope(c) for r in kids(el) for c in kids(r)} == {"/Column"}
-        if el.S == pikepdf.Name.TD:
-            assert "/Headers" not in (el.get("/A") or {}), "a /Headers naming a cell of one page's fragment"
+    # A data cell's HTML `headers` (the grids': their axes) are its /Headers, each the /ID of a
+    # header cell of its own table, found through the IDTree.
+    tree = pdf_.Root.StructTreeRoot
+    names = list(tree.IDTree.Names) if "/IDTree" in tree else []
+    ids = {str(names[i]): names[i + 1] for i in range(0, len(names), 2)}
+
+    def table_of(el):
+        while el.S != pikepdf.Name.Table:
+            el = el.P
+        return el.objgen
+
+    named = 0
+    for el, _ in walk(top):
+        headers = (el.get("/A") or {}).get("/Headers") if el.S == pikepdf.Name.TD else None
+        if headers is not None:
+            named += 1
+            for h in headers:
+                th = ids[str(h)]
+                assert th.S == pikepdf.Name.TH and str(th.ID) == str(h)
+                assert table_of(th) == table_of(el)
+    assert named == len(re.findall(r"<td\b[^>]*\bheaders=", html))
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -142,7 +142,7 @@ def _typeset(html: str) -> Piece:
     rows = _page_rows(doc)
     repair = tags.Repair()
     pdf = doc.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True, finisher=repair)
-    return Piece(pdf, len(doc.pages), marks, rows, links=repair.links)
+    return Piece(pdf, len(doc.pages), marks, rows, links=repair.links, ids=repair.ids)
 
 
 def _page_rows(doc) -> list[tuple[str | None, bool]]:

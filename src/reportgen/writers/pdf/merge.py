@@ -5,11 +5,14 @@ Raw PDF work (with pikepdf) because no library joins tagged PDFs: copying pages 
 their marked content, but the structure tree that makes the PDF readable by a screen
 reader would be lost. WeasyPrint's tree is a /Document element whose children are one
 element per page fragment (a table that runs over three pages is three /Table
-elements), so joining is appending: the later pieces' children move under the first
-piece's /Document, and the ParentTree (page -> structure elements) is numbered afresh
-with the pages' /StructParents and the annotations' /StructParent. A piece may keep only
-some of its pages (where pieces overlap in a long table, see `chunks.Pieces`): the
-elements, destinations and bookmarks of the others are left out. Named destinations (`appendix.pdf#entry-corp-1`) are
+elements); the later pieces' children move under the first piece's /Document, and
+`tags.Stitch` joins each page's parts of an element to the page before's (one /Table
+for the table, its header row once), within a piece as the piece's `tags.Repair` found
+them and where pieces meet by the elements the cut reopened (`Piece.carry`). The
+ParentTree (page -> structure elements) is numbered afresh with the pages'
+/StructParents and the annotations' /StructParent. A piece may keep only some of its
+pages (where pieces overlap in a long table, see `chunks.Pieces`): the elements,
+destinations and bookmarks of the others are left out. Named destinations (`appendix.pdf#entry-corp-1`) are
 merged; the outline is rebuilt from every piece's bookmarks in order, nested as
 WeasyPrint nests them, so a card in the second piece sits under its section.
 
@@ -47,6 +50,8 @@ class Piece:
     #: How many elements open where this piece begins continue from the piece before
     #: (the cut closed and reopened them: `chunks.Break.carry`).
     carry: int = 0
+    #: The (object number, page, /ID) of the header cells that data cells name (`tags.Repair`).
+    ids: list[tuple[int, int, str]] = field(default_factory=list)
 
     def kept(self) -> range:
         return range(self.first, self.pages if self.last is None else self.last)
@@ -171,7 +176,16 @@ def join(pieces: list[Piece], header: bytes, footers: list[bytes] | None = None,
             if j and i - 1 < len(piece.links):
                 links = [(bring(src.get_object(a, 0)), bring(src.get_object(b, 0))) for a, b in piece.links[i - 1]]
             stitch.page(tops[j], links, 0 if j else piece.carry, page, value)
+        kept_pages = piece.kept()
+        for num, i, ident in piece.ids:
+            if i in kept_pages:
+                stitch.name(ident, bring(src.get_object(num, 0)))
     document.K = pikepdf.Array(stitch.tops)
+    ids = stitch.id_tree(base)
+    if ids is not None:
+        tree.IDTree = ids
+    elif "/IDTree" in tree:
+        del tree.IDTree
     for annot, value in annots:
         key = len(nums) // 2
         nums.append(key)

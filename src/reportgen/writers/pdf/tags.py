@@ -14,11 +14,14 @@ they are written (cheap: plain Python dictionaries, and side by side):
   with the same role, one inside the other's counterpart, are parts of one element;
 - a header cell gets /Scope (the HTML `scope`, else from its place: spanning rows ->
   Row, spanning columns, in a head row group or a row of header cells -> Column, else
-  Row), and WeasyPrint's per-page /ID and /Headers (which name cells of other pages'
-  fragments and are not unique once pieces are joined) are dropped;
+  Row); WeasyPrint's per-page /ID and /Headers (which name a page's own copy of the
+  header row, and are not unique once pieces are joined) give way to the HTML's: a data
+  cell's `headers` are its /Headers, the header cells' `id`s their /ID (and the joined
+  PDF's IDTree);
 - lists become L > LI > (Lbl, LBody): content directly in an L goes into the item
   before it (or after it), a nested L into that item's LBody; content directly in an LI
-  into an LBody; a <dl>'s <dt> is the item's Lbl and its <dd> the LBody;
+  into an LBody; a bullet the stylesheet draws (`li::before`) is the item's Lbl; a
+  <dl>'s <dt> is the item's Lbl and its <dd> the LBody;
 - an element nested directly in one of the same role made for the same HTML element (an
   anonymous box: WeasyPrint's <h1> holds an /H1) is merged into it;
 - a table's header row repeated on a later page is re-marked as an artifact in the page's
@@ -41,10 +44,8 @@ from collections.abc import Callable
 
 #: Where a header cell's `scope` attribute says row or column.
 _SCOPES = {"row": "/Row", "rowgroup": "/Row", "col": "/Column", "colgroup": "/Column"}
-#: What a table's repeated header row is marked as in the page's content.
-_ARTIFACT = "/Artifact"
-
-#: Marked content as WeasyPrint writes it (`/Span <</MCID 7>> BDC`), read in the joined PDF.
+#: Marked content as WeasyPrint writes it (`/Span <</MCID 7>> BDC`), read in the joined PDF,
+#: and what a table's repeated header row is marked as instead.
 _MARKED = re.compile(rb"/(\w+)\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
 _ARTIFACT_BDC = b"/Artifact <</Type /Pagination>> BDC"
 
@@ -91,10 +92,12 @@ def _key(el):
 class Repair:
     """A WeasyPrint `finisher`: repairs one piece's structure tree before it is written (see
     the module's docstring). Afterwards `links[p]` holds the (earlier, later) object numbers
-    of the elements of page p + 1 that continue an element of page p, parents first."""
+    of the elements of page p + 1 that continue an element of page p, parents first, and
+    `ids` the (object number, page, /ID) of the header cells data cells name."""
 
     def __init__(self) -> None:
         self.links: list[list[tuple[int, int]]] = []
+        self.ids: list[tuple[int, int, str]] = []
 
     def __call__(self, document, pdf) -> None:
         import pydyf
@@ -115,12 +118,18 @@ class Repair:
         self.streams = [self.get(self.get(ref)["Contents"]) for ref in page_refs]
         #: Per table (HTML element id), the first page its header row group is on.
         self.head_page: dict[int, int] = {}
+        #: Header cells by their HTML id (the first part, and its page), and the data cells
+        #: with the HTML ids of their headers (`headers="..."`).
+        self.named: dict[str, tuple] = {}
+        self.cells: list[tuple] = []
+        self.ids = []
         tops: list[list] = [[] for _ in page_refs]
         for ref in self.get(root["K"][0])["K"]:
             el = self.get(ref)
             page = page_of[el["Pg"]]
             tops[page].append(el)
             self._fix(el, None, page)
+        self._headers()
         self.links = []
         for p in range(1, len(tops)):
             pairs: list[tuple[int, int]] = []
@@ -166,7 +175,7 @@ class Repair:
         if key is not None and any(_key(k) is key and k["S"] == role for k in self._kids(el)):
             self._flatten(el)
         if role in ("/TH", "/TD"):
-            self._cell(el, parent)
+            self._cell(el, parent, page)
         elif role == "/Table" and key is not None and any(k["S"] == "/THead" for k in self._kids(el)):
             self.head_page.setdefault(id(key), page)
         for kid in self._kids(el):
@@ -192,17 +201,23 @@ class Repair:
         el["K"][:] = []
         self._adopt(el, flat)
 
-    def _cell(self, el, row) -> None:
+    def _cell(self, el, row, page: int) -> None:
         attrs = el.get("A")
         if attrs is None:
             attrs = el["A"] = self._dict({"O": "/Table"})
-        # WeasyPrint's /Headers name the header cells of the cell's own page (and its IDs are
-        # unique in a piece, not in the joined PDF): each header cell's /Scope says it all.
+        # WeasyPrint's /Headers and /IDs name the header cells of the cell's own page (its
+        # copy of the header row, which goes), and are unique in a piece, not in the joined
+        # PDF: each header cell has its /Scope, and the HTML's own `headers` are kept (`_headers`).
         attrs.pop("Headers", None)
-        if el["S"] == "/TD":
-            return
         el.pop("ID", None)
         key = _key(el)
+        if el["S"] == "/TD":
+            names = str(key.get("headers") or "").split() if key is not None else []
+            if names:
+                self.cells.append((el, names))
+            return
+        if key is not None and key.get("id"):
+            self.named.setdefault(str(key.get("id")), (el, page))
         scope = _SCOPES.get(str(key.get("scope") or "").lower()) if key is not None else None
         if scope is None:
             rows, cols = attrs.get("RowSpan", 1), attrs.get("ColSpan", 1)
@@ -217,6 +232,24 @@ class Repair:
             else:
                 scope = "/Row"
         attrs["Scope"] = scope
+
+    def _headers(self) -> None:
+        """A data cell's HTML `headers` (the Key to Scores' and heat maps' cells name their
+        axes, which sit under and beside the grid) become its /Headers, and the header cells
+        they name get those names as /ID (HTML ids: unique in the page, so in the joined
+        PDF too); `ids` lists those (object number, page, ID), for the IDTree."""
+        import pydyf
+
+        used: set[str] = set()
+        for el, names in self.cells:
+            names = [n for n in names if n in self.named]
+            if names:
+                el["A"]["Headers"] = self._array([pydyf.String(n) for n in names])
+                used.update(names)
+        for name in sorted(used):
+            th, page = self.named[name]
+            th["ID"] = pydyf.String(name)
+            self.ids.append((th.number, page, name))
 
     def _body(self, item, last: bool = True):
         """The item's LBody (its last, or first), made if it has none."""
@@ -419,11 +452,28 @@ class Stitch:
     def __init__(self) -> None:
         self.tops: list = []  # the document's elements so far
         self.merged: dict = {}  # objgen of a part merged into another -> that other
+        self.ids: dict = {}  # header cells' /ID -> element
 
     def _alive(self, el):
         while el.objgen in self.merged:
             el = self.merged[el.objgen]
         return el
+
+    def name(self, ident: str, el) -> None:
+        """A header cell's /ID (the first kept part's, from the piece's `Repair.ids`)."""
+        self.ids.setdefault(ident, el)
+
+    def id_tree(self, pdf):
+        """The IDTree (a name tree: /ID -> element), or None if no element has an /ID."""
+        import pikepdf
+
+        if not self.ids:
+            return None
+        flat = pikepdf.Array()
+        for ident in sorted(self.ids, key=lambda i: i.encode("utf-8")):
+            flat.append(pikepdf.String(ident))
+            flat.append(self._alive(self.ids[ident]))
+        return pdf.make_indirect(pikepdf.Dictionary(Names=flat))
 
     def page(self, tops: list, links: list | None, carry: int, page, parents) -> None:
         """A page's top elements (`tops`, in order), merged with the page before: by `links`
