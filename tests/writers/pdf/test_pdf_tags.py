@@ -242,7 +242,9 @@ def test_lists_and_headings(name, out):
             assert parts in (["/Lbl", "/LBody"], ["/LBody"], ["/Lbl"]), parts
         elif re.fullmatch(r"/H[1-6]", role):
             levels.append(int(role[2]))
-    assert lists >= html_count(html, "ul") and items >= html_count(html, "li")
+    # one L per list, one LI per item (a <dl>'s: per <dt>, with its <dd>s), over pages too
+    assert lists == sum(html_count(html, t) for t in ("ul", "ol", "dl"))
+    assert items == html_count(html, "li") + html_count(html, "dt")
     # H1, H2, H3 in reading order, no level skipped
     assert levels[0] == 1 and levels.count(1) == 1
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
@@ -349,3 +351,45 @@ def test_weasyprint_tagging_is_wrapped():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["True", "True"]
+
+
+def test_rich_text_lists_over_pages(tmp_path):
+    """Ordered lists of items with paragraphs and nested lists, running over pages: one L per
+    list and one LI per item, each item its Lbl (the number or bullet) and LBody, the nested
+    list inside the LBody; both checkers find nothing."""
+    pad = [" " * len(f"{k}. ") for k in range(30)]  # the item's content lines up with its text
+    items = "\\n".join(
+        f"{k}. Point {k} of the plan\\n\\n{pad[k]}with a second line\\n\\n{pad[k]}- nested a\\n{pad[k]}- nested b\\n"
+        for k in range(1, 30)
+    )
+    path = tmp_path / "lists.yaml"
+    path.write_text(
+        "organisation: Test Council\nperiod: Q1 2030/31\nreport_date: 2030-07-01\nrisks:\n"
+        f'  - id: R1\n    description: "Intro **bold** and *em*.\\n\\n{items}\\nClosing paragraph."\n'
+        '    controls: "- one\\n- two\\n\\n  second paragraph of two\\n- three"\n    current: 12\n'
+        "  - id: R2\n    description: Second\n    current: 6\n",
+        encoding="utf-8",
+    )
+    result = api.build(path, tmp_path / "out", ["pdf", "html"])
+    files = {p.suffix: p for p in result.written}
+    data, html = files[".pdf"].read_bytes(), files[".html"].read_text(encoding="utf-8")
+    pdf_, top = document(data)
+    lists = [el for el, _ in walk(top) if el.S == pikepdf.Name.L]
+    assert len(lists) == html_count(html, "ul") + html_count(html, "ol")
+    pages = {p.objgen: i for i, p in enumerate(pdf_.pages)}
+    assert len({pages[el.Pg.objgen] for el, _ in walk(top) if el.S == pikepdf.Name.LI}) >= 2, "lists over pages"
+    nested = 0
+    for lst in lists:
+        cell = lst
+        while cell.S not in (pikepdf.Name.TD, pikepdf.Name.Document):
+            cell = cell.P
+        if cell.S == pikepdf.Name.TD:  # (not the Key's legend, a list without markers)
+            for item in kids(lst):
+                assert [str(k.S) for k in kids(item)] == ["/Lbl", "/LBody"]
+        if lst.P.S == pikepdf.Name.LBody:
+            nested += 1
+    assert nested == 29
+    path = tmp_path / "lists.pdf"
+    path.write_bytes(data)
+    assert page.validate_pdf(str(path), profile=page.ValidationProfile.PDF_UA_1).to_dict()["is_compliant"]
+    assert not pdfua.validate(str(path)).findings

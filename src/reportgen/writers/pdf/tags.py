@@ -89,6 +89,16 @@ def _key(el):
     return getattr(el, "rg_key", None)
 
 
+def _ident(el) -> tuple:
+    """What parts of one element share: its HTML element, the box's tag name (an element's
+    `::before` box is the element's too) and the role."""
+    return id(_key(el)), getattr(el, "rg_tag", None), el["S"]
+
+
+def _one(a, b) -> bool:
+    return _key(a) is not None and _ident(a) == _ident(b)
+
+
 class Repair:
     """A WeasyPrint `finisher`: repairs one piece's structure tree before it is written (see
     the module's docstring). Afterwards `links[p]` holds the (earlier, later) object numbers
@@ -150,12 +160,14 @@ class Repair:
     def _kids(self, el) -> list:
         return [kid for kid in map(self._element, el["K"]) if kid is not None]
 
-    def _new(self, role: str, parent, key) -> object:
+    def _new(self, role: str, parent) -> object:
+        """A new element in `parent`, made for the same HTML element (so that its parts on
+        two pages, made alike, are parts of one too)."""
         el = self._dict({"Type": "/StructElem", "S": role, "K": self._array(), "P": parent.reference})
         if "Pg" in parent:
             el["Pg"] = parent["Pg"]
         self.pdf.add_object(el)
-        el.rg_key, el.rg_tag = key, None
+        el.rg_key, el.rg_tag = _key(parent), getattr(parent, "rg_tag", None)
         return el
 
     def _adopt(self, el, items: list, at: int | None = None) -> None:
@@ -172,7 +184,7 @@ class Repair:
     def _fix(self, el, parent, page: int) -> None:
         """Repair `el`'s subtree, kids first."""
         role, key = el["S"], _key(el)
-        if key is not None and any(_key(k) is key and k["S"] == role for k in self._kids(el)):
+        if key is not None and any(_one(k, el) for k in self._kids(el)):
             self._flatten(el)
         if role in ("/TH", "/TD"):
             self._cell(el, parent, page)
@@ -187,12 +199,11 @@ class Repair:
 
     def _flatten(self, el) -> None:
         """An anonymous box inside its element's box (WeasyPrint's <h1> holds an /H1): one element."""
-        role, key = el["S"], _key(el)
 
         def items(k_list):
             for item in k_list:
                 kid = self._element(item)
-                if kid is not None and _key(kid) is key and kid["S"] == role:
+                if kid is not None and _one(kid, el):
                     yield from items(kid["K"])
                 else:
                     yield item
@@ -256,7 +267,7 @@ class Repair:
         bodies = [k for k in self._kids(item) if k["S"] == "/LBody"]
         if bodies:
             return bodies[-1] if last else bodies[0]
-        body = self._new("/LBody", item, ("LBody", _key(item)))
+        body = self._new("/LBody", item)
         item["K"].append(body.reference)
         return body
 
@@ -290,13 +301,17 @@ class Repair:
         """A bullet drawn by the stylesheet (`li::before`, where the list has no marker of
         its own: WeasyPrint's LI > LBody > NonStruct) is the item's Lbl."""
         kids = self._kids(item)
-        if not kids or kids[0]["S"] != "/LBody" or not kids[0]["K"]:
+        if not kids or kids[0]["S"] != "/LBody":
             return
-        body = kids[0]
-        first = self._element(body["K"][0])
-        if first is None or _key(first) is not _key(item) or not str(getattr(first, "rg_tag", "")).endswith("::before"):
-            return
-        del body["K"][0]
+        body = holder = kids[0]
+        while True:  # first in the body, or in an anonymous box of the item's first in it
+            first = self._element(holder["K"][0]) if holder["K"] else None
+            if first is None or _key(first) is not _key(item):
+                return
+            if str(getattr(first, "rg_tag", "")).endswith("::before"):
+                break
+            holder = first
+        del holder["K"][0]
         first["S"] = "/Lbl"
         first["P"] = item.reference
         item["K"].insert(item["K"].index(body.reference), first.reference)
@@ -336,7 +351,7 @@ class Repair:
             else:
                 pending.append(k)
         if pending:  # a list of no items: one item holds it all
-            item = self._new("/LI", lst, ("LI", _key(lst)))
+            item = self._new("/LI", lst)
             self._adopt(self._body(item), pending)
             out.append(item.reference)
         lst["K"][:] = out
@@ -373,23 +388,19 @@ class Repair:
 
     def _same(self, a, b) -> bool:
         """`b` (on the later page) is a part of the element `a` is a part of."""
-        key = _key(a)
         return (
-            key is not None
-            and _key(b) is key
-            and a["S"] == b["S"]
-            and all(self._element(k) is not None for k in b["K"])  # no content of its own
+            _one(a, b) and all(self._element(k) is not None for k in b["K"])  # no content of its own
         )
 
     def _pair(self, a, b, page: int, pairs: list) -> None:
         pairs.append((a.number, b.number))
-        earlier = {(id(_key(k)), k["S"]): k for k in self._kids(a) if _key(k) is not None}
+        earlier = {_ident(k): k for k in self._kids(a) if _key(k) is not None}
         used: set[int] = set()
         for k in self._kids(b):
             if k["S"] == "/THead" and a["S"] == "/Table" and self.head_page.get(id(_key(a)), page) < page:
                 self.artifact(k, b, page)  # the header row, repeated on this page
                 continue
-            match = earlier.get((id(_key(k)), k["S"]))
+            match = earlier.get(_ident(k))
             if match is not None and match.number not in used and self._same(match, k):
                 used.add(match.number)
                 self._pair(match, k, page, pairs)
