@@ -551,7 +551,7 @@ def _artifact(el, parent, page, parents) -> None:
         [k for k in _kids(parent) if not (isinstance(k, pikepdf.Dictionary) and k.objgen == el.objgen)]
     )
     for m in mcids:
-        if m < len(parents):
+        if parents is not None and m < len(parents):
             parents[m] = pikepdf.Object.parse(b"null")
     contents = page.obj.Contents
     for stream in list(contents) if isinstance(contents, pikepdf.Array) else [contents]:
