@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 #: Where a header cell's `scope` attribute says row or column.
 _SCOPES = {"row": "/Row", "rowgroup": "/Row", "col": "/Column", "colgroup": "/Column"}
@@ -160,7 +161,7 @@ class Repair:
     def _kids(self, el) -> list:
         return [kid for kid in map(self._element, el["K"]) if kid is not None]
 
-    def _new(self, role: str, parent) -> object:
+    def _new(self, role: str, parent) -> Any:
         """A new element in `parent`, made for the same HTML element (so that its parts on
         two pages, made alike, are parts of one too)."""
         el = self._dict({"Type": "/StructElem", "S": role, "K": self._array(), "P": parent.reference})
@@ -501,7 +502,7 @@ class Stitch:
         start of this one (`b` and its first kids of the same role), `carry` levels deep."""
         import pikepdf
 
-        pairs = []
+        pairs: list[tuple] = []
         while a is not None and b is not None and a.get("/S") == b.get("/S") and len(pairs) < carry:
             pairs.append((a, b))
             kids = _elements(a)
