@@ -5,11 +5,14 @@ Raw PDF work (with pikepdf) because no library joins tagged PDFs: copying pages 
 their marked content, but the structure tree that makes the PDF readable by a screen
 reader would be lost. WeasyPrint's tree is a /Document element whose children are one
 element per page fragment (a table that runs over three pages is three /Table
-elements), so joining is appending: the later pieces' children move under the first
-piece's /Document, and the ParentTree (page -> structure elements) is numbered afresh
-with the pages' /StructParents and the annotations' /StructParent. A piece may keep only
-some of its pages (where pieces overlap in a long table, see `chunks.Pieces`): the
-elements, destinations and bookmarks of the others are left out. Named destinations (`appendix.pdf#entry-corp-1`) are
+elements); the later pieces' children move under the first piece's /Document, and
+`tags.Stitch` joins each page's parts of an element to the page before's (one /Table
+for the table, its header row once), within a piece as the piece's `tags.Repair` found
+them and where pieces meet by the elements the cut reopened (`Piece.carry`). The
+ParentTree (page -> structure elements) is numbered afresh with the pages'
+/StructParents and the annotations' /StructParent. A piece may keep only some of its
+pages (where pieces overlap in a long table, see `chunks.Pieces`): the elements,
+destinations and bookmarks of the others are left out. Named destinations (`appendix.pdf#entry-corp-1`) are
 merged; the outline is rebuilt from every piece's bookmarks in order, nested as
 WeasyPrint nests them, so a card in the second piece sits under its section.
 
@@ -23,6 +26,8 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+
+from .tags import Stitch
 
 #: A bookmark as a piece reports it: (level, label, page index in the piece, x, y in PDF points, state).
 Bookmark = tuple[int, str, int, float, float, str]
@@ -42,6 +47,14 @@ class Piece:
     #: Per page, the register entry (a table row or a card, "risk:17") it starts with, and whether
     #: the entry starts there (False: it runs on from the page before); (None, False) if none.
     entries: list[tuple[str | None, bool]] = field(default_factory=list)
+    #: Per page after the first, the (earlier, later) object numbers of the structure
+    #: elements of that page that continue one of the page before (`tags.Repair`).
+    links: list[list[tuple[int, int]]] = field(default_factory=list)
+    #: How many elements open where this piece begins continue from the piece before
+    #: (the cut closed and reopened them: `chunks.Break.carry`).
+    carry: int = 0
+    #: The (object number, page, /ID) of the header cells that data cells name (`tags.Repair`).
+    ids: list[tuple[int, int, str]] = field(default_factory=list)
 
     def kept(self) -> range:
         return range(self.first, self.pages if self.last is None else self.last)
@@ -120,24 +133,24 @@ def join(
     nums = pikepdf.Array()  # the ParentTree, numbered afresh: pages in order, then annotations
     annots: list = []
     names: list = []
+    stitch = Stitch()  # the structure tree: each page's parts of elements joined to the page before's
     for n, piece in enumerate(pieces):
         src = base if n == 0 else pikepdf.open(io.BytesIO(piece.pdf))
         src_tree = src.Root.StructTreeRoot
         src_nums = src_tree.ParentTree.Nums
         parents = {int(src_nums[i]): src_nums[i + 1] for i in range(0, len(src_nums), 2)}
         pages = [src.pages[i] for i in piece.kept()]
-        kept = {p.obj.objgen for p in pages}
-        kids = [
-            k
-            for k in _document(src_tree).K
-            if not isinstance(k, pikepdf.Dictionary) or "/Pg" not in k or k.Pg.objgen in kept
-        ]
+        kept = {p.obj.objgen: i for i, p in enumerate(pages)}
+        # The top elements of each kept page (WeasyPrint's are one page's each).
+        tops: list[list] = [[] for _ in pages]
+        for k in _document(src_tree).K:
+            if isinstance(k, pikepdf.Dictionary) and "/Pg" in k and k.Pg.objgen in kept:
+                tops[kept[k.Pg.objgen]].append(k)
         dests = [(name, dest) for name, dest in _dests(src.Root) if dest[0].objgen in kept]
         if n == 0:
             for i in reversed(range(len(base.pages))):
                 if base.pages[i].obj.objgen not in kept:
                     del base.pages[i]
-            document.K = pikepdf.Array(kids)
             names.extend(dests)
 
             def bring(obj):
@@ -147,26 +160,41 @@ def join(
             pages = list(base.pages)[-len(pages) :] if pages else []
 
             def bring(obj, src=src):
-                # Copied after the pages, so the elements' /Pg point at the copies (qpdf maps them).
+                # Copied after the pages, so the elements' /Pg point at the copies (qpdf maps
+                # them); a second copy of an object is the first (qpdf remembers them).
                 return base.copy_foreign(obj if obj.is_indirect else src.make_indirect(obj))
 
-            for kid in kids:
-                kid = bring(kid)
-                if isinstance(kid, pikepdf.Dictionary):
+            tops = [[bring(k) for k in page_tops] for page_tops in tops]
+            for page_tops in tops:
+                for kid in page_tops:
                     kid.P = document
-                document.K.append(kid)
             names.extend((name, bring(dest)) for name, dest in dests)
-        for page in pages:
+        for j, (i, page) in enumerate(zip(piece.kept(), pages)):
             obj = page.obj
+            value = None
             if "/StructParents" in obj:
                 key = len(nums) // 2
-                value = parents[int(obj.StructParents)]
+                value = bring(parents[int(obj.StructParents)])
                 nums.append(key)
-                nums.append(bring(value))
+                nums.append(value)
                 obj.StructParents = key
             for annot in obj.get("/Annots", []):
                 if "/StructParent" in annot:
                     annots.append((annot, bring(parents[int(annot.StructParent)])))
+            links = None
+            if j and i - 1 < len(piece.links):
+                links = [(bring(src.get_object(a, 0)), bring(src.get_object(b, 0))) for a, b in piece.links[i - 1]]
+            stitch.page(tops[j], links, 0 if j else piece.carry, page, value)
+        kept_pages = piece.kept()
+        for num, i, ident in piece.ids:
+            if i in kept_pages:
+                stitch.name(ident, bring(src.get_object(num, 0)))
+    document.K = pikepdf.Array(stitch.tops)
+    ids = stitch.id_tree(base)
+    if ids is not None:
+        tree.IDTree = ids
+    elif "/IDTree" in tree:
+        del tree.IDTree
     for annot, value in annots:
         key = len(nums) // 2
         nums.append(key)
