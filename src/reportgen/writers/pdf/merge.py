@@ -25,9 +25,15 @@ a form marked as a pagination artifact, which is how PDF/UA wants running heads.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from .tags import Stitch
+
+if TYPE_CHECKING:
+    import pikepdf
 
 #: A bookmark as a piece reports it: (level, label, page index in the piece, x, y in PDF points, state).
 Bookmark = tuple[int, str, int, float, float, str]
@@ -90,7 +96,7 @@ def _add_outline(pdf, pages, items, parent) -> int:
     """Outline items as WeasyPrint writes them (Title, Dest [page /XYZ x y 0], Count, links)."""
     import pikepdf
 
-    made = []
+    made: list[pikepdf.Dictionary] = []
     count = len(items)
     for label, page, x, y, state, children in items:
         item = pdf.make_indirect(
@@ -118,7 +124,7 @@ def join(
     pieces: list[Piece],
     header: bytes,
     footers: list[bytes] | None = None,
-    numbers: list | None = None,
+    numbers: Numbered | None = None,
     continued: tuple[bytes, list[int]] | None = None,
 ) -> bytes:
     """One PDF: each piece's kept pages in order, with one structure tree and outline; the
@@ -147,23 +153,17 @@ def join(
             if isinstance(k, pikepdf.Dictionary) and "/Pg" in k and k.Pg.objgen in kept:
                 tops[kept[k.Pg.objgen]].append(k)
         dests = [(name, dest) for name, dest in _dests(src.Root) if dest[0].objgen in kept]
+        bring: Callable[[Any], Any]
         if n == 0:
             for i in reversed(range(len(base.pages))):
                 if base.pages[i].obj.objgen not in kept:
                     del base.pages[i]
             names.extend(dests)
-
-            def bring(obj):
-                return obj
+            bring = _same
         else:
             base.pages.extend(pages)
             pages = list(base.pages)[-len(pages) :] if pages else []
-
-            def bring(obj, src=src):
-                # Copied after the pages, so the elements' /Pg point at the copies (qpdf maps
-                # them); a second copy of an object is the first (qpdf remembers them).
-                return base.copy_foreign(obj if obj.is_indirect else src.make_indirect(obj))
-
+            bring = partial(_copy, base, src)
             tops = [[bring(k) for k in page_tops] for page_tops in tops]
             for page_tops in tops:
                 for kid in page_tops:
@@ -213,7 +213,7 @@ def join(
             flat.append(dest)
         base.Root.Names = pikepdf.Dictionary(Dests=pikepdf.Dictionary(Names=flat))
     # The outline, rebuilt over the kept pages of all pieces.
-    bookmarks = []
+    bookmarks: list[Bookmark] = []
     offset = 0
     for piece in pieces:
         kept_pages = piece.kept()
@@ -232,7 +232,7 @@ def join(
         outlines.Count = _add_outline(base, page_objs, tree_items, outlines)
         base.Root.Outlines = outlines
     if numbers is not None:
-        feet = _number_forms(base, *numbers, len(base.pages))
+        feet = _number_forms(base, numbers, len(base.pages))
     else:
         feet = [
             base.copy_foreign(page.as_form_xobject())
@@ -241,9 +241,9 @@ def join(
         ]
     marks: list = [None] * len(base.pages)
     if continued is not None:
-        sheet, pages = continued
-        for page, form in zip(pages, line_forms(base, sheet, CONTINUED_TOP), strict=True):
-            marks[page] = form
+        sheet, label_pages = continued
+        for at, form in zip(label_pages, line_forms(base, sheet, CONTINUED_TOP), strict=True):
+            marks[at] = form
     _draw_margins(base, pikepdf.open(io.BytesIO(header)), feet, marks)
     out = io.BytesIO()
     base.save(
@@ -254,6 +254,16 @@ def join(
         object_stream_mode=pikepdf.ObjectStreamMode.generate,
     )
     return out.getvalue()
+
+
+def _same(obj):
+    return obj
+
+
+def _copy(base, src, obj):
+    """`obj` of the piece `src` in `base`: copied after the pages, so the elements' /Pg point at
+    the copies (qpdf maps them); a second copy of an object is the first (qpdf remembers them)."""
+    return base.copy_foreign(obj if obj.is_indirect else src.make_indirect(obj))
 
 
 def _document(tree):
@@ -302,22 +312,39 @@ class _Line:
     """One line of text as WeasyPrint drew it: the transforms before it, its colour, font,
     size, text matrix and glyphs."""
 
-    cms: list
-    colour: list
-    font: object
-    size: object
-    tm: list
-    glyphs: object
+    cms: list[list[pikepdf.Object]]
+    colour: list[pikepdf.Object]
+    font: pikepdf.Object
+    size: pikepdf.Object
+    tm: list[pikepdf.Object]
+    glyphs: pikepdf.Object
+
+
+@dataclass
+class Numbered:
+    """The typeset sheet of page numbers, its lines (the first a probe) and the page-number margin
+    box's line they are drawn at the height of (`numbered_lines`)."""
+
+    sheet: bytes
+    lines: list[_Line]
+    want: _Line
 
 
 def _lines(pdf) -> list[_Line]:
     import pikepdf
 
-    out = []
+    out: list[_Line] = []
     for page in pdf.pages:
-        cms, colour, font, size, tm, in_text = [], [], None, None, None, False
-        for operands, op in pikepdf.parse_content_stream(page):
-            name = str(op)
+        cms: list[list[pikepdf.Object]] = []
+        colour: list[pikepdf.Object] = []
+        font: pikepdf.Object | None = None
+        size: pikepdf.Object | None = None
+        tm: list[pikepdf.Object] = []
+        in_text = False
+        for instruction in pikepdf.parse_content_stream(page):
+            if isinstance(instruction, pikepdf.ContentStreamInlineImage):
+                continue
+            operands, name = instruction.operands, str(instruction.operator)
             if name == "cm" and not in_text and not out:
                 cms.append(list(operands))
             elif name == "rg":
@@ -330,12 +357,12 @@ def _lines(pdf) -> list[_Line]:
                 font, size = operands
             elif name == "Tm":
                 tm = list(operands)
-            elif name == "TJ":
+            elif name == "TJ" and font is not None and size is not None:  # (always after a Tf)
                 out.append(_Line(cms, colour, font, size, tm, operands[0]))
     return out
 
 
-def numbered_lines(numbers: bytes, reference: bytes) -> list | None:
+def numbered_lines(numbers: bytes, reference: bytes) -> Numbered | None:
     """The lines of `numbers` (a probe line, then "Page 1 of N", ...), if its probe is drawn
     exactly as the page-number margin box of `reference` is (same glyphs, size, colour and
     centre); else None, and the page numbers are typeset as margin boxes after all."""
@@ -353,7 +380,7 @@ def numbered_lines(numbers: bytes, reference: bytes) -> list | None:
         and abs(float(probe.tm[4]) - float(want.tm[4])) < 0.01
         and [[float(x) for x in cm] for cm in probe.cms] == [[float(x) for x in cm] for cm in want.cms]
     )
-    return [numbers, lines, want] if same else None
+    return Numbered(numbers, lines, want) if same else None
 
 
 #: Where "CR1 (continued)" is drawn on a page that runs on an entry from the page before: the top
@@ -374,15 +401,15 @@ def line_forms(base, sheet: bytes, top: float) -> list:
     return _forms(base, sheet, lines, top + baseline)
 
 
-def _number_forms(base, numbers: bytes, lines: list, want, count: int) -> list:
-    """Page i's number as a form: the line "Page i of N" from `numbers` (its `lines`, the
-    first a probe), at the height of `want`, the margin box's. Typesetting one sheet of
+def _number_forms(base, numbers: Numbered, count: int) -> list:
+    """Page i's number as a form: the line "Page i of N" from the sheet of `numbers` (its
+    `lines`, the first a probe), at the height of its `want`, the margin box's. Typesetting one sheet of
     lines is far cheaper than a page with a margin box per number (bench/FIGURES.md)."""
 
-    lines = lines[1:]
+    lines = numbers.lines[1:]
     if len(lines) != count:
         raise RuntimeError(f"{len(lines)} page numbers for {count} pages")
-    return _forms(base, numbers, lines, float(want.tm[5]))
+    return _forms(base, numbers.sheet, lines, float(numbers.want.tm[5]))
 
 
 def _forms(base, sheet: bytes, lines: list, y: float) -> list:
