@@ -564,9 +564,15 @@ def test_card_layout(built):
     assert texts[0] == "Risk ID Corp 1 – Reshaping the County Council: Our Improvement Journey"
     assert texts[1] == "Current Risk Score: 16 (Major/Likely)\nVery high"
     assert texts[2] == "Target Risk Score: 9 (Moderate/Possible)\nMedium"
-    # the paragraph before a card keeps with it, so that a card never starts at the foot of a page
+    # the paragraph before a card keeps with it, so that a card never starts at the foot of a page:
+    # the section's heading (its style keeps with the next) before the first, the paragraph Word
+    # needs between two tables before the others
     prev = card._tbl.getprevious()
+    assert prev.tag == qn("w:p") and doc.styles.get_by_id(prev.pPr.pStyle.val, 1).paragraph_format.keep_with_next
+    (second,) = _tables(doc, "Risk Corp 2")
+    prev = second._tbl.getprevious()
     assert prev.tag == qn("w:p") and prev.pPr.find(qn("w:keepNext")) is not None
+    assert prev.getprevious() is card._tbl
     row2 = [c.paragraphs[0].text for c in cells(card.rows[1])]
     assert row2 == ["Risk Description", "Risk Consequences", "Risk Owner", "Current Likelihood", "Current Impact"]
     assert "Likely (4)" in cells(card.rows[1])[3].text and "Major (4)" in cells(card.rows[1])[4].text
@@ -982,7 +988,13 @@ def read_heat_map(doc, caption: str, scoring) -> tuple[dict[tuple[int, int], set
     """(likelihood, impact) -> IDs in the cell, and -> the cell's fill, read off the grid by its
     row labels (impact) and the likelihood label row."""
     (t,) = _tables(doc, caption)
-    rows = [[("".join(x.text or "" for x in tc.iter(qn("w:t"))), tc) for tc in tr.tc_lst] for tr in t._tbl.tr_lst]
+
+    def ids_text(tc) -> str:  # a grid cell's score and band come first, then the IDs placed there
+        paras = tc.findall(qn("w:p"))
+        shaded = tc.tcPr.find(qn("w:shd")) is not None
+        return ", ".join("".join(x.text or "" for x in p.iter(qn("w:t"))) for p in (paras[1:] if shaded else paras))
+
+    rows = [[(ids_text(tc), tc) for tc in tr.tc_lst] for tr in t._tbl.tr_lst]
     lik_row = next(r for r in rows if [x for x, _ in r[2:]] == [lb.upper() for lb in scoring.likelihood])
     assert len(lik_row) == 2 + len(scoring.likelihood)
     ids, fills = {}, {}

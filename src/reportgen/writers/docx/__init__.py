@@ -12,6 +12,12 @@ structure: tables with a repeating header row, list numbering, bold/italic runs
 and named styles ("Register Table Text", "Register Heading", ...), never pictures
 of text. The same register gives a byte-identical file.
 
+What Word's Accessibility Checker looks for (issue 16, `tests/writers/docx/test_accessibility.py`):
+a table with column headings has a header row that repeats and says so (`oxml.row`); every
+table has a title and description; the headings are the styles with outline levels 1-3, in
+order; a cell shaded by its band writes the band's name (the Key's grid its score, which the
+legend of bands names); no empty paragraph makes space; the title and language are set.
+
 The OOXML that python-docx has no API for lives in `oxml` and `styles`. A pack (`packs`): the
 selection line under the heading, Part B's mark in every page header, the summary for Cabinet
 and the deep dive into one entry.
@@ -441,8 +447,11 @@ def card(body, ctx: Ctx, ev: EntryView, grid: list[int], spans: list[list[tuple[
     page_room = ctx.height * 0.4
     noun = words.NOUN[ev.kind]
 
-    # a spacer that keeps with the card, so that a card never starts at the foot of a page
-    X.para(body, ctx.sid(S.SPACER), keep_next=True)
+    # After a card, the paragraph Word needs between two tables (else it joins them), its gap made
+    # by paragraph spacing (the style's): it keeps with the card, so that a card never starts at
+    # the foot of a page. After a heading there is none: no empty paragraph makes space.
+    if len(body) and body[-1].tag == X.w("tbl"):
+        X.para(body, ctx.sid(S.SPACER), keep_next=True)
     tbl = X.table(
         body, grid, caption=f"{noun} {ev.id}", description=f"{noun} {ev.id}" + (f": {title}" if title else "")
     )
@@ -619,6 +628,8 @@ def key_to_scores(body, ctx: Ctx) -> None:
     key = ctx.sid(S.KEY_TEXT)
 
     def score(tc, mc, colour):
+        # The score alone (what the council's Key prints, and what readers of the grid look for):
+        # its band is in words in the legend of score bands under it, so shading is never its only sign.
         X.para(tc, key, [(str(mc.score),)], keep_next=True, colour=colour)
 
     _matrix(
@@ -665,7 +676,7 @@ def appetite_key(body, ctx: Ctx) -> None:
     appetite = ctx.view.register.appetite
     if appetite is None:
         return
-    X.para(body, ctx.sid(S.SUBHEADING), [(words.RISK_APPETITE,)], keep_next=True)
+    X.para(body, ctx.sid(S.SUBSECTION), [(words.RISK_APPETITE,)], keep_next=True)
     X.para(body, ctx.sid(S.TABLE_TEXT), [(words.APPETITE_NOTE,)], keep_next=True)
     tbl = X.table(
         body,
@@ -708,7 +719,12 @@ def heat_maps(body, ctx: Ctx) -> None:
     for hm in v.heatmaps:
 
         def ids(tc, mc, colour, hm=hm):
-            X.para(tc, sid, [(", ".join(hm.labels(mc.likelihood, mc.impact)),)], keep_next=True, colour=colour)
+            # The cell's score and band first (as the HTML's), then the IDs placed there.
+            band = f"{mc.score} {mc.band.name}" if mc.band else str(mc.score)
+            X.para(tc, ctx.sid(S.BAND), [(band,)], keep_next=True, colour=colour)
+            placed = hm.labels(mc.likelihood, mc.impact)
+            if placed:
+                X.para(tc, sid, [(", ".join(placed),)], keep_next=True, colour=colour)
 
         caption = f"Heat map: {hm.title.lower()}"
         note = v.heatmap_note
@@ -720,7 +736,7 @@ def heat_maps(body, ctx: Ctx) -> None:
             score_w,
             caption=caption,
             fill_cell=ids,
-            title=((S.SUBHEADING, caption), (S.TABLE_TEXT, note)),
+            title=((S.SUBSECTION, caption), (S.TABLE_TEXT, note)),
             keep_with_next=bool(hm.lists()),
             description=f"{hm.title}: the register's entry IDs placed by likelihood and impact on the "
             "Key to Scores grid",

@@ -251,7 +251,9 @@ def table(
     sub(mar, "left", w=57, type="dxa")
     sub(mar, "bottom", w=28, type="dxa")
     sub(mar, "right", w=57, type="dxa")
-    sub(pr, "tblLook", val="04A0", firstRow=1, lastRow=0, firstColumn=1, lastColumn=0, noHBand=0, noVBand=1)
+    # The first column holds each row's heading (an ID, a label, an axis); the first row is a
+    # header row only where `row(header=True)` makes one (it says so here too).
+    sub(pr, "tblLook", val=_look(False), firstRow=0, lastRow=0, firstColumn=1, lastColumn=0, noHBand=0, noVBand=1)
     if caption:
         sub(pr, "tblCaption", val=caption)
     if description:
@@ -265,10 +267,23 @@ def table(
 CELL_PADDING = 57 * 2
 
 
+def _look(first_row: bool) -> str:
+    """w:tblLook's bit mask (ECMA-376 17.4.56) for the flags `table` sets: first column, no
+    vertical banding, and the first row if the table has a header row."""
+    return f"{0x0080 | 0x0400 | (0x0020 if first_row else 0):04X}"
+
+
 def row(tbl, *, header: bool = False, cant_split: bool = False) -> etree._Element:
+    """A row; a `header` row is Word's header row: repeated at the top of each page the table
+    runs on to (w:tblHeader), and the table's look says it has one (what Word's Accessibility
+    Checker reads as "header row indicated")."""
     tr = _SubElement(tbl, w("tr"))
     if header or cant_split:
         set_row_props(tr, header=header, cant_split=cant_split)
+    if header:
+        look = tbl.find(w("tblPr")).find(w("tblLook"))
+        look.set(w("val"), _look(True))
+        look.set(w("firstRow"), "1")
     return tr
 
 

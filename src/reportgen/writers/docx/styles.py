@@ -34,7 +34,10 @@ class StyleDef:
     based_on: str = "Normal"
 
 
-# name -> definition; the style id is the name without spaces.
+# name -> definition; the style id is the name without spaces. The headings are the styles with
+# an outline level (Word's heading levels 1-3, what its Navigation pane, its PDF export and screen
+# readers take for headings), in the order the HTML's <h1>-<h3> run: the document's title, its
+# sections, then a card's title, a heat map's and the risk appetite's.
 APPENDIX_LABEL = StyleDef("Register Appendix Label", 12, bold=True, align="right", keep_next=True, after=60)
 ORGANISATION = StyleDef("Register Organisation", 12, bold=True, keep_next=True, after=40)
 HEADING = StyleDef("Register Heading", 14, bold=True, keep_next=True, outline=0, after=160)
@@ -46,12 +49,17 @@ TABLE_TEXT = StyleDef(words.TABLE_TEXT_STYLE, 9, after=40)
 ENTRY_ID = StyleDef(words.ENTRY_ID_STYLE, 9, bold=True, after=20)
 LIST = StyleDef("Register List", 9, after=20, based_on="Register Table Text")
 SUBHEADING = StyleDef("Register Sub-heading", 9, bold=True, keep_next=True, before=60, after=20)
+# A heading under a section that is not a card's (a heat map's, the risk appetite's): as a
+# sub-heading looks, at heading level 3.
+SUBSECTION = StyleDef("Register Subsection Heading", 9, bold=True, keep_next=True, outline=2, before=60, after=20)
 OWNER = StyleDef("Register Owner", 9, italic=True, after=60)
 SCORE = StyleDef("Register Score", 9, align="center")
 BAND = StyleDef("Register Band", 8, align="center")
 CARD_TITLE = StyleDef("Register Card Title", 10, bold=True, keep_next=True, outline=2)
 KEY_TEXT = StyleDef("Register Key Text", 9, bold=True, align="center")
-SPACER = StyleDef("Register Spacer", 6, keep_next=True)
+# The paragraph between two cards, which Word needs between two tables (else it joins them): no
+# line of its own (1 pt), the gap is its spacing before it, as paragraph spacing should be made.
+SPACER = StyleDef("Register Spacer", 1, keep_next=True, before=120)
 FOOTER = StyleDef("Register Footer", 8)
 HEADER = StyleDef("Register Header", 8, bold=True, align="right")
 # The trend since last quarter (`Since Q1 2018/19: ▼ Down from 25 (better)`): a style of its
@@ -69,6 +77,7 @@ ALL = (
     ENTRY_ID,
     LIST,
     SUBHEADING,
+    SUBSECTION,
     OWNER,
     SCORE,
     BAND,

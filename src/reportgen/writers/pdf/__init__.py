@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from ... import vocabulary as words
 from .. import Options, register
 from ..html.assets import stylesheet
-from . import workarounds
+from . import tags, workarounds
 from .chunks import Marks, Pieces, cost, split
 from .glyphs import warn_unshown
 from .longruns import break_long_runs
@@ -98,6 +98,7 @@ def _warm() -> None:
     stylesheet once for all of them, not once a worker or a piece."""
     workarounds.import_weasyprint()
     workarounds.apply()  # one that no longer takes only costs time (the tests say which)
+    tags.install()  # the structure tree's repair knows which elements are parts of one
     _sheet(stylesheet().strip())
 
 
@@ -148,8 +149,9 @@ def _typeset(html: str) -> Piece:
         for level, label, (x, y), state in p.bookmarks
     ]
     rows, entries = _page_rows(doc)
-    pdf = doc.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
-    return Piece(pdf, len(doc.pages), marks, rows, entries=entries)
+    repair = tags.Repair()
+    pdf = doc.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True, finisher=repair)
+    return Piece(pdf, len(doc.pages), marks, rows, entries=entries, links=repair.links, ids=repair.ids)
 
 
 def _page_rows(doc) -> tuple[list[tuple[str | None, bool]], list[tuple[str | None, bool]]]:
@@ -401,6 +403,7 @@ class Typesetting:
             pieces: list[Piece] = [None] * len(docs)  # type: ignore[list-item]
             for k, i in enumerate(order):
                 pieces[i] = results[k]
+                pieces[i].carry = cut.carry[i]
             header, reference = results[-2], results[-1]
             bridges, redo = _sync(pieces, cut)
             if bridges or redo:
@@ -409,8 +412,11 @@ class Typesetting:
                 )()
                 for i, piece in zip(redo, again):
                     piece.first = pieces[i].first  # the same beginning as the piece it replaces
+                    piece.carry = pieces[i].carry
                     pieces[i] = piece
                 extra = dict(zip(bridges, again[len(redo) :]))
+                for i, bridge in extra.items():
+                    bridge.carry = cut.carry[i + 1]  # it begins at a row of the table the next piece continues
                 pieces = [p for i, piece in enumerate(pieces) for p in [piece] + ([extra[i]] if i in extra else [])]
             total = sum(len(p.kept()) for p in pieces)
             labels, label_pages = _continued(pieces, view)

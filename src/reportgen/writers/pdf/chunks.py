@@ -47,6 +47,8 @@ PIECE = 20_000
 TAG = 29
 
 _MARK = re.compile(r"<!--rg:(\d+)-->")
+_TAG = re.compile(r"<(/?)([A-Za-z][\w-]*)[^>]*?(/?)>")
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,16 @@ class Break:
     close: str
     reopen: str
     row: str | None = None  # a cut between rows: the row after it ("risk:17")
+
+    @property
+    def carry(self) -> int:
+        """How many elements the cut closes and reopens: the piece after it continues them."""
+        depth = 0
+        for m in _TAG.finditer(self.reopen):
+            if m.group(2).lower() in _VOID or m.group(3):
+                continue
+            depth += -1 if m.group(1) else 1
+        return depth
 
 
 class Marks:
@@ -170,6 +182,8 @@ class Pieces:
     docs: list[str]
     overlap: list[str | None]
     plain: list[str | None]
+    #: Per piece, how many elements open where it begins continue from the piece before.
+    carry: list[int] = field(default_factory=list)
     _rows: dict = field(default_factory=dict, repr=False)  # row id -> the row mark before it
     _page: str = ""
     _head: str = ""
@@ -195,11 +209,12 @@ def split(html: str, breaks: list[Break], extra_head: str = "") -> Pieces:
     ends = _table_ends(marks)
     cuts = _choose(marks, body, len(first), ends, _Weight(first)) if len(first) - body >= MIN_SPLIT else []
     if not cuts:
-        return Pieces([first], [None], [None])
+        return Pieces([first], [None], [None], [0])
     tail = first[first.rindex("</body>") :]
     docs: list[str] = []
     overlap: list[str | None] = []
     plain: list[str | None] = []
+    carry = [0] + [c.brk.carry for c in cuts]
     prev: _Cut | None = None
     for c in cuts + [None]:
         begin = head + prev.brk.reopen if prev else ""
@@ -222,4 +237,4 @@ def split(html: str, breaks: list[Break], extra_head: str = "") -> Pieces:
             plain.append(plain_doc if end is not c else None)
         prev = c
     rows = {m.brk.row: m for m in marks if m.brk.row}
-    return Pieces(docs, overlap, plain, rows, first, head, tail)
+    return Pieces(docs, overlap, plain, carry, rows, first, head, tail)

@@ -5,11 +5,14 @@ Raw PDF work (with pikepdf) because no library joins tagged PDFs: copying pages 
 their marked content, but the structure tree that makes the PDF readable by a screen
 reader would be lost. WeasyPrint's tree is a /Document element whose children are one
 element per page fragment (a table that runs over three pages is three /Table
-elements), so joining is appending: the later pieces' children move under the first
-piece's /Document, and the ParentTree (page -> structure elements) is numbered afresh
-with the pages' /StructParents and the annotations' /StructParent. A piece may keep only
-some of its pages (where pieces overlap in a long table, see `chunks.Pieces`): the
-elements, destinations and bookmarks of the others are left out. Named destinations (`appendix.pdf#entry-corp-1`) are
+elements); the later pieces' children move under the first piece's /Document, and
+`tags.Stitch` joins each page's parts of an element to the page before's (one /Table
+for the table, its header row once), within a piece as the piece's `tags.Repair` found
+them and where pieces meet by the elements the cut reopened (`Piece.carry`). The
+ParentTree (page -> structure elements) is numbered afresh with the pages'
+/StructParents and the annotations' /StructParent. A piece may keep only some of its
+pages (where pieces overlap in a long table, see `chunks.Pieces`): the elements,
+destinations and bookmarks of the others are left out. Named destinations (`appendix.pdf#entry-corp-1`) are
 merged; the outline is rebuilt from every piece's bookmarks in order, nested as
 WeasyPrint nests them, so a card in the second piece sits under its section.
 
@@ -22,7 +25,15 @@ a form marked as a pagination artifact, which is how PDF/UA wants running heads.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from .tags import Stitch
+
+if TYPE_CHECKING:
+    import pikepdf
 
 #: A bookmark as a piece reports it: (level, label, page index in the piece, x, y in PDF points, state).
 Bookmark = tuple[int, str, int, float, float, str]
@@ -42,6 +53,14 @@ class Piece:
     #: Per page, the register entry (a table row or a card, "risk:17") it starts with, and whether
     #: the entry starts there (False: it runs on from the page before); (None, False) if none.
     entries: list[tuple[str | None, bool]] = field(default_factory=list)
+    #: Per page after the first, the (earlier, later) object numbers of the structure
+    #: elements of that page that continue one of the page before (`tags.Repair`).
+    links: list[list[tuple[int, int]]] = field(default_factory=list)
+    #: How many elements open where this piece begins continue from the piece before
+    #: (the cut closed and reopened them: `chunks.Break.carry`).
+    carry: int = 0
+    #: The (object number, page, /ID) of the header cells that data cells name (`tags.Repair`).
+    ids: list[tuple[int, int, str]] = field(default_factory=list)
 
     def kept(self) -> range:
         return range(self.first, self.pages if self.last is None else self.last)
@@ -77,7 +96,7 @@ def _add_outline(pdf, pages, items, parent) -> int:
     """Outline items as WeasyPrint writes them (Title, Dest [page /XYZ x y 0], Count, links)."""
     import pikepdf
 
-    made = []
+    made: list[pikepdf.Dictionary] = []
     count = len(items)
     for label, page, x, y, state, children in items:
         item = pdf.make_indirect(
@@ -105,7 +124,7 @@ def join(
     pieces: list[Piece],
     header: bytes,
     footers: list[bytes] | None = None,
-    numbers: list | None = None,
+    numbers: Numbered | None = None,
     continued: tuple[bytes, list[int]] | None = None,
 ) -> bytes:
     """One PDF: each piece's kept pages in order, with one structure tree and outline; the
@@ -120,53 +139,62 @@ def join(
     nums = pikepdf.Array()  # the ParentTree, numbered afresh: pages in order, then annotations
     annots: list = []
     names: list = []
+    stitch = Stitch()  # the structure tree: each page's parts of elements joined to the page before's
     for n, piece in enumerate(pieces):
         src = base if n == 0 else pikepdf.open(io.BytesIO(piece.pdf))
         src_tree = src.Root.StructTreeRoot
         src_nums = src_tree.ParentTree.Nums
         parents = {int(src_nums[i]): src_nums[i + 1] for i in range(0, len(src_nums), 2)}
         pages = [src.pages[i] for i in piece.kept()]
-        kept = {p.obj.objgen for p in pages}
-        kids = [
-            k
-            for k in _document(src_tree).K
-            if not isinstance(k, pikepdf.Dictionary) or "/Pg" not in k or k.Pg.objgen in kept
-        ]
+        kept = {p.obj.objgen: i for i, p in enumerate(pages)}
+        # The top elements of each kept page (WeasyPrint's are one page's each).
+        tops: list[list] = [[] for _ in pages]
+        for k in _document(src_tree).K:
+            if isinstance(k, pikepdf.Dictionary) and "/Pg" in k and k.Pg.objgen in kept:
+                tops[kept[k.Pg.objgen]].append(k)
         dests = [(name, dest) for name, dest in _dests(src.Root) if dest[0].objgen in kept]
+        bring: Callable[[Any], Any]
         if n == 0:
             for i in reversed(range(len(base.pages))):
                 if base.pages[i].obj.objgen not in kept:
                     del base.pages[i]
-            document.K = pikepdf.Array(kids)
             names.extend(dests)
-
-            def bring(obj):
-                return obj
+            bring = _same
         else:
             base.pages.extend(pages)
             pages = list(base.pages)[-len(pages) :] if pages else []
-
-            def bring(obj, src=src):
-                # Copied after the pages, so the elements' /Pg point at the copies (qpdf maps them).
-                return base.copy_foreign(obj if obj.is_indirect else src.make_indirect(obj))
-
-            for kid in kids:
-                kid = bring(kid)
-                if isinstance(kid, pikepdf.Dictionary):
+            bring = partial(_copy, base, src)
+            tops = [[bring(k) for k in page_tops] for page_tops in tops]
+            for page_tops in tops:
+                for kid in page_tops:
                     kid.P = document
-                document.K.append(kid)
             names.extend((name, bring(dest)) for name, dest in dests)
-        for page in pages:
+        for j, (i, page) in enumerate(zip(piece.kept(), pages)):
             obj = page.obj
+            value = None
             if "/StructParents" in obj:
                 key = len(nums) // 2
-                value = parents[int(obj.StructParents)]
+                value = bring(parents[int(obj.StructParents)])
                 nums.append(key)
-                nums.append(bring(value))
+                nums.append(value)
                 obj.StructParents = key
             for annot in obj.get("/Annots", []):
                 if "/StructParent" in annot:
                     annots.append((annot, bring(parents[int(annot.StructParent)])))
+            links = None
+            if j and i - 1 < len(piece.links):
+                links = [(bring(src.get_object(a, 0)), bring(src.get_object(b, 0))) for a, b in piece.links[i - 1]]
+            stitch.page(tops[j], links, 0 if j else piece.carry, page, value)
+        kept_pages = piece.kept()
+        for num, i, ident in piece.ids:
+            if i in kept_pages:
+                stitch.name(ident, bring(src.get_object(num, 0)))
+    document.K = pikepdf.Array(stitch.tops)
+    ids = stitch.id_tree(base)
+    if ids is not None:
+        tree.IDTree = ids
+    elif "/IDTree" in tree:
+        del tree.IDTree
     for annot, value in annots:
         key = len(nums) // 2
         nums.append(key)
@@ -185,7 +213,7 @@ def join(
             flat.append(dest)
         base.Root.Names = pikepdf.Dictionary(Dests=pikepdf.Dictionary(Names=flat))
     # The outline, rebuilt over the kept pages of all pieces.
-    bookmarks = []
+    bookmarks: list[Bookmark] = []
     offset = 0
     for piece in pieces:
         kept_pages = piece.kept()
@@ -204,7 +232,7 @@ def join(
         outlines.Count = _add_outline(base, page_objs, tree_items, outlines)
         base.Root.Outlines = outlines
     if numbers is not None:
-        feet = _number_forms(base, *numbers, len(base.pages))
+        feet = _number_forms(base, numbers, len(base.pages))
     else:
         feet = [
             base.copy_foreign(page.as_form_xobject())
@@ -213,9 +241,9 @@ def join(
         ]
     marks: list = [None] * len(base.pages)
     if continued is not None:
-        sheet, pages = continued
-        for page, form in zip(pages, line_forms(base, sheet, CONTINUED_TOP), strict=True):
-            marks[page] = form
+        sheet, label_pages = continued
+        for at, form in zip(label_pages, line_forms(base, sheet, CONTINUED_TOP), strict=True):
+            marks[at] = form
     _draw_margins(base, pikepdf.open(io.BytesIO(header)), feet, marks)
     out = io.BytesIO()
     base.save(
@@ -226,6 +254,16 @@ def join(
         object_stream_mode=pikepdf.ObjectStreamMode.generate,
     )
     return out.getvalue()
+
+
+def _same(obj):
+    return obj
+
+
+def _copy(base, src, obj):
+    """`obj` of the piece `src` in `base`: copied after the pages, so the elements' /Pg point at
+    the copies (qpdf maps them); a second copy of an object is the first (qpdf remembers them)."""
+    return base.copy_foreign(obj if obj.is_indirect else src.make_indirect(obj))
 
 
 def _document(tree):
@@ -274,22 +312,39 @@ class _Line:
     """One line of text as WeasyPrint drew it: the transforms before it, its colour, font,
     size, text matrix and glyphs."""
 
-    cms: list
-    colour: list
-    font: object
-    size: object
-    tm: list
-    glyphs: object
+    cms: list[list[pikepdf.Object]]
+    colour: list[pikepdf.Object]
+    font: pikepdf.Object
+    size: pikepdf.Object
+    tm: list[pikepdf.Object]
+    glyphs: pikepdf.Object
+
+
+@dataclass
+class Numbered:
+    """The typeset sheet of page numbers, its lines (the first a probe) and the page-number margin
+    box's line they are drawn at the height of (`numbered_lines`)."""
+
+    sheet: bytes
+    lines: list[_Line]
+    want: _Line
 
 
 def _lines(pdf) -> list[_Line]:
     import pikepdf
 
-    out = []
+    out: list[_Line] = []
     for page in pdf.pages:
-        cms, colour, font, size, tm, in_text = [], [], None, None, None, False
-        for operands, op in pikepdf.parse_content_stream(page):
-            name = str(op)
+        cms: list[list[pikepdf.Object]] = []
+        colour: list[pikepdf.Object] = []
+        font: pikepdf.Object | None = None
+        size: pikepdf.Object | None = None
+        tm: list[pikepdf.Object] = []
+        in_text = False
+        for instruction in pikepdf.parse_content_stream(page):
+            if isinstance(instruction, pikepdf.ContentStreamInlineImage):
+                continue
+            operands, name = instruction.operands, str(instruction.operator)
             if name == "cm" and not in_text and not out:
                 cms.append(list(operands))
             elif name == "rg":
@@ -302,12 +357,12 @@ def _lines(pdf) -> list[_Line]:
                 font, size = operands
             elif name == "Tm":
                 tm = list(operands)
-            elif name == "TJ":
+            elif name == "TJ" and font is not None and size is not None:  # (always after a Tf)
                 out.append(_Line(cms, colour, font, size, tm, operands[0]))
     return out
 
 
-def numbered_lines(numbers: bytes, reference: bytes) -> list | None:
+def numbered_lines(numbers: bytes, reference: bytes) -> Numbered | None:
     """The lines of `numbers` (a probe line, then "Page 1 of N", ...), if its probe is drawn
     exactly as the page-number margin box of `reference` is (same glyphs, size, colour and
     centre); else None, and the page numbers are typeset as margin boxes after all."""
@@ -325,7 +380,7 @@ def numbered_lines(numbers: bytes, reference: bytes) -> list | None:
         and abs(float(probe.tm[4]) - float(want.tm[4])) < 0.01
         and [[float(x) for x in cm] for cm in probe.cms] == [[float(x) for x in cm] for cm in want.cms]
     )
-    return [numbers, lines, want] if same else None
+    return Numbered(numbers, lines, want) if same else None
 
 
 #: Where "CR1 (continued)" is drawn on a page that runs on an entry from the page before: the top
@@ -346,15 +401,15 @@ def line_forms(base, sheet: bytes, top: float) -> list:
     return _forms(base, sheet, lines, top + baseline)
 
 
-def _number_forms(base, numbers: bytes, lines: list, want, count: int) -> list:
-    """Page i's number as a form: the line "Page i of N" from `numbers` (its `lines`, the
-    first a probe), at the height of `want`, the margin box's. Typesetting one sheet of
+def _number_forms(base, numbers: Numbered, count: int) -> list:
+    """Page i's number as a form: the line "Page i of N" from the sheet of `numbers` (its
+    `lines`, the first a probe), at the height of its `want`, the margin box's. Typesetting one sheet of
     lines is far cheaper than a page with a margin box per number (bench/FIGURES.md)."""
 
-    lines = lines[1:]
+    lines = numbers.lines[1:]
     if len(lines) != count:
         raise RuntimeError(f"{len(lines)} page numbers for {count} pages")
-    return _forms(base, numbers, lines, float(want.tm[5]))
+    return _forms(base, numbers.sheet, lines, float(numbers.want.tm[5]))
 
 
 def _forms(base, sheet: bytes, lines: list, y: float) -> list:
