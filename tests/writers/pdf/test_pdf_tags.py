@@ -44,19 +44,32 @@ def _bench_register(n: int, out: Path) -> Path:
 def built(name: str, out: Path) -> tuple[bytes, str]:
     """The PDF and the HTML page of a sample, of Q2 against Q1 ("q2-vs-q1") or of the
     100-entry bench register ("bench-100"), as `reportgen build` writes them."""
-    previous = None
+    previous: list[Path] = []
+    pack = api.Pack()
     if name == "q2-vs-q1":
-        path, previous = Q2, Q1
+        path, previous = Q2, [Q1]
+    elif name in ("q2-history", "q2-summary", "q2-deep-dive"):
+        path, previous = Q2, [Q1, ROOT / "samples" / "history" / "q4-2017-18.yaml"]
+        if name == "q2-summary":
+            pack = api.Pack(pack="summary")
+        elif name == "q2-deep-dive":
+            pack = api.Pack(pack="deep-dive", selection=api.Selection(ids=("CR3",)))
+    elif name == "q3-part-b":
+        path, pack = SAMPLES["q3-2021-22"], api.Pack(part="b")
     elif name == "bench-100":
         path = _bench_register(100, out)
     else:
         path = SAMPLES[name]
-    result = api.build(path, out / name, ["pdf", "html"], previous=previous)
+    [result] = api.build_all([path], out / name, ["pdf", "html"], previous=previous or None, pack=pack)
+    if result.error:
+        raise result.error
     files = {p.suffix: p for p in result.written}
     return files[".pdf"].read_bytes(), files[".html"].read_text(encoding="utf-8")
 
 
-NAMES = sorted(SAMPLES) + ["q2-vs-q1", "bench-100"]
+#: Every sample, Q2 against Q1 and against two quarters (its history), the packs (a summary, a deep
+#: dive, a Part B) and the 100-entry bench register.
+NAMES = sorted(SAMPLES) + ["q2-vs-q1", "q2-history", "q2-summary", "q2-deep-dive", "q3-part-b", "bench-100"]
 
 
 @pytest.fixture(scope="module")
