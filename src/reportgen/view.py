@@ -429,21 +429,21 @@ class Section:
             shares = [min(1.75 * s, max(0.75 * s, w / norm)) for s, w in zip(seed, shares)]
         else:
             shares = list(seed)
-        floors = [
-            min(
-                1 / 3,
-                (
-                    max(
-                        [metrics.longest_word_em(c.label, bold=True)]
-                        + [metrics.longest_word_em(t, bold=c.kind == "id") for t in col]
-                    )
-                    + pad_em
-                )
-                / line_em,
-            )
-            for c, col in zip(cols, texts)
-        ]
+        floors = [min(1 / 3, (word + pad_em) / line_em) for word in self.longest_words_em(texts)]
         return _fit(shares, floors)
+
+    def longest_words_em(self, texts: list[list[str]] | None = None) -> tuple[float, ...]:
+        """Each column's longest word, heading or text, in em: no narrower a column keeps every
+        word whole (the PDF's and Word's widths are floored by it; a browser's columns too)."""
+        if texts is None:
+            texts = [[self.cell_text(ev, c) for ev in self.entries] for c in self.columns]
+        return tuple(
+            max(
+                [metrics.longest_word_em(c.label, bold=True)]
+                + [metrics.longest_word_em(t, bold=c.kind == "id") for t in col]
+            )
+            for c, col in zip(self.columns, texts)
+        )
 
     @property
     def current_home(self) -> str:

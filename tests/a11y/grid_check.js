@@ -72,7 +72,36 @@ function measure() {
       columns, overflowing, broken,
     });
   }
-  return { viewport, grids };
+  // The register tables: the words broken across lines in their cells (a line may end after a
+  // hyphen, so it splits words; words with a slash excepted, which Chromium, unlike Word and
+  // WeasyPrint, does not end a line after, and words longer than 30 characters: an address or
+  // a code may break), and whether the page scrolls sideways.
+  const registers = [];
+  for (const table of document.querySelectorAll("table.reg")) {
+    const broken = [];
+    for (const cell of table.querySelectorAll("tbody td, tbody th")) {
+      const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const re = /\S+/g;
+        let m;
+        while ((m = re.exec(node.data))) {
+          if (m[0].length > 30 || m[0].includes("/")) continue;
+          const part = /[^\-\u2013\u2014]+/g;
+          let p;
+          while ((p = part.exec(m[0]))) {
+            const range = document.createRange();
+            range.setStart(node, m.index + p.index);
+            range.setEnd(node, m.index + p.index + p[0].length);
+            const tops = new Set([...range.getClientRects()].filter((q) => q.width > 0).map((q) => Math.round(q.top)));
+            if (tops.size > 1) broken.push(m[0]);
+          }
+        }
+      }
+    }
+    registers.push({ caption: table.caption ? table.caption.textContent.trim() : "", broken });
+  }
+  const page = { scrollWidth: document.documentElement.scrollWidth, clientWidth: viewport };
+  return { viewport, grids, registers, page };
 }
 
 async function roles(page) {

@@ -171,3 +171,31 @@ def test_key_and_heat_maps_fit_a_phone_and_a_desktop_whole(tmp_path):
     for file, by_width in roles.items():
         assert by_width[360] == by_width[390] == by_width[1280], file
         assert by_width[390]["table"] == 1 and by_width[390]["columnheader"] == 6 and by_width[390]["cell"] == 27
+
+
+def test_a_desktop_window_breaks_no_word_of_the_register_and_no_page_scrolls_sideways(tmp_path):
+    """At 1280px the register's columns keep their longest words whole (the view's floors, as a
+    browser's minimum widths); at no width does the page scroll sideways. Q2 2018/19 against two
+    earlier quarters, with its charts, and the card and small samples."""
+    pages = []
+    for path in sample_paths():
+        out = tmp_path / f"{path.stem}.html"
+        [result] = api.build_all([path], tmp_path / path.stem, ["html"])
+        out.write_bytes(result.written[0].read_bytes())
+        pages.append(out)
+    history = tmp_path / "history"
+    q2 = next(p for p in sample_paths() if p.name == "q2-2018-19.yaml")
+    q1 = next(p for p in sample_paths() if p.name == "q1-2018-19.yaml")
+    [result] = api.build_all([q2], history, ["html"], previous=[q1, q1.parent / "history" / "q4-2017-18.yaml"])
+    pages.append(result.written[0])
+    results = run_axe(pages, "grid_check.js")
+    problems = []
+    for r in results:
+        where = f"{Path(r['file']).parent.name}/{Path(r['file']).name} at {r['width']}px"
+        if r["page"]["scrollWidth"] > r["page"]["clientWidth"]:
+            problems.append(f"{where}: the page scrolls sideways ({r['page']})")
+        if r["width"] == 1280:
+            for reg in r["registers"]:
+                if reg["broken"]:
+                    problems.append(f"{where}, {reg['caption']!r}: words broken across lines: {reg['broken'][:10]}")
+    assert not problems, "\n".join(problems)

@@ -104,6 +104,24 @@ def column_widths(section: Section) -> list[str]:
     return [f"{100 * w:.2f}%" for w in section.column_shares(TABLE_EM, CELL_PAD_EM)]
 
 
+#: A browser column is never narrower than its longest word, up to this (em): a longer "word" is
+#: an address or a code, and breaks anywhere rather than widen the page past the window.
+MAX_WORD_EM = 12.0
+
+
+def column_min_widths(section: Section) -> list[str]:
+    """Each column's minimum width in a browser, which sizes the register's columns itself: its
+    longest word (`Section.longest_words_em`, a little over for the browser's own font), so a
+    column of long words is not squeezed to a sliver that breaks them ("Establishi/ng"). Each
+    is also at most its part (by those widths) of 78% of the window (the rest: margins, padding,
+    borders), so that together they never push the page wider than a narrow window (where a
+    long word may break, as it would anyway). Chromium, unlike Word and WeasyPrint, does not end
+    a line after a slash, so `Implement/maintain` may still break in a narrow column."""
+    ems = [min(MAX_WORD_EM, 1.05 * em + 0.2) for em in section.longest_words_em()]
+    total = sum(ems) or 1.0
+    return [f"min({em:.1f}em, {78 * em / total:.1f}vw)" for em in ems]
+
+
 def bookmark(ev: EntryView, limit: int = 90) -> str:
     """`CR1 – Delivering the Operational Plan…`: the entry's outline label in the PDF."""
     return f"{ev.id} – {shorten(ev.title, limit)}" if ev.title else ev.id
@@ -148,6 +166,7 @@ def _env() -> jinja2.Environment:
     env.filters["blocks"] = blocks_html
     env.filters["lines"] = plain_lines
     env.globals["column_widths"] = column_widths
+    env.globals["column_min_widths"] = column_min_widths
     env.globals["bookmark"] = bookmark
     env.globals["ids"] = ids
     env.globals["placed_list"] = placed_list
