@@ -28,7 +28,8 @@ import datetime as dt
 import hashlib
 import io
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -290,166 +291,306 @@ def _restore_emphasis(wb, grid, header_row: int, headings: dict[int, tuple[str, 
                     grid[r][c] = rich
 
 
+# Where a warning goes: note(message, where, entry=None, fld=None).
+_Note = Callable[..., None]
+
+
+@dataclass
+class _Sheet:
+    """The register table as found: its sheet, its values (formulas as their cached values), where
+    its header and rows are, each column's heading and field, and its formulas' cells."""
+
+    ws: Any
+    grid: dict[int, dict[int, Any]]
+    header_row: int
+    first_col: int
+    last_row: int
+    formulas: dict[tuple[int, int], tuple[str, Any]]
+    headings: dict[int, tuple[str, Any]]
+    own: bool  # reportgen's own register table, which writes one type (one group) a line
+    column_of: dict[str, int]
+
+
+@dataclass
+class _Context:
+    """What every row is read against: the table, the scale, the agreed appetite, the Actions
+    sheet's rows (and the IDs they were matched to) and where warnings go."""
+
+    sheet: _Sheet
+    scoring: Any
+    agreed: Appetite | None
+    actions: dict[str, list[_ActionRow]]
+    note: _Note
+    matched: set[str] = field(default_factory=set)
+
+
+@dataclass
+class _Row:
+    """One row of the register table as its cells were read, before its owners, actions and
+    scores are settled."""
+
+    r: int
+    ident: str
+    where: str
+    data: dict[str, Any]
+    kind: str = "risk"
+    scores: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ratings: dict[str, str] = field(default_factory=dict)
+    owners: dict[str, Any] = field(default_factory=dict)
+    level: str = ""
+
+
 def read_xlsx(path: Path, like: Register | None = None, progress=None) -> Imported:
-    try:
-        # (from its bytes: openpyxl refuses a path whose name does not end .xlsx, and a
-        # workbook is told by its content, whatever it is called). Formulas as formulas: a
-        # score that is likelihood x impact follows them; `_formulas` reads the cached values.
-        raw = path.read_bytes()
-        wb = openpyxl.load_workbook(io.BytesIO(raw), rich_text=True)
-    except Exception as exc:  # openpyxl raises several kinds for a broken or foreign workbook
-        raise ImportError_(cannot_open(path, exc, "Excel")) from exc
+    """The register in the workbook at `path`, with a warning for each thing not read as written."""
+    raw, wb = _open(path)
     name = str(path)
     notes: list[Diagnostic] = []
 
     def note(message: str, where: str, entry: str | None = None, fld: str | None = None) -> None:
         notes.append(Diagnostic(f"{message} ({where})", severity="warning", file=name, entry=entry, field=fld))
 
+    sheet = _register_table(path, wb, raw)
+    scoring = like.scoring if like else Register(organisation="x", period="x").scoring
+    appetite = _read_appetite(wb, note)
+    agreed = appetite if appetite is not None else (like.appetite if like else None)
+    ctx = _Context(sheet, scoring, agreed, _read_actions(wb, note), note)
+    risks, opps = _read_entries(ctx, path, progress)
+    if not risks and not opps:
+        raise ImportError_(f"{path}: its register sheet has no entries")
+    _note_unmatched_actions(ctx)
+    base, above = _heading(wb, sheet, like, note)
+    if appetite is not None:
+        base["appetite"] = appetite
+    base["risks"] = risks
+    base["opportunities"] = opps
+    _note_part_b(wb, above, note)
+    return Imported(Register.model_validate(base), notes)
+
+
+def _open(path: Path) -> tuple[bytes, Any]:
+    """The workbook's bytes and the workbook, read from its bytes (openpyxl refuses a path whose
+    name does not end .xlsx, and a workbook is told by its content, whatever it is called), with
+    rich text, and formulas as formulas: a score that is likelihood x impact follows them;
+    `_formulas` reads the cached values."""
+    try:
+        raw = path.read_bytes()
+        wb = openpyxl.load_workbook(io.BytesIO(raw), rich_text=True)
+    except Exception as exc:  # openpyxl raises several kinds for a broken or foreign workbook
+        raise ImportError_(cannot_open(path, exc, "Excel")) from exc
+    return raw, wb
+
+
+def _register_table(path: Path, wb, raw: bytes) -> _Sheet:
+    """The register table (`_find_sheet`), its formulas' cached values read in (`_formulas`), its
+    headings matched to fields, and the bold and italic the Formatting sheet gives back."""
     try:
         ws, grid, header_row, first_col, last_row = _find_sheet(wb)
     except ImportError_ as exc:
         raise ImportError_(f"{path}: {exc}") from exc
     try:
-        formulas = _formulas(ws, raw, grid)
-    except Exception as exc:  # as above: the same bytes, opened again for the cached values
+        found = _formulas(ws, raw, grid)
+    except Exception as exc:  # as in `_open`: the same bytes, opened again for the cached values
         raise ImportError_(cannot_open(path, exc, "Excel")) from exc
-    scoring = like.scoring if like else Register(organisation="x", period="x").scoring
     headings = {c: (str(v), _field_of(str(v))) for c, v in grid.get(header_row, {}).items() if c >= first_col}
     # reportgen's own register table writes one type a line: each line is then one type as written
     own = words.REGISTER_TABLE in ws.tables
     _restore_emphasis(wb, grid, header_row, headings)
     column_of = {f: c for c, (_, f) in headings.items() if isinstance(f, str)}
-    appetite = _read_appetite(wb, note)
-    agreed = appetite if appetite is not None else (like.appetite if like else None)
-    actions = _read_actions(wb, note)
-    matched: set[str] = set()
+    return _Sheet(ws, grid, header_row, first_col, last_row, found, headings, own, column_of)
+
+
+def _read_entries(ctx: _Context, path: Path, progress) -> tuple[list[Entry], list[Entry]]:
+    """The risks and the opportunities, a row each; a row with no value in any column is skipped.
+    Only the rows that hold values are visited: a table's range may run to the sheet's last row."""
+    sheet = ctx.sheet
     risks: list[Entry] = []
     opps: list[Entry] = []
-    # Only the rows that hold values: a range may run to the sheet's last row.
-    rows = [r for r in grid if header_row < r <= last_row]
+    rows = [r for r in sheet.grid if sheet.header_row < r <= sheet.last_row]
     for n, r in enumerate(rows):
         if progress and n % 25 == 0:
             progress(f"{path.name}: reading row {r} of {rows[-1]}")
-        cells = {c: grid[r].get(c) for c in headings}
+        cells = {c: sheet.grid[r].get(c) for c in sheet.headings}
         if all(v is None for v in cells.values()):
             continue
-        id_col = next((c for c, (_, f) in headings.items() if f == "id"), None)
-        ident = _text(cells.get(id_col)) if id_col else ""
-        where = f"sheet '{ws.title}', row {r}"
-        if not ident:
-            ident = f"row {r}"
-            note("a row with no ID was imported under a made-up ID", where, ident)
-        data: dict[str, Any] = {"id": ident}
-        kind = "risk"
-        scores: dict[str, dict[str, Any]] = {}
-        ratings: dict[str, str] = {}
-        owners: dict[str, Any] = {}
-        level = ""
-        for c, (heading, f) in headings.items():
-            value = cells[c]
-            if f is None or f == "id" or value in (None, ""):
-                continue
-            if isinstance(f, str) and f.endswith(".rating"):
-                ratings[f.split(".")[0]] = _text(value)
-                continue
-            if f is False:
-                note(
-                    f"column '{heading}' fits no field of the register; its text was not imported: "
-                    f"{_text(value)[:60]!r}",
-                    where,
-                    ident,
-                )
-                continue
-            if f == "kind":
-                kinds = {_norm(w): k for k, w in words.KIND_WORDS.items()} | _KIND_WORDS
-                kind = kinds.get(_norm(value), "risk")
-            elif isinstance(f, str) and "." in f and f.split(".")[0] in ("current", "residual", "target"):
-                which, part = f.split(".")
-                if isinstance(value, bool):
-                    value = str(value)
-                if isinstance(value, (int, float)) and float(value).is_integer():
-                    scores.setdefault(which, {})[part] = int(value)
-                elif part == "score":
-                    score, problem = read_score(_text(value), scoring)
-                    if problem:
-                        note(f"{problem}; kept as written", where, ident, which)
-                    if score is not None:
-                        scores.setdefault(which, {}).update(score.model_dump(exclude_none=True))
-                else:
-                    scores.setdefault(which, {})[part] = _text(value)
-            elif f in ("controls.owner", "actions.owner"):
-                owners[f.split(".")[0]] = value
-            elif f in ("controls", "actions"):
-                groups = _groups(_lines(value), own)
-                if groups:
-                    data[f] = groups
-            elif f == "types":
-                data[f] = split_types(_text(value), one_a_line=own)
-            elif f == "appetite.level":
-                level = _text(value)
-            elif f == "target_date":
-                # A date where it is one (a real date, or typed 2027-03-31); else as written ("March 2022").
-                when, _ = _date_of(value)
-                data[f] = when if when is not None else _text(value)
-            elif f == "review_by":
-                when, problem = _date_of(value, serial=True)
-                if when is None:
-                    note(f"the review date {problem}; not imported", where, ident, f)
-                else:
-                    data[f] = when
-            elif f in ("owner", "title", "target_confidence"):
-                data[f] = _text(value)
-            elif isinstance(f, str):
-                md = to_markdown(_lines(value))
-                if md:
-                    data[f] = md
-        # The action groups whose owner the owner cell does not say (all, without one): the Actions sheet's.
-        unsaid = set(range(len(data.get("actions", []))))
-        for key, value in owners.items():
-            groups = data.get(key, [])
-            found = _owners(value, [g.theme for g in groups if g.theme])
-            if not groups:
-                data[key] = [{"owner": "\n".join(found.values()), "text": ""}]
-            else:
-                data[key], unclear = _owned(groups, found)
-                if key == "actions":
-                    unsaid = unclear
-                unthemed = found.get(None)
-                if unthemed and all(g.theme for g in groups):
-                    data[key][0] = data[key][0].model_copy(update={"owner": data[key][0].owner or unthemed})
-        if ident in actions:
-            matched.add(ident)
-            data["actions"] = _match_actions(data.get("actions", []), actions[ident], unsaid, ident, note)
-        for which in ("current", "residual", "target"):
-            parts = scores.get(which, {})
-            cell = formulas.get((r, column_of.get(f"{which}.score", 0)))
-            rating = ratings.get(which, "")
-            product = cell is not None and _product_of_row(cell[0], r, column_of, which)
-            decided = _formula_score(parts, product, cell, ident, which, where, note) if cell else None
-            if decided is not None:
-                parts = decided
-            elif rating and not parts:
-                parts = _as_written(rating)
-            else:
-                parts = _edited_score(parts, rating, scoring, kind, ident, which, where, note)
-            if any(v is not None for v in parts.values()):
-                data[which] = Score(**parts)
-        entry = Entry(**data)
-        if level:
-            entry = _own_level(entry, kind, level, agreed, ident, where, note)
+        kind, entry = _read_entry(ctx, r, cells)
         (risks if kind == "risk" else opps).append(entry)
-    if not risks and not opps:
-        raise ImportError_(f"{path}: its register sheet has no entries")
-    for ident, unmatched in actions.items():
-        if ident not in matched:
-            note(
+    return risks, opps
+
+
+def _read_entry(ctx: _Context, r: int, cells: dict[int, Any]) -> tuple[str, Entry]:
+    """One row's entry and its kind: its cells read (`_read_cells`), then its owners, its actions'
+    due dates and statuses, its scores, and its own appetite level settled, in that order."""
+    row = _read_cells(ctx, r, cells)
+    unsaid = _settle_owners(row)
+    if row.ident in ctx.actions:
+        ctx.matched.add(row.ident)
+        row.data["actions"] = _match_actions(
+            row.data.get("actions", []), ctx.actions[row.ident], unsaid, row.ident, ctx.note
+        )
+    _settle_scores(ctx, row)
+    entry = Entry(**row.data)
+    if row.level:
+        entry = _own_level(entry, row.kind, row.level, ctx.agreed, row.ident, row.where, ctx.note)
+    return row.kind, entry
+
+
+def _row_id(ctx: _Context, r: int, cells: dict[int, Any]) -> str:
+    """The row's ID; a row without one is given `row N`, with a warning."""
+    id_col = next((c for c, (_, f) in ctx.sheet.headings.items() if f == "id"), None)
+    ident = _text(cells.get(id_col)) if id_col else ""
+    if not ident:
+        ident = f"row {r}"
+        ctx.note("a row with no ID was imported under a made-up ID", f"sheet '{ctx.sheet.ws.title}', row {r}", ident)
+    return ident
+
+
+def _read_cells(ctx: _Context, r: int, cells: dict[int, Any]) -> _Row:
+    """The row's cells, column by column: a computed column is skipped (a score's Rating is kept
+    aside, as it may hold a score as written), a column fitting no field is named in a warning
+    and not imported, and every other value goes to its field (`_read_value`)."""
+    ident = _row_id(ctx, r, cells)
+    row = _Row(r, ident, f"sheet '{ctx.sheet.ws.title}', row {r}", {"id": ident})
+    for c, (heading, f) in ctx.sheet.headings.items():
+        value = cells[c]
+        if f is None or f == "id" or value in (None, ""):
+            continue
+        if isinstance(f, str) and f.endswith(".rating"):
+            row.ratings[f.split(".")[0]] = _text(value)
+            continue
+        if f is False:
+            ctx.note(
+                f"column '{heading}' fits no field of the register; its text was not imported: {_text(value)[:60]!r}",
+                row.where,
+                ident,
+            )
+            continue
+        _read_value(ctx, row, f, value)
+    return row
+
+
+def _read_value(ctx: _Context, row: _Row, f: str, value: Any) -> None:
+    """One cell's value into the field `f` of the row: the kind from its word, a score's part
+    (`_read_score_part`), owners kept aside until the groups are read, groups, types, the level,
+    dates (`_read_date`), plain text, or rich text as Markdown."""
+    if f == "kind":
+        kinds = {_norm(w): k for k, w in words.KIND_WORDS.items()} | _KIND_WORDS
+        row.kind = kinds.get(_norm(value), "risk")
+    elif "." in f and f.split(".")[0] in ("current", "residual", "target"):
+        which, part = f.split(".")
+        _read_score_part(ctx, row, which, part, value)
+    elif f in ("controls.owner", "actions.owner"):
+        row.owners[f.split(".")[0]] = value
+    elif f in ("controls", "actions"):
+        groups = _groups(_lines(value), ctx.sheet.own)
+        if groups:
+            row.data[f] = groups
+    elif f == "types":
+        row.data[f] = split_types(_text(value), one_a_line=ctx.sheet.own)
+    elif f == "appetite.level":
+        row.level = _text(value)
+    elif f in ("target_date", "review_by"):
+        _read_date(ctx, row, f, value)
+    elif f in ("owner", "title", "target_confidence"):
+        row.data[f] = _text(value)
+    else:
+        md = to_markdown(_lines(value))
+        if md:
+            row.data[f] = md
+
+
+def _read_score_part(ctx: _Context, row: _Row, which: str, part: str, value: Any) -> None:
+    """A score's score, likelihood or impact cell: a whole number as itself; a score's text read
+    as a score (what cannot be read is kept as written, with a warning); a label as written."""
+    if isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, (int, float)) and float(value).is_integer():
+        row.scores.setdefault(which, {})[part] = int(value)
+    elif part == "score":
+        score, problem = read_score(_text(value), ctx.scoring)
+        if problem:
+            ctx.note(f"{problem}; kept as written", row.where, row.ident, which)
+        if score is not None:
+            row.scores.setdefault(which, {}).update(score.model_dump(exclude_none=True))
+    else:
+        row.scores.setdefault(which, {})[part] = _text(value)
+
+
+def _read_date(ctx: _Context, row: _Row, f: str, value: Any) -> None:
+    """A target date is a date where it is one (a real date, or typed 2027-03-31), else as written
+    ("March 2022"); a next review is a date (or a date's number), else not imported, with a warning."""
+    if f == "target_date":
+        when, _ = _date_of(value)
+        row.data[f] = when if when is not None else _text(value)
+        return
+    when, problem = _date_of(value, serial=True)
+    if when is None:
+        ctx.note(f"the review date {problem}; not imported", row.where, row.ident, f)
+    else:
+        row.data[f] = when
+
+
+def _settle_owners(row: _Row) -> set[int]:
+    """The controls' and actions' owners from their owner cells (`_owners`, `_owned`): an owner
+    cell without groups beside it is one group with no text; unthemed owner lines where every
+    group has a theme go to the first group without an owner. Returns the action groups whose
+    owner the owner cell does not say (all, without one): the Actions sheet's say it."""
+    data = row.data
+    unsaid = set(range(len(data.get("actions", []))))
+    for key, value in row.owners.items():
+        groups = data.get(key, [])
+        found = _owners(value, [g.theme for g in groups if g.theme])
+        if not groups:
+            data[key] = [{"owner": "\n".join(found.values()), "text": ""}]
+        else:
+            data[key], unclear = _owned(groups, found)
+            if key == "actions":
+                unsaid = unclear
+            unthemed = found.get(None)
+            if unthemed and all(g.theme for g in groups):
+                data[key][0] = data[key][0].model_copy(update={"owner": data[key][0].owner or unthemed})
+    return unsaid
+
+
+def _settle_scores(ctx: _Context, row: _Row) -> None:
+    """Each score of the row: a formula score cell decides it (`_formula_score`); else a Rating
+    beside an empty score gives a score as written (`_as_written`); else a typed score is
+    checked against its likelihood × impact (`_edited_score`). A score with no part is left out."""
+    sheet = ctx.sheet
+    for which in ("current", "residual", "target"):
+        parts = row.scores.get(which, {})
+        cell = sheet.formulas.get((row.r, sheet.column_of.get(f"{which}.score", 0)))
+        rating = row.ratings.get(which, "")
+        product = cell is not None and _product_of_row(cell[0], row.r, sheet.column_of, which)
+        decided = _formula_score(parts, product, cell, row.ident, which, row.where, ctx.note) if cell else None
+        if decided is not None:
+            parts = decided
+        elif rating and not parts:
+            parts = _as_written(rating)
+        else:
+            parts = _edited_score(parts, rating, ctx.scoring, row.kind, row.ident, which, row.where, ctx.note)
+        if any(v is not None for v in parts.values()):
+            row.data[which] = Score(**parts)
+
+
+def _note_unmatched_actions(ctx: _Context) -> None:
+    """A warning for each entry ID of the Actions sheet that no row of the register has."""
+    for ident, unmatched in ctx.actions.items():
+        if ident not in ctx.matched:
+            ctx.note(
                 f"the actions of '{ident}' match no entry of the register; their due dates and statuses were not "
                 "imported",
                 f"sheet '{words.ACTIONS_SHEET}', row {unmatched[0].row}",
                 ident,
                 "actions",
             )
-    above = [_text(row[first_col]) for r, row in grid.items() if r < header_row and first_col in row]
+
+
+def _heading(wb, sheet: _Sheet, like: Register | None, note: _Note) -> tuple[dict[str, Any], list[str]]:
+    """The register's heading from the title block above the table (organisation, title, the
+    `Period:` line's period and report date, settled against `like` and the workbook's creation
+    date) and its layout (cards where there is a Cards sheet); and the title block's lines."""
+    grid, first_col = sheet.grid, sheet.first_col
+    above = [_text(row[first_col]) for r, row in grid.items() if r < sheet.header_row and first_col in row]
     meta = heading_block([a for a in above if not a.startswith(("Period:", "Scores are"))], like)
     facts = next((a for a in above if a.startswith("Period:")), "")
     m = re.match(r"Period:\s*(.*?)(?:\s{2,}|$)", facts)
@@ -459,14 +600,14 @@ def read_xlsx(path: Path, like: Register | None = None, progress=None) -> Import
     created = wb.properties.created
     base = settle_heading(meta, like, created.date() if created is not None else None, note, "title block")
     base["layout"] = "cards" if any(s.title.lower() == "cards" for s in wb.worksheets) else base.get("layout", "table")
-    if appetite is not None:
-        base["appetite"] = appetite
-    base["risks"] = risks
-    base["opportunities"] = opps
+    return base, above
+
+
+def _note_part_b(wb, above: list[str], note: _Note) -> None:
+    """A warning where the workbook is a Part B (its mark in the title block or the first sheet's A1)."""
     first = wb.worksheets[0]["A1"].value
     if any(part_b_mark(str(t)) for t in (*above, first or "") if t):
         note(PART_B_IMPORTED, f"sheet '{wb.worksheets[0].title}', row 1")
-    return Imported(Register.model_validate(base), notes)
 
 
 _REF = r"\$?([A-Z]{1,3})\$?([0-9]+)"

@@ -288,19 +288,54 @@ def _score_formula(ev: EntryView, col: _Col, value: object, row: int, column_of:
     return formulas.product(column_of[f"{col.score}.likelihood"], column_of[f"{col.score}.impact"], row)
 
 
-def _register_sheet(ws: Worksheet, view: ReportView) -> _Made:
-    made = _Made({}, [])
-    reg = view.register
-    cols = columns_of(view)
-    column_of = {col.key: j for j, col in enumerate(cols, 1)}
-    entries = view.entries()
-    scoring = reg.scoring
-    n_l, n_i = len(scoring.likelihood), len(scoring.impact)
+@dataclass(frozen=True)
+class _Layout:
+    """The Register table's columns and where they are (`column_of`: a column's key to its
+    number, from 1), its header row, and each column's width and how many bold characters fit
+    on one of its lines."""
 
-    # Part B's mark and the selection line (a pack's) first, then the title block, above the table
-    # so the table stays a clean range.
+    cols: tuple[_Col, ...]
+    column_of: dict[str, int]
+    header_row: int
+    widths: list[float]
+    bold_caps: list[int]
+
+
+def _register_sheet(ws: Worksheet, view: ReportView) -> _Made:
+    """The Register sheet, step by step: the title block, the columns sized to the values, the
+    header row, a row per entry, the Excel table, its colours and validation (and the tracking
+    columns' highlights), and its print set-up."""
+    made = _Made({}, [])
+    cols = columns_of(view)
+    entries = view.entries()
+    header_row = HEADER_ROW + _title_block(ws, view)
+    # Values first, to size the columns to them.
+    rows = [[col.value(ev) for col in cols] for ev in entries]
+    layout = _layout(cols, rows, header_row)
+    _header_cells(ws, layout)
+    for i, values in enumerate(rows):
+        _entry_row(ws, layout, entries[i], values, header_row + 1 + i, made)
+    last_row = header_row + max(1, len(rows))
+    _table(ws, layout, rows, last_row)
+    first = header_row + 1
+    for rule in band_rules(view.bands):
+        ws.conditional_formatting.add(_ranges(cols, "score", first, last_row), rule)
+    _scale_validation(ws, view, cols, first, last_row)
+    _type_validation(ws, first, last_row)
+    if view.tracking is not None:
+        _tracking_rules(ws, view, layout.column_of, first, last_row)
+    print_setup(ws, f"{header_row}:{header_row}", view.full_title, title_cols=TITLE_COLS)
+    return made
+
+
+def _title_block(ws: Worksheet, view: ReportView) -> int:
+    """Part B's mark and the selection line (a pack's) first, then the title block: organisation,
+    title, the facts line (period, report date, counts, the period compared with) and the note on
+    scores; above the table, so the table stays a clean range. Returns how many rows the mark and
+    selection line took (the table moves down by as many)."""
+    reg = view.register
+    n_l, n_i = len(reg.scoring.likelihood), len(reg.scoring.impact)
     top = packs.top_lines(ws, view)
-    header_row = HEADER_ROW + top
     put_text(ws.cell(top + 1, 1), reg.organisation, "rg subtitle")
     put_text(ws.cell(top + 2, 1), view.full_title, "rg title")
     counts = [f"{len(s.entries)} {_NOUNS[s.kind][len(s.entries) != 1]}" for s in view.sections]
@@ -317,9 +352,12 @@ def _register_sheet(ws: Worksheet, view: ReportView) -> _Made:
         "rg note",
     )
     ws.row_dimensions[top + 2].height = 20
+    return top
 
-    # Values first, to size the columns to them.
-    rows = [[col.value(ev) for col in cols] for ev in entries]
+
+def _layout(cols: tuple[_Col, ...], rows: list[list[object]], header_row: int) -> _Layout:
+    """Each column's width: its own, or, for a column that may grow, widened (up to `grow_to`) so
+    its tallest value fits Excel's largest row."""
     widths = []
     for j, col in enumerate(cols):
         w = col.width
@@ -327,59 +365,71 @@ def _register_sheet(ws: Worksheet, view: ReportView) -> _Made:
             w = lay.width_to_fit([r[j] for r in rows if r[j]], w, col.grow_to)  # type: ignore[misc]
         widths.append(w)
     bold_caps = [lay.chars_per_line(w, bold=True) for w in widths]
+    return _Layout(cols, {col.key: j for j, col in enumerate(cols, 1)}, header_row, widths, bold_caps)
 
-    # Header row.
+
+def _header_cells(ws: Worksheet, layout: _Layout) -> None:
+    """The header row: each column's heading, the row as tall as the heading with most lines."""
     header_lines = 1
-    for j, col in enumerate(cols, 1):
-        put_text(ws.cell(header_row, j), col.header, "rg header")
-        header_lines = max(header_lines, lay.line_count(col.header, bold_caps[j - 1]))
-    ws.row_dimensions[header_row].height = lay.row_height(header_lines) + 2
+    for j, col in enumerate(layout.cols, 1):
+        put_text(ws.cell(layout.header_row, j), col.header, "rg header")
+        header_lines = max(header_lines, lay.line_count(col.header, layout.bold_caps[j - 1]))
+    ws.row_dimensions[layout.header_row].height = lay.row_height(header_lines) + 2
 
-    # One row per entry.
-    for i, values in enumerate(rows):
-        r = header_row + 1 + i
-        height = lay.row_height(1)
-        for j, (col, v) in enumerate(zip(cols, values)):
-            cell = ws.cell(r, j + 1)
-            style = STYLE_OF_KIND["date" if isinstance(v, dt.date) else col.kind]
-            if isinstance(v, str):
-                if v:
-                    if col.kind == "text":
-                        # A cell too long for Excel's tallest row steps down a size or two.
-                        size, h = lay.fit(v, widths[j])
-                        style = TEXT_STYLES[size]
-                    else:
-                        h = lay.row_height(lay.line_count(v, bold_caps[j]))
-                    height = max(height, h)
-                    put_text(cell, v, style)
-                    if isinstance(cell.value, CellRichText):
-                        made.rich.append((entries[i].entry.id, col.header, cell.value))
-                else:
-                    cell.style = style
-            else:
-                formula = _score_formula(entries[i], col, v, r, column_of)
-                if formula is not None:
-                    cell.value = f"={formula}"
-                    made.cached[cell.coordinate] = (formula, v)  # type: ignore[assignment]
-                else:
-                    cell.value = v
-                cell.style = style
-        ws.row_dimensions[r].height = height
 
-    last_row = header_row + max(1, len(rows))
-    last_col = get_column_letter(len(cols))
+def _entry_row(ws: Worksheet, layout: _Layout, ev: EntryView, values: list[object], r: int, made: _Made) -> None:
+    """One entry's row `r`: text as text (`_text_cell`; a rich cell recorded in `made.rich`), a
+    score written as likelihood × impact as that formula (its value in `made.cached`), any other
+    value as itself, a date styled as a date; the row as tall as its tallest cell."""
+    height = lay.row_height(1)
+    for j, (col, v) in enumerate(zip(layout.cols, values)):
+        cell = ws.cell(r, j + 1)
+        style = STYLE_OF_KIND["date" if isinstance(v, dt.date) else col.kind]
+        if isinstance(v, str):
+            height = max(height, _text_cell(cell, col, v, style, layout.widths[j], layout.bold_caps[j]))
+            if isinstance(cell.value, CellRichText):
+                made.rich.append((ev.entry.id, col.header, cell.value))
+            continue
+        formula = _score_formula(ev, col, v, r, layout.column_of)
+        if formula is not None:
+            cell.value = f"={formula}"
+            made.cached[cell.coordinate] = (formula, v)  # type: ignore[assignment]
+        else:
+            cell.value = v
+        cell.style = style
+    ws.row_dimensions[r].height = height
+
+
+def _text_cell(cell, col: _Col, v: str, style: str, width: float, bold_cap: int) -> float:
+    """A text cell, and the height it needs (0 for an empty one, which is only styled): a text
+    column's cell too long for Excel's tallest row steps down a size or two (`layout.fit`)."""
+    if not v:
+        cell.style = style
+        return 0.0
+    if col.kind == "text":
+        size, h = lay.fit(v, width)
+        style = TEXT_STYLES[size]
+    else:
+        h = lay.row_height(lay.line_count(v, bold_cap))
+    put_text(cell, v, style)
+    return h
+
+
+def _table(ws: Worksheet, layout: _Layout, rows: list[list[object]], last_row: int) -> None:
+    """The Excel table over the header and the entries' rows (with one empty body row where there
+    are no entries: a table needs one), the columns' widths, columns empty for every entry hidden
+    (not removed: the columns are the same every quarter), and the panes frozen below the header
+    and right of ID and Type."""
+    header_row = layout.header_row
     if not rows:  # a table needs a body row
-        for j, col in enumerate(cols, 1):
+        for j, col in enumerate(layout.cols, 1):
             ws.cell(last_row, j).style = STYLE_OF_KIND[col.kind]
-
-    # Column widths; columns empty for every entry are hidden.
-    for j, w in enumerate(widths):
+    for j, w in enumerate(layout.widths):
         dim = ws.column_dimensions[get_column_letter(j + 1)]
         dim.width = w
         if rows and all(r[j] in (None, "") for r in rows):
             dim.hidden = True
-
-    table = Table(displayName=TABLE_NAME, ref=f"A{header_row}:{last_col}{last_row}")
+    table = Table(displayName=TABLE_NAME, ref=f"A{header_row}:{get_column_letter(len(layout.cols))}{last_row}")
     table.tableStyleInfo = TableStyleInfo(
         name="TableStyleMedium2",
         showRowStripes=True,
@@ -390,19 +440,22 @@ def _register_sheet(ws: Worksheet, view: ReportView) -> _Made:
     ws.add_table(table)
     ws.freeze_panes = f"C{header_row + 1}"
 
-    # Conditional formatting and validation, one range list per kind of column.
-    first = header_row + 1
 
-    def ranges(kind: str) -> str:
-        return " ".join(
-            f"{get_column_letter(j)}{first}:{get_column_letter(j)}{last_row}"
-            for j, col in enumerate(cols, 1)
-            if col.kind == kind
-        )
+def _ranges(cols: tuple[_Col, ...], kind: str, first: int, last: int) -> str:
+    """The ranges of the columns of one kind, rows `first` to `last` (`J6:J20 P6:P20`)."""
+    return " ".join(
+        f"{get_column_letter(j)}{first}:{get_column_letter(j)}{last}"
+        for j, col in enumerate(cols, 1)
+        if col.kind == kind
+    )
 
-    for rule in band_rules(view.bands):
-        ws.conditional_formatting.add(ranges("score"), rule)
 
+def _scale_validation(ws: Worksheet, view: ReportView, cols: tuple[_Col, ...], first: int, last: int) -> None:
+    """Data validation of the likelihood, impact and score columns: a whole number from 1 to the
+    top of its scale, the prompt listing the scale's labels (an impact's risk and opportunity
+    labels both, where they differ)."""
+    scoring = view.register.scoring
+    n_l, n_i = len(scoring.likelihood), len(scoring.impact)
     impact_labels = [
         r if r.lower() == o.lower() else f"{r}/{o}" for r, o in zip(scoring.impact, scoring.opportunity_impact)
     ]
@@ -431,9 +484,13 @@ def _register_sheet(ws: Worksheet, view: ReportView) -> _Made:
             promptTitle=what,
             prompt=prompt,
         )
-        for part in ranges(kind).split():
+        for part in _ranges(cols, kind, first, last).split():
             dv.add(part)
         ws.add_data_validation(dv)
+
+
+def _type_validation(ws: Worksheet, first: int, last: int) -> None:
+    """Data validation of the Type column (B): Risk or Opportunity."""
     kinds = DataValidation(
         type="list",
         formula1='"Risk,Opportunity"',
@@ -442,13 +499,8 @@ def _register_sheet(ws: Worksheet, view: ReportView) -> _Made:
         errorTitle="Type",
         error="The type is Risk or Opportunity.",
     )
-    kinds.add(f"B{first}:B{last_row}")
+    kinds.add(f"B{first}:B{last}")
     ws.add_data_validation(kinds)
-    if view.tracking is not None:
-        _tracking_rules(ws, view, column_of, first, last_row)
-
-    print_setup(ws, f"{header_row}:{header_row}", view.full_title, title_cols=TITLE_COLS)
-    return made
 
 
 _TRACKING_NOTE = (
