@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from conftest import SAMPLES
 from reportgen import api, richtext, view
 
@@ -211,3 +213,20 @@ def test_moves_too_many_to_draw_over_a_map_get_a_grid_of_their_own(tmp_path):
     # the list goes under the moves' own grid: not under the map
     assert all(heading != "Current to target" for heading, _, _ in target.placed_lists(moves=False))
     assert target.moves_list()[0] == "Current to target"
+
+
+def test_gap_next_due_and_overdue_are_the_views_one_rule():
+    """The gap to the plan (a risk's current minus its plan, an opportunity's plan minus its
+    current, never below 0), the earliest due date of the actions not done, and how many are
+    overdue: what the note, the tracking summary and the workbook's columns all read."""
+    v = _view("small.yaml")
+    by_id = {ev.id: ev for ev in v.entries()}
+    cr1, co1 = by_id["CR1"], by_id["CO1"]
+    assert (cr1.current.score, cr1.score(cr1.plan_field).score, cr1.gap) == (20, 12, 8)
+    assert (co1.current.score, co1.score(co1.plan_field).score, co1.gap) == (9, 16, 7)
+    # the earliest action not done (the done one was due earlier), and the one overdue at the
+    # report date (10 January 2027)
+    assert (cr1.next_due, cr1.overdue_count) == (dt.date(2026, 12, 31), 1)
+    assert (by_id["CR2"].next_due, by_id["CR2"].overdue_count) == (None, None)  # no due dates
+    corp4 = next(ev for ev in _view("q3-2021-22.yaml").entries() if ev.id == "Corp 4")
+    assert (corp4.current.score, corp4.score(corp4.plan_field).score, corp4.gap) == (6, 20, 0)  # past its plan

@@ -48,3 +48,9 @@ def plan_score(entry: Entry) -> int | None:
 
 def current_score(entry: Entry) -> int | None:
     return entry.current.score if entry.current is not None else None
+
+
+def gap_to_plan(kind: str, current: int, plan: int) -> int:
+    """How far the current score is from the plan's, in the entry's own direction: a risk's
+    current minus its plan, an opportunity's plan minus its current (above 0: short of it)."""
+    return current - plan if kind == "risk" else plan - current

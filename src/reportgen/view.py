@@ -192,6 +192,25 @@ class EntryView:
         return long_date(value) if isinstance(value, dt.date) else str(value or "")
 
     @property
+    def gap(self) -> int | None:
+        """How far it is from its plan's score (0 at or past it; None without both scores): the
+        Gap to target note, the tracking summary and the workbook's Gap column all read this."""
+        plan = self.score(self.plan_field)
+        if self.current is None or self.current.score is None or plan is None or plan.score is None:
+            return None
+        return max(appetite.gap_to_plan(self.kind, self.current.score, plan.score), 0)
+
+    @property
+    def next_due(self) -> dt.date | None:
+        """The earliest due date of its actions not done."""
+        return min((g.due for g in self.actions if g.due is not None and g.status != "done"), default=None)
+
+    @property
+    def overdue_count(self) -> int | None:
+        """How many of its actions are overdue; None where none has a due date."""
+        return sum(g.overdue for g in self.actions) if any(g.due is not None for g in self.actions) else None
+
+    @property
     def review_overdue(self) -> bool:
         return any(n.alert and "review" in n.text.lower() for n in self.notes.get("id", ()))
 
@@ -867,10 +886,8 @@ def _tracking(sections: tuple[Section, ...]) -> Tracking:
                 level = words.APPETITE_LEVEL.format(level=a.level, tolerance=a.tolerance)
                 above.append(f"{ev.name}: {ev.current.score} ({level})")
             plan = ev.score(ev.plan_field)
-            if ev.current is not None and ev.current.score is not None and plan is not None and plan.score is not None:
-                gap = ev.current.score - plan.score if ev.kind == "risk" else plan.score - ev.current.score
-                if gap > 0:
-                    gaps.append((gap, f"{ev.name}: {gap} ({ev.current.score} now, {ev.plan_field} {plan.score})"))
+            if ev.gap and ev.current is not None and plan is not None:
+                gaps.append((ev.gap, f"{ev.name}: {ev.gap} ({ev.current.score} now, {ev.plan_field} {plan.score})"))
             for g in ev.actions:
                 if g.overdue and g.due is not None:
                     what = next((b.text.split("\n")[0] for b in g.blocks if b.text.strip()), g.theme or "")
@@ -1123,7 +1140,7 @@ def _notes(reg: Register, kind: Kind, e: Entry, today: dt.date, tracking: bool) 
     which = "target" if e.target is not None and e.target.score is not None else "residual"
     plan_notes = []
     if current is not None and plan is not None:
-        gap = current - plan if kind == "risk" else plan - current
+        gap = appetite.gap_to_plan(kind, current, plan)
         if gap > 0:
             plan_notes.append(Note(words.GAP_TO_TARGET.format(which=which, gap=gap, current=current, plan=plan)))
         else:

@@ -192,26 +192,6 @@ def _level(ev: EntryView) -> str:
     return ev.appetite.level if ev.appetite is not None else (ev.entry.appetite or "")
 
 
-def _gap(ev: EntryView) -> int | None:
-    """How far the current score is from the plan's, as the view's note says it ("Gap to target:
-    4"; 0 "At target"): a risk's current minus its plan, an opportunity's plan minus its current."""
-    plan = ev.score(ev.plan_field)
-    if ev.current is None or ev.current.score is None or plan is None or plan.score is None:
-        return None
-    gap = ev.current.score - plan.score if ev.kind == "risk" else plan.score - ev.current.score
-    return max(gap, 0)
-
-
-def _next_due(ev: EntryView) -> dt.date | None:
-    """The earliest due date of the entry's actions not done."""
-    return min((g.due for g in ev.actions if g.due is not None and g.status != "done"), default=None)
-
-
-def _overdue(ev: EntryView) -> int | None:
-    """How many of the entry's actions are overdue (the view's flag); blank where none has a due date."""
-    return sum(g.overdue for g in ev.actions) if any(g.due is not None for g in ev.actions) else None
-
-
 def _flag(on: bool, applies: bool = True) -> str:
     return (words.YES if on else words.NO) if applies else ""
 
@@ -228,10 +208,10 @@ TRACKING_AFTER: dict[str, tuple[_Col, ...]] = {
         ),
     ),
     "actions.owner": (
-        _Col("actions.next_due", 12, "date", _next_due),
-        _Col("actions.overdue", 10, "number", _overdue),
+        _Col("actions.next_due", 12, "date", lambda ev: ev.next_due),
+        _Col("actions.overdue", 10, "number", lambda ev: ev.overdue_count),
     ),
-    "target.band": (_Col("gap", 10, "number", _gap),),
+    "target.band": (_Col("gap", 10, "number", lambda ev: ev.gap),),
     "target_date": (
         _Col("review_by", 12, "date", lambda ev: ev.entry.review_by),
         _Col("review.overdue", 10, "short", lambda ev: _flag(ev.review_overdue, ev.entry.review_by is not None)),
