@@ -166,7 +166,7 @@ class Document:
 
     register: Register
     suffix: str = ""
-    #: What the document holds, in words, for its first page ("Risks owned by: …; 4 of 16 entries").
+    #: What the document holds, in words, for its first page ("Entries owned by: children; 4 of 15 entries").
     selection: str = ""
     #: "NOT FOR PUBLICATION …" for Part B, else "".
     part_b: str = ""
