@@ -479,3 +479,24 @@ def test_without_earlier_quarters_there_is_no_history(tmp_path):
     texts = [p.text for p in doc.paragraphs]
     assert HEADING not in texts and BANDS not in texts
     assert not [t for t in doc.tables if _caption(t)[0] in (HEADING, BANDS)]
+
+
+def test_an_entry_closed_since_an_earlier_quarter_comes_after_this_quarters(tmp_path):
+    """As in HTML, PDF and Excel: Q1 with an entry CR90 that Q2 no longer has lists it after Q2's
+    entries, its Q1 score, a gap now and when it was last in the register."""
+
+    def extra(data):
+        closed = dict(_entry(data, "CR7"))
+        closed["id"] = "CR90"
+        data["risks"].append(closed)
+
+    q1 = _quarter(tmp_path, Q1, "Q1 2018/19", dt.date(2018, 7, 1), extra)
+    result = api.build(Q2, tmp_path / "out", ["docx"], previous=q1)
+    doc = docx.Document(str(result.written[0]))
+    _, entries = _entries(doc)
+    reg = api.load(Q2).register
+    assert list(entries)[-1] == "CR90" and len(entries) == len(reg.risks) + len(reg.opportunities) + 1
+    cr7 = api.load(q1).register.risks
+    q1_score = next(e.current.score for e in cr7 if e.id == "CR90")
+    assert [_read_score(c) for c in entries["CR90"]["scores"]["Current"]] == [q1_score, "out"]
+    assert _paras(entries["CR90"]["rows"][0][-1])[0] == "Closed: last in Q1 2018/19"

@@ -2,7 +2,8 @@
 band by quarter, as real Word tables after the register (before the Key to Scores).
 
 Drawn only when the build was given earlier quarters (`ReportView.history`); everything it shows is
-the view's (`EntryView.history`, `History.band_counts`): the quarters in order, an entry's current
+the view's (`EntryView.history`, `History.closed`, `History.band_counts`): the quarters in order
+(this quarter's entries, then those closed since an earlier quarter), an entry's current
 score and, where some quarter has them, its residual and target scores (a row each), each with its
 band name (the cell shaded by band as well: colour is never the only signal), a quarter the entry
 was not in, or had no score in, as a gap in words, never a zero. Import skips both tables by the
@@ -14,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ... import vocabulary as words
-from ...view import EntryHistory, EntryView, History, ScoreView, TrendLine
+from ...view import ClosedEntry, EntryHistory, EntryView, History, ScoreView, TrendLine
 from . import oxml as X
 from . import styles as S
 
@@ -35,7 +36,9 @@ def section(body, ctx: Ctx) -> None:
     if history is None:
         return
     X.para(body, ctx.sid(S.SECTION), [(history.heading,)])
-    entries = [ev for ev in ctx.view.entries() if ev.history is not None]
+    # this quarter's entries, then those closed since an earlier quarter (as HTML, PDF and Excel)
+    entries: list[EntryView | ClosedEntry] = [ev for ev in ctx.view.entries() if ev.history is not None]
+    entries += history.closed
     if entries:
         entry_table(body, ctx, history, entries)
     band_counts(body, ctx, history)
@@ -55,12 +58,12 @@ def _span(quarters: tuple[str, ...]) -> str:
     return f"{quarters[0]} to {quarters[-1]}" if len(quarters) > 1 else quarters[0]
 
 
-def _hist(ev: EntryView) -> EntryHistory:
+def _hist(ev: EntryView | ClosedEntry) -> EntryHistory:
     assert ev.history is not None
     return ev.history
 
 
-def _widths(ctx: Ctx, history: History, entries: list[EntryView], named: bool) -> dict[str, int]:
+def _widths(ctx: Ctx, history: History, entries: list[EntryView | ClosedEntry], named: bool) -> dict[str, int]:
     """The columns' widths: "id", "title" (0: left out), "score" (0: current scores only), "quarter"
     (each), "since". Each is at least as wide as its longest word; the ID, the score's name and the
     quarters as wide as their text (quarters up to QUARTER_MAX), the last column as its longest line
@@ -112,7 +115,7 @@ def _widths(ctx: Ctx, history: History, entries: list[EntryView], named: bool) -
     return {"id": id_w, "title": title_w, "score": score_w, "quarter": quarter_w, "since": since_w}
 
 
-def entry_table(body, ctx: Ctx, history: History, entries: list[EntryView]) -> None:
+def entry_table(body, ctx: Ctx, history: History, entries: list[EntryView | ClosedEntry]) -> None:
     """Each entry's scores by quarter (oldest first): its ID and title, then a row for its current
     score and, where some quarter has one, a row each for its residual and target score (the ID,
     title and last column spanning them); the last column says how long the current score has been
