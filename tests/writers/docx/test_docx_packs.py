@@ -237,7 +237,8 @@ def test_the_summary_holds_band_counts_heat_map_top_band_and_changes_not_the_reg
     # the heat map, with IDs in their cells (CR12 is 16 (Major/Likely))
     heat = next(t for t in tables if any("Heat map: current scores" in c for c in t[0]))
     major = next(r for r in heat if any(c.strip() == "MAJOR" for c in r))
-    assert "CR12" in major
+    # each cell writes its score and band before the IDs placed there, as the register's heat map
+    assert "16 Very high\nCR12" in major
     assert any(t.startswith("Score only") and "CR1: 20" in t for t in texts)
     # the top band: every Very high entry, with its owner, score and direction
     top = next(t for t in tables if t[0] == ["ID", "Title", "Owner", "Current Score", "Direction of Travel"])

@@ -38,7 +38,7 @@ from lxml import etree
 from ... import appetite as risk_appetite
 from ... import vocabulary as words
 from ...richtext import Block
-from ...view import EntryView, GroupView, Note, ReportView, ScoreView, Section, TrendLine, long_date
+from ...view import EntryView, GroupView, HeatMap, Note, ReportView, ScoreView, Section, TrendLine, long_date
 from ...zipguard import check as check_package
 from .. import Options, register
 from ..ooxml import normalise
@@ -711,59 +711,63 @@ def heat_maps(body, ctx: Ctx) -> None:
     if not v.heatmaps:
         return
     X.para(body, ctx.sid(S.SECTION), [(words.HEAT_MAPS,)])
+    for hm in v.heatmaps:
+        heat_map(body, ctx, hm)
+
+
+def heat_map(body, ctx: Ctx, hm: HeatMap, title_style: S.StyleDef = S.SUBSECTION) -> None:
+    """One heat map (the register's, or the summary's with its own title style): each cell its
+    score and band (as the HTML's: never colour alone), then the IDs placed there; under the grid,
+    what it could not place and the moves since last quarter, a line each."""
     axis_w, label_w, score_w = _key_widths(ctx)
-    n = len(v.likelihood_labels)
+    n = len(ctx.view.likelihood_labels)
     # wider cells than the Key's, to hold several IDs, up to 4 cm each
     score_w = max(score_w, min((ctx.width - axis_w - label_w) // max(n, 1), 2268))
     sid = ctx.sid(S.HEAT_MAP_TEXT)
-    for hm in v.heatmaps:
 
-        def ids(tc, mc, colour, hm=hm):
-            # The cell's score and band first (as the HTML's), then the IDs placed there.
-            band = f"{mc.score} {mc.band.name}" if mc.band else str(mc.score)
-            X.para(tc, ctx.sid(S.BAND), [(band,)], keep_next=True, colour=colour)
-            placed = hm.labels(mc.likelihood, mc.impact)
-            if placed:
-                X.para(tc, sid, [(", ".join(placed),)], keep_next=True, colour=colour)
+    def ids(tc, mc, colour):
+        band = f"{mc.score} {mc.band.name}" if mc.band else str(mc.score)
+        X.para(tc, ctx.sid(S.BAND), [(band,)], keep_next=True, colour=colour)
+        placed = hm.labels(mc.likelihood, mc.impact)
+        if placed:
+            X.para(tc, sid, [(", ".join(placed),)], keep_next=True, colour=colour)
 
-        caption = f"Heat map: {hm.title.lower()}"
-        note = v.heatmap_note
-        _matrix(
-            body,
-            ctx,
-            axis_w,
-            label_w,
-            score_w,
-            caption=caption,
-            fill_cell=ids,
-            title=((S.SUBSECTION, caption), (S.TABLE_TEXT, note)),
-            keep_with_next=bool(hm.lists()),
-            description=f"{hm.title}: the register's entry IDs placed by likelihood and impact on the "
-            "Key to Scores grid",
-        )
-        lists = hm.placed_lists()
-        for i, (heading, why, placed) in enumerate(lists):
-            more = i < len(lists) - 1
-            if hm.moves and heading == hm.moves_heading[0]:
-                # the moves a line each, as a list: `CR3: Likely/Catastrophic → Possible/Major`
-                X.para(
-                    body,
-                    ctx.sid(S.TABLE_TEXT),
-                    [X.RunSpec(heading, bold=True), X.RunSpec(f" ({why}):")],
-                    keep_next=True,
-                )
-                for j, p in enumerate(placed):
-                    last = j == len(placed) - 1
-                    runs = [X.RunSpec(p.name, bold=True), X.RunSpec(p.separator + p.detail)]
-                    X.para(body, ctx.sid(S.LIST), runs, num=(ctx.numbering.bullet_id, 0), keep_next=more or not last)
-                continue
-            listed = ", ".join(p.label for p in placed)
+    caption = f"Heat map: {hm.title.lower()}"
+    _matrix(
+        body,
+        ctx,
+        axis_w,
+        label_w,
+        score_w,
+        caption=caption,
+        fill_cell=ids,
+        title=((title_style, caption), (S.TABLE_TEXT, ctx.view.heatmap_note)),
+        keep_with_next=bool(hm.lists()),
+        description=f"{hm.title}: the register's entry IDs placed by likelihood and impact on the Key to Scores grid",
+    )
+    lists = hm.placed_lists()
+    for i, (heading, why, placed) in enumerate(lists):
+        more = i < len(lists) - 1
+        if hm.moves and heading == hm.moves_heading[0]:
+            # the moves a line each, as a list: `CR3: Likely/Catastrophic → Possible/Major`
             X.para(
                 body,
                 ctx.sid(S.TABLE_TEXT),
-                [X.RunSpec(heading, bold=True), X.RunSpec(f" ({why}): "), X.RunSpec(listed)],
-                keep_next=more,
+                [X.RunSpec(heading, bold=True), X.RunSpec(f" ({why}):")],
+                keep_next=True,
             )
+            for j, p in enumerate(placed):
+                last = j == len(placed) - 1
+                runs = [X.RunSpec(p.name, bold=True), X.RunSpec(p.separator + p.detail)]
+                X.para(body, ctx.sid(S.LIST), runs, num=(ctx.numbering.bullet_id, 0), keep_next=more or not last)
+            continue
+        listed = ", ".join(p.label for p in placed)
+        X.para(
+            body,
+            ctx.sid(S.TABLE_TEXT),
+            [X.RunSpec(heading, bold=True), X.RunSpec(f" ({why}): "), X.RunSpec(listed)],
+            keep_next=more,
+        )
 
 
 def _bordered(tc) -> None:

@@ -169,40 +169,12 @@ def band_counts(body, ctx: Ctx) -> None:
 
 
 def heat_map(body, ctx: Ctx, hm: HeatMap) -> None:
-    """The current scores' heat map, each entry's ID in its cell, as the register's own (`heat_maps`)."""
-    from . import _key_widths, _matrix
+    """The current scores' heat map, drawn as the register's (`heat_map`), under a sub-heading."""
+    from . import heat_map as draw
 
-    axis_w, label_w, score_w = _key_widths(ctx)
-    n = len(ctx.view.likelihood_labels)
-    score_w = max(score_w, min((ctx.width - axis_w - label_w) // max(n, 1), 2268))
-    sid = ctx.sid(S.HEAT_MAP_TEXT)
-
-    def ids(tc, mc, colour):
-        X.para(tc, sid, [(", ".join(hm.labels(mc.likelihood, mc.impact)),)], keep_next=True, colour=colour)
-
-    caption = f"Heat map: {hm.title.lower()}"
-    lists = hm.lists()
     # A paragraph between it and the table before: Word joins two tables that touch into one.
     X.para(body, ctx.sid(S.SPACER), keep_next=True)
-    _matrix(
-        body,
-        ctx,
-        axis_w,
-        label_w,
-        score_w,
-        caption=caption,
-        fill_cell=ids,
-        title=((S.SUBHEADING, caption), (S.TABLE_TEXT, ctx.view.heatmap_note)),
-        keep_with_next=bool(lists),
-        description=f"{hm.title}: the register's entry IDs placed by likelihood and impact on the Key to Scores grid",
-    )
-    for i, (heading, why, listed) in enumerate(lists):
-        X.para(
-            body,
-            ctx.sid(S.TABLE_TEXT),
-            [X.RunSpec(heading, bold=True), X.RunSpec(f" ({why}): "), X.RunSpec(listed)],
-            keep_next=i < len(lists) - 1,
-        )
+    draw(body, ctx, hm, S.SUBHEADING)
 
 
 #: The top band's table: ID, title, owner, current score, direction (relative widths).

@@ -94,6 +94,7 @@ from .style import (
     STYLE_OF_KIND,
     TEXT_STYLES,
     band_rules,
+    date_validation,
     flag_rule,
     groups_text,
     named_styles,
@@ -101,6 +102,7 @@ from .style import (
     print_setup,
     put_text,
     rich_text,
+    stop_validation,
     tracking_styles,
 )
 from .summary import summary_sheet
@@ -506,29 +508,9 @@ def _tracking_rules(ws: Worksheet, view: ReportView, column_of: dict[str, int], 
     appetite = view.register.appetite
     if appetite is not None and appetite.levels:
         levels = level_list(appetite)
-        dv = DataValidation(
-            type="list",
-            formula1=levels,
-            allow_blank=True,
-            showErrorMessage=True,
-            errorStyle="stop",
-            errorTitle="Appetite level",
-            error=f"An appetite level is one of the levels on the '{words.APPETITE_SHEET}' sheet.",
-        )
-        dv.add(span("appetite.level"))
-        ws.add_data_validation(dv)
-    review = DataValidation(
-        type="date",
-        operator="greaterThan",
-        formula1="1",
-        allow_blank=True,
-        showErrorMessage=True,
-        errorStyle="stop",
-        errorTitle="Review date",
-        error="The next review is a date, e.g. 31/03/2027.",
-    )
-    review.add(span("review_by"))
-    ws.add_data_validation(review)
+        error = f"An appetite level is one of the levels on the '{words.APPETITE_SHEET}' sheet."
+        stop_validation(ws, [span("appetite.level")], "Appetite level", error, type="list", formula1=levels)
+    date_validation(ws, [span("review_by")], "Review date", "The next review is a date, e.g. 31/03/2027.")
 
 
 # --------------------------------------------------------------------------- key to scores

@@ -15,14 +15,22 @@ itself is read from the Register.
 from __future__ import annotations
 
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ... import vocabulary as words
 from ...view import EntryView, GroupView, ReportView, long_date
 from . import layout as lay
-from .style import STYLE_OF_KIND, TEXT_STYLES, flag_rule, print_setup, put_text, rich_text
+from .style import (
+    STYLE_OF_KIND,
+    TEXT_STYLES,
+    date_validation,
+    flag_rule,
+    print_setup,
+    put_text,
+    rich_text,
+    stop_validation,
+)
 
 SHEET = words.ACTIONS_SHEET
 TABLE_NAME = words.ACTIONS_TABLE
@@ -125,27 +133,14 @@ def actions_sheet(ws: Worksheet, view: ReportView) -> None:
         return f"{letter}{HEADER_ROW + 1}:{letter}{last}"
 
     ws.conditional_formatting.add(span("overdue"), flag_rule("equal", f'"{words.YES}"'))
-    status = DataValidation(
+    statuses = ", ".join(words.ACTION_STATUS.values())
+    stop_validation(
+        ws,
+        [span("status")],
+        "Status",
+        f"An action's status is {statuses}.",
         type="list",
         formula1='"' + ",".join(words.ACTION_STATUS.values()) + '"',
-        allow_blank=True,
-        showErrorMessage=True,
-        errorStyle="stop",
-        errorTitle="Status",
-        error="An action's status is " + ", ".join(words.ACTION_STATUS.values()) + ".",
     )
-    status.add(span("status"))
-    ws.add_data_validation(status)
-    due = DataValidation(
-        type="date",
-        operator="greaterThan",
-        formula1="1",
-        allow_blank=True,
-        showErrorMessage=True,
-        errorStyle="stop",
-        errorTitle="Due date",
-        error="An action's due date is a date, e.g. 31/03/2027.",
-    )
-    due.add(span("due"))
-    ws.add_data_validation(due)
+    date_validation(ws, [span("due")], "Due date", "An action's due date is a date, e.g. 31/03/2027.")
     print_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}", view.full_title, title_cols=2)

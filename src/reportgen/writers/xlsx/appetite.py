@@ -11,7 +11,6 @@ Register's Appetite Level column, read back only where it differs from its types
 from __future__ import annotations
 
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -19,7 +18,7 @@ from ... import vocabulary as words
 from ...model import Appetite
 from ...view import ReportView
 from . import layout as lay
-from .style import band_rules, print_setup, put_text
+from .style import band_rules, print_setup, put_text, stop_validation
 
 SHEET = words.APPETITE_SHEET
 DEFAULT_ROW = 4
@@ -109,31 +108,21 @@ def appetite_sheet(ws: Worksheet, view: ReportView) -> None:
     for rule in band_rules(view.bands):
         ws.conditional_formatting.add(f"{tolerance}{HEADER_ROW + 1}:{tolerance}{last_level}", rule)
     top = len(view.likelihood_labels) * len(view.matrix)
-    whole = DataValidation(
+    stop_validation(
+        ws,
+        [f"{tolerance}{HEADER_ROW + 1}:{tolerance}{last_level}"],
+        "Tolerance",
+        f"A tolerance is the highest current score within the level: a whole number from 1 to {top}.",
+        blank=False,
         type="whole",
         operator="between",
         formula1="1",
         formula2=str(top),
-        allow_blank=False,
-        showErrorMessage=True,
-        errorStyle="stop",
-        errorTitle="Tolerance",
-        error=f"A tolerance is the highest current score within the level: a whole number from 1 to {top}.",
     )
-    whole.add(f"{tolerance}{HEADER_ROW + 1}:{tolerance}{last_level}")
-    ws.add_data_validation(whole)
-    names = DataValidation(
-        type="list",
-        formula1=level_list(appetite),
-        allow_blank=True,
-        showErrorMessage=True,
-        errorStyle="stop",
-        errorTitle="Appetite level",
-        error="A level is one of the levels in the Level column.",
-    )
-    names.add(f"B{DEFAULT_ROW}")
+    names = [f"B{DEFAULT_ROW}"]
     if by_type:
         letter = get_column_letter(TYPE_COL + 1)
-        names.add(f"{letter}{HEADER_ROW + 1}:{letter}{last_type}")
-    ws.add_data_validation(names)
+        names.append(f"{letter}{HEADER_ROW + 1}:{letter}{last_type}")
+    error = "A level is one of the levels in the Level column."
+    stop_validation(ws, names, "Appetite level", error, type="list", formula1=level_list(appetite))
     print_setup(ws, "1:1", view.full_title)

@@ -9,6 +9,7 @@ from openpyxl.cell.text import InlineFont
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
@@ -346,3 +347,20 @@ def print_setup(ws: Worksheet, title_rows: str, header: str, title_cols: int = 0
     ws.oddFooter.left.size = 9
     ws.oddFooter.right.text = "Page &P of &N"
     ws.oddFooter.right.size = 9
+
+
+def stop_validation(ws: Worksheet, cells: list[str], title: str, error: str, blank: bool = True, **rule) -> None:
+    """Data validation that refuses what breaks `rule` (openpyxl's `type`, `operator`, `formula1`
+    ...) in `cells`, with `title` and `error` as Excel's message; blanks allowed unless `blank` is
+    false."""
+    dv = DataValidation(
+        **rule, allow_blank=blank, showErrorMessage=True, errorStyle="stop", errorTitle=title, error=error
+    )
+    for cell in cells:
+        dv.add(cell)
+    ws.add_data_validation(dv)
+
+
+def date_validation(ws: Worksheet, cells: list[str], title: str, error: str) -> None:
+    """A date (or blank) in `cells`: Excel refuses text such as "end of March"."""
+    stop_validation(ws, cells, title, error, type="date", operator="greaterThan", formula1="1")
