@@ -1011,6 +1011,17 @@ class ReportView:
         """The document's title (its metadata): `Deep dive: CR3 – Appendix A: Corporate … Q2 2018/19`."""
         return f"{self.pack_heading} – {self.full_title}" if self.pack_heading else self.full_title
 
+    def marked_properties(self, subject: str, keywords: str, comments: str) -> tuple[str, str, str]:
+        """An Office file's subject, keywords and comments as this document marks them: a
+        selection's words after the comments; Part B's mark first in all three."""
+        if self.selection:
+            comments = f"{comments} ({self.selection})"
+        if self.part_b:
+            subject = f"{self.part_b} – {subject}"
+            keywords = f"{self.part_b}; {keywords}"
+            comments = f"{self.part_b}. {comments}"
+        return subject, keywords, comments
+
     @property
     def selection_line(self) -> str:
         """What the first page says the document holds, where its heading does not say it already."""

@@ -107,14 +107,7 @@ def mark_part_b(doc, ctx: Ctx) -> None:
 def properties(doc, ctx: Ctx) -> None:
     """Part B's mark in the subject, keywords and comments; a selection's words in the comments."""
     cp = doc.core_properties
-    view = ctx.view
-    if view.selection:
-        cp.comments = f"{cp.comments} ({view.selection})"
-    if not view.part_b:
-        return
-    cp.subject = f"{view.part_b} – {cp.subject}"
-    cp.keywords = f"{view.part_b}; {cp.keywords}"
-    cp.comments = f"{view.part_b}. {cp.comments}"
+    cp.subject, cp.keywords, cp.comments = ctx.view.marked_properties(cp.subject, cp.keywords, cp.comments)
 
 
 # --------------------------------------------------------------------------- the summary

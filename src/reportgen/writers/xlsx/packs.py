@@ -91,11 +91,7 @@ def header_line_breaks(data: bytes) -> bytes:
 
 
 def properties(wb: Workbook, view: ReportView) -> None:
+    """Part B's mark in the subject, keywords and description; a selection's words in the description."""
     props = wb.properties
-    if view.selection:
-        props.description = f"{props.description} ({view.selection})"
-    if not view.part_b:
-        return
-    props.subject = f"{view.part_b} – {props.subject}"
-    props.keywords = f"{view.part_b}; {props.keywords}"
-    props.description = f"{view.part_b}. {props.description}"
+    marked = view.marked_properties(props.subject or "", props.keywords or "", props.description or "")
+    props.subject, props.keywords, props.description = marked
